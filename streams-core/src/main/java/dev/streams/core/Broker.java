@@ -1,0 +1,341 @@
+package dev.streams.core;
+
+import dev.streams.core.internal.FlowView;
+import dev.streams.core.internal.ProjectState;
+import dev.streams.core.internal.QueuedSubscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The in-process topic broker: the one entry point of streams-core. Publishers on any thread store events
+ * in per-topic history and hand them to every matching subscription of the same project without waiting on
+ * any subscriber; each subscription has its own bounded queue and overflow policy. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Broker broker = Broker.create()) {
+ *     broker.subscribe("demo", "devices.*.stream", StartPosition.latest(), e -> System.out.println(e));
+ *     broker.publish("demo", "devices.d1.stream", "{\"temp\":21}".getBytes(UTF_8));
+ * }
+ * }</pre>
+ */
+public final class Broker implements AutoCloseable {
+    private static final int MAX_PROJECT_LENGTH = 128;
+
+    private final Clock clock;
+    private final HistoryStore historyStore;
+    private final Executor deliveryExecutor;
+    private final ForkJoinPool ownedPool;
+    private final int maxPayloadBytes;
+    private final int maxTopicLength;
+    private final SubscribeOptions defaultOptions;
+    private final Duration closeTimeout;
+    private final ConcurrentHashMap<String, ProjectState> projects = new ConcurrentHashMap<>();
+    private final LongAdder publishesInFlight = new LongAdder();
+    private volatile boolean closed;
+
+    private Broker(Builder b) {
+        this.clock = b.clock;
+        this.historyStore = b.historyStore;
+        this.maxPayloadBytes = b.maxPayloadBytes;
+        this.maxTopicLength = b.maxTopicLength;
+        this.defaultOptions = b.defaultOptions;
+        this.closeTimeout = b.closeTimeout;
+        if (b.deliveryExecutor != null) {
+            this.ownedPool = null;
+            this.deliveryExecutor = b.deliveryExecutor;
+        } else {
+            this.ownedPool = newDeliveryPool(b.deliveryThreads);
+            this.deliveryExecutor = ownedPool;
+        }
+    }
+
+    /** A broker with default settings. */
+    public static Broker create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Publishes an opaque payload with content type {@link Event#DEFAULT_CONTENT_TYPE}. */
+    public Event publish(String project, String topic, byte[] payload) {
+        return publish(project, topic, Event.DEFAULT_CONTENT_TYPE, payload, Map.of());
+    }
+
+    /**
+     * Publishes one event and returns it as stored (with its offset, epoch and timestamp). The payload is
+     * copied. Throws {@link StreamsException} for an invalid project, topic or oversize payload, or when the
+     * broker is closed.
+     */
+    public Event publish(String project, String topic, String contentType, byte[] payload,
+                         Map<String, String> attributes) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(attributes, "attributes");
+        Topics.check(topic, false, maxTopicLength);
+        if (payload.length > maxPayloadBytes) {
+            throw new StreamsException(ErrorKind.PAYLOAD_TOO_LARGE,
+                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes);
+        }
+        publishesInFlight.increment();
+        try {
+            ensureOpen();
+            return project(project).publish(topic, contentType, payload.clone(), attributes);
+        } finally {
+            publishesInFlight.decrement();
+        }
+    }
+
+    /** Subscribes with the broker's default {@link SubscribeOptions}. */
+    public Subscription subscribe(String project, String pattern, StartPosition start, SubscriptionListener listener) {
+        return subscribe(project, pattern, start, defaultOptions, listener);
+    }
+
+    /**
+     * Subscribes to a topic or pattern of one project. History selected by {@code start} is delivered
+     * first, then live events; per topic, events arrive in offset order and never twice.
+     */
+    public Subscription subscribe(String project, String pattern, StartPosition start, SubscribeOptions options,
+                                  SubscriptionListener listener) {
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        Topics.check(pattern, true, maxTopicLength);
+        ensureOpen();
+        return project(project).subscribe(pattern, start, options, listener);
+    }
+
+    /**
+     * A {@link Flow.Publisher} view for in-process consumers: each Flow subscriber gets its own broker
+     * subscription that delivers only what it {@code request}ed. Overflow under DISCONNECT ends it with
+     * {@code onError}; closing the broker completes it. Gaps go to {@code gapHandler}.
+     */
+    public Flow.Publisher<Event> publisher(String project, String pattern, StartPosition start,
+                                           SubscribeOptions options, Consumer<Gap> gapHandler) {
+        Topics.check(pattern, true, maxTopicLength);
+        validateProject(project);
+        SubscribeOptions manual = options.toBuilder().manualDemand().build();
+        return new FlowView(listener -> subscribe(project, pattern, start, manual, listener), gapHandler);
+    }
+
+    /** The resume point of the newest event of a topic, if the topic has one. */
+    public Optional<Position> latestPosition(String project, String topic) {
+        validateProject(project);
+        ProjectState state = projects.get(project);
+        return state == null ? Optional.empty() : state.latestPosition(topic);
+    }
+
+    /** Counters and gauges of one project (all zero for a project never seen). */
+    public ProjectStats stats(String project) {
+        validateProject(project);
+        ProjectState state = projects.get(project);
+        return state == null ? new ProjectStats(0, 0, 0, 0, 0, 0) : state.stats();
+    }
+
+    /** The projects that have been published or subscribed to. */
+    public Set<String> projects() {
+        return Set.copyOf(projects.keySet());
+    }
+
+    /**
+     * Stops accepting publishes and subscriptions, waits for publishes in flight, then lets every
+     * subscription deliver what it had queued and ends it with {@link CloseReason#BROKER_CLOSED}. After the
+     * builder's close timeout, whatever is still queued is abandoned.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        while (publishesInFlight.sum() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        List<QueuedSubscription> closing = new ArrayList<>();
+        for (ProjectState state : projects.values()) {
+            closing.addAll(state.closeAll());
+        }
+        awaitFinished(closing, deadline);
+        if (ownedPool != null) {
+            ownedPool.shutdown();
+            awaitQuietly(ownedPool, deadline);
+        }
+    }
+
+    private static void awaitFinished(List<QueuedSubscription> closing, long deadline) {
+        for (QueuedSubscription sub : closing) {
+            while (!sub.isFinished()) {
+                if (System.nanoTime() >= deadline) {
+                    sub.abandonQueue();
+                    break;
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    private static void awaitQuietly(ForkJoinPool pool, long deadline) {
+        try {
+            pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StreamsException(ErrorKind.CLOSED, "broker is closed");
+        }
+    }
+
+    private ProjectState project(String project) {
+        ProjectState state = projects.get(project);
+        if (state != null) {
+            return state;
+        }
+        validateProject(project);
+        return projects.computeIfAbsent(project,
+                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor));
+    }
+
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Project ids: 1 to 128 characters of {@code [A-Za-z0-9._-]}. */
+    static void validateProject(String project) {
+        if (project == null || project.isEmpty() || project.length() > MAX_PROJECT_LENGTH) {
+            throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id must be 1 to 128 characters");
+        }
+        for (int i = 0; i < project.length(); i++) {
+            char c = project.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id may only use [A-Za-z0-9._-]");
+            }
+        }
+    }
+
+    private static ForkJoinPool newDeliveryPool(int threads) {
+        AtomicInteger ids = new AtomicInteger();
+        ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("streams-delivery-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return new ForkJoinPool(threads, factory, null, true);
+    }
+
+    /** Builds a {@link Broker}; every setting has a default. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private HistoryStore historyStore = HistoryStore.inMemory(HistoryLimits.DEFAULT);
+        private Executor deliveryExecutor;
+        private int deliveryThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private int maxPayloadBytes = 1024 * 1024;
+        private int maxTopicLength = Topics.DEFAULT_MAX_LENGTH;
+        private SubscribeOptions defaultOptions = SubscribeOptions.defaults();
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The clock that stamps events (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Keeps history in memory within these limits (default {@link HistoryLimits#DEFAULT}). */
+        public Builder history(HistoryLimits limits) {
+            return historyStore(HistoryStore.inMemory(limits));
+        }
+
+        public Builder historyStore(HistoryStore store) {
+            this.historyStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Threads of the broker's own delivery pool (default: cores, at least 2). */
+        public Builder deliveryThreads(int threads) {
+            if (threads < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "deliveryThreads must be >= 1");
+            }
+            this.deliveryThreads = threads;
+            return this;
+        }
+
+        /** Runs listeners on this executor instead of a pool of the broker's own (which it then does not shut down). */
+        public Builder deliveryExecutor(Executor executor) {
+            this.deliveryExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Largest payload accepted by publish (default 1 MiB). */
+        public Builder maxPayloadBytes(int bytes) {
+            if (bytes < 0) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxPayloadBytes must be >= 0");
+            }
+            this.maxPayloadBytes = bytes;
+            return this;
+        }
+
+        /** Longest topic or pattern accepted (default {@value Topics#DEFAULT_MAX_LENGTH}). */
+        public Builder maxTopicLength(int chars) {
+            if (chars < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxTopicLength must be >= 1");
+            }
+            this.maxTopicLength = chars;
+            return this;
+        }
+
+        /** Options for subscriptions that do not give their own. */
+        public Builder defaultSubscribeOptions(SubscribeOptions options) {
+            this.defaultOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** How long {@link Broker#close()} lets subscribers drain (default 5 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Broker build() {
+            return new Broker(this);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.streams.core;
+
+/**
+ * The closed set of reasons the core refuses or ends something. Each transport dialect maps these to its
+ * own error shape (m3o ids and HTTP codes, Golioth gRPC codes, native error ids) in one table.
+ */
+public enum ErrorKind {
+    /** A topic name or subscription pattern breaks a naming rule; see {@link InvalidTopicException#rule()}. */
+    INVALID_TOPIC,
+    /** A project id is empty, too long or has characters outside {@code [A-Za-z0-9._-]}. */
+    INVALID_PROJECT,
+    /** A payload is larger than the broker's configured limit. */
+    PAYLOAD_TOO_LARGE,
+    /** A start position or option is out of range. */
+    INVALID_ARGUMENT,
+    /** No valid credential: missing, malformed, badly signed or signed with an unknown key. */
+    UNAUTHENTICATED,
+    /** The caller's credential does not allow the action. */
+    FORBIDDEN,
+    /** The caller's credential has expired. */
+    EXPIRED,
+    /** A subscriber fell too far behind and was disconnected. */
+    SLOW_CONSUMER,
+    /** The broker is closed and accepts no more work. */
+    CLOSED
+}

@@ -1,0 +1,115 @@
+package dev.streams.core;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One published message as the broker stored it: immutable, and shared by reference with every subscriber.
+ * The payload is opaque to the core. {@link #epoch()} and {@link #offset()} together are a resume point for
+ * the event's topic.
+ */
+public final class Event {
+    /** The content type used when a publisher gives none. */
+    public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private final String project;
+    private final String topic;
+    private final long epoch;
+    private final long offset;
+    private final long timestampNanos;
+    private final byte[] payload;
+    private final String contentType;
+    private final Map<String, String> attributes;
+
+    /**
+     * Creates an event; used by the broker and by {@link TopicHistory} implementations that load stored
+     * events. The payload array is taken as is and must not be changed afterwards.
+     */
+    public Event(String project, String topic, long epoch, long offset, long timestampNanos, byte[] payload,
+                 String contentType, Map<String, String> attributes) {
+        this.project = project;
+        this.topic = topic;
+        this.epoch = epoch;
+        this.offset = offset;
+        this.timestampNanos = timestampNanos;
+        this.payload = payload;
+        this.contentType = contentType;
+        this.attributes = Map.copyOf(attributes);
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Identifies the incarnation of the topic's history; offsets are only comparable within one epoch. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Position in the topic, starting at 1 and rising by one per event within an epoch. */
+    public long offset() {
+        return offset;
+    }
+
+    /** This event's resume point: subscribing {@code after} it continues with the next event. */
+    public Position position() {
+        return new Position(epoch, offset);
+    }
+
+    /** Nanoseconds since the Unix epoch; strictly increasing within a topic. */
+    public long timestampNanos() {
+        return timestampNanos;
+    }
+
+    public Instant timestamp() {
+        long seconds = Math.floorDiv(timestampNanos, TimeUnit.SECONDS.toNanos(1));
+        long nanos = Math.floorMod(timestampNanos, TimeUnit.SECONDS.toNanos(1));
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    /** A copy of the payload. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** A read-only view of the payload, without copying: for encoders on the hot path. */
+    public ByteBuffer payloadBuffer() {
+        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+    }
+
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    /** The payload decoded as UTF-8. */
+    public String payloadAsString() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /** Publisher-supplied string attributes (for example a device id); never null. */
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    /** Bytes this event is charged for in history and subscriber queue limits. */
+    public long sizeInBytes() {
+        return 96L + payload.length + 2L * topic.length();
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + project + '/' + topic + " epoch=" + epoch + " offset=" + offset + " at "
+                + timestamp() + ", " + payload.length + " bytes " + contentType + ']';
+    }
+}

@@ -1,0 +1,22 @@
+package dev.streams.core;
+
+/**
+ * Told to a subscriber when events of a topic will never reach it: it must treat its view of that topic as
+ * incomplete (a dashboard would back-fill or mark the hole).
+ *
+ * @param topic  the topic with the hole
+ * @param epoch  the epoch of the events that follow the hole
+ * @param missed how many events were missed, or -1 when unknown (the epoch changed)
+ * @param cause  why
+ */
+public record Gap(String topic, long epoch, long missed, Cause cause) {
+    /** Why events were missed. */
+    public enum Cause {
+        /** The requested resume point fell out of the retained history. */
+        HISTORY_EXPIRED,
+        /** The topic's history was recreated (for example the server restarted): offsets start over. */
+        EPOCH_CHANGED,
+        /** The subscriber's queue overflowed and the oldest events were dropped (policy DROP_OLDEST). */
+        QUEUE_OVERFLOW
+    }
+}

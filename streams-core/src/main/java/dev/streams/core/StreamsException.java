@@ -1,0 +1,16 @@
+package dev.streams.core;
+
+/** Thrown when the core refuses an operation; {@link #kind()} says why in a form a transport can map. */
+public class StreamsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final ErrorKind kind;
+
+    public StreamsException(ErrorKind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.streams.core;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * How one subscription queues and delivers: its queue bounds, what happens on overflow, where the listener
+ * runs and whether demand is managed by the caller. Immutable; build with {@link #builder()}.
+ */
+public final class SubscribeOptions {
+    /** Default queue bound in events. */
+    public static final int DEFAULT_MAX_QUEUED_EVENTS = 1024;
+    /** Default queue bound in bytes (see {@link Event#sizeInBytes()}). */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 8L * 1024 * 1024;
+
+    private static final SubscribeOptions DEFAULTS = builder().build();
+
+    private final int maxQueuedEvents;
+    private final long maxQueuedBytes;
+    private final OverflowPolicy overflowPolicy;
+    private final Executor executor;
+    private final boolean manualDemand;
+
+    private SubscribeOptions(Builder b) {
+        this.maxQueuedEvents = b.maxQueuedEvents;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.overflowPolicy = b.overflowPolicy;
+        this.executor = b.executor;
+        this.manualDemand = b.manualDemand;
+    }
+
+    public static SubscribeOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxQueuedEvents = maxQueuedEvents;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.overflowPolicy = overflowPolicy;
+        b.executor = executor;
+        b.manualDemand = manualDemand;
+        return b;
+    }
+
+    public int maxQueuedEvents() {
+        return maxQueuedEvents;
+    }
+
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
+    }
+
+    /** The executor the listener runs on, or null for the broker's delivery pool. */
+    public Executor executor() {
+        return executor;
+    }
+
+    public boolean manualDemand() {
+        return manualDemand;
+    }
+
+    /** Builds {@link SubscribeOptions}. */
+    public static final class Builder {
+        private int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+        private Executor executor;
+        private boolean manualDemand;
+
+        private Builder() {
+        }
+
+        public Builder maxQueuedEvents(int events) {
+            if (events < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedEvents must be >= 1");
+            }
+            this.maxQueuedEvents = events;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedBytes must be >= 1");
+            }
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        public Builder overflowPolicy(OverflowPolicy policy) {
+            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Runs the listener on this executor (for example a Netty event loop) instead of the broker's pool.
+         * The executor must queue tasks rather than run them on the calling thread.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Deliver only as many events as {@link Subscription#request(long)} allowed. */
+        public Builder manualDemand() {
+            this.manualDemand = true;
+            return this;
+        }
+
+        public SubscribeOptions build() {
+            return new SubscribeOptions(this);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.streams.core;
+
+import java.util.List;
+
+/**
+ * The retained events of one topic. The broker serialises every call on one instance (it holds the topic's
+ * lock), so implementations need no locking of their own. An implementation may be durable; the default
+ * is a bounded in-memory ring ({@link HistoryStore#inMemory(HistoryLimits)}).
+ */
+public interface TopicHistory {
+    /** Identifies this incarnation of the history; a new epoch means offsets started over. */
+    long epoch();
+
+    /** The offset of the last event appended, or 0 when none ever was. */
+    long lastOffset();
+
+    /** The offset of the oldest retained event, or {@code lastOffset() + 1} when none is retained. */
+    long firstOffset();
+
+    /** The timestamp of the last event appended, or 0 when none. */
+    long lastTimestampNanos();
+
+    /** Appends the next event; its offset is {@code lastOffset() + 1}. */
+    void append(Event event);
+
+    /** Drops events that the retention policy no longer keeps, given the current time. */
+    void expire(long nowNanos);
+
+    /** Retained events with an offset above {@code offset}, oldest first. */
+    List<Event> readAfter(long offset);
+
+    /** Retained events with a timestamp at or after {@code timestampNanos}, oldest first. */
+    List<Event> readSince(long timestampNanos);
+
+    /** The last {@code count} retained events, oldest first. */
+    List<Event> readLast(int count);
+}

@@ -1,0 +1,275 @@
+package dev.streams.core.internal;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The little JSON that token headers and claims need, so the core stays free of dependencies. Strict:
+ * rejects trailing data, duplicate keys, bad escapes and nesting deeper than {@link #MAX_DEPTH}. Numbers
+ * parse to {@link Long} when integral and in range, otherwise {@link BigDecimal}.
+ */
+public final class CompactJson {
+    static final int MAX_DEPTH = 16;
+
+    private final String text;
+    private int pos;
+
+    private CompactJson(String text) {
+        this.text = text;
+    }
+
+    /** Parses a JSON object; throws {@link IllegalArgumentException} on anything else. */
+    public static Map<String, Object> parseObject(String text) {
+        CompactJson parser = new CompactJson(text);
+        parser.skipSpace();
+        if (parser.peek() != '{') {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) parser.value(0);
+        parser.skipSpace();
+        if (parser.pos != text.length()) {
+            throw new IllegalArgumentException("trailing data after JSON object");
+        }
+        return result;
+    }
+
+    /** Writes strings, numbers, booleans, null, lists and maps with string keys. */
+    public static String write(Map<String, ?> object) {
+        StringBuilder out = new StringBuilder(128);
+        writeValue(out, object);
+        return out.toString();
+    }
+
+    private static void writeValue(StringBuilder out, Object value) {
+        if (value == null) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            writeString(out, s);
+        } else if (value instanceof Boolean || value instanceof Long || value instanceof Integer
+                || value instanceof Short || value instanceof BigDecimal) {
+            out.append(value);
+        } else if (value instanceof Double d && Double.isFinite(d)) {
+            out.append(BigDecimal.valueOf(d).toPlainString());
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("JSON object keys must be strings");
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                writeString(out, key);
+                out.append(':');
+                writeValue(out, e.getValue());
+            }
+            out.append('}');
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                writeValue(out, list.get(i));
+            }
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
+        }
+    }
+
+    private static void writeString(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private Object value(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("JSON nested too deeply");
+        }
+        skipSpace();
+        char c = peek();
+        switch (c) {
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw new IllegalArgumentException("unexpected character at " + pos);
+        }
+    }
+
+    private Map<String, Object> object(int depth) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        pos++;
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            return map;
+        }
+        while (true) {
+            skipSpace();
+            if (peek() != '"') {
+                throw new IllegalArgumentException("expected a key at " + pos);
+            }
+            String key = string();
+            skipSpace();
+            expect(':');
+            Object value = value(depth + 1);
+            if (map.containsKey(key)) {
+                throw new IllegalArgumentException("duplicate key " + key);
+            }
+            map.put(key, value);
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+            } else {
+                expect('}');
+                return map;
+            }
+        }
+    }
+
+    private List<Object> array(int depth) {
+        List<Object> list = new ArrayList<>();
+        pos++;
+        skipSpace();
+        if (peek() == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            list.add(value(depth + 1));
+            skipSpace();
+            if (peek() == ',') {
+                pos++;
+            } else {
+                expect(']');
+                return list;
+            }
+        }
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder out = new StringBuilder();
+        while (true) {
+            char c = next();
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c < 0x20) {
+                throw new IllegalArgumentException("control character in string");
+            }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = next();
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > text.length()) {
+                        throw new IllegalArgumentException("truncated escape");
+                    }
+                    try {
+                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                    } catch (NumberFormatException bad) {
+                        throw new IllegalArgumentException("bad unicode escape");
+                    }
+                    pos += 4;
+                }
+                default -> throw new IllegalArgumentException("bad escape \\" + e);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = pos;
+        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+            pos++;
+        }
+        String raw = text.substring(start, pos);
+        if (!raw.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?") || raw.length() > 64) {
+            throw new IllegalArgumentException("bad number");
+        }
+        BigDecimal value = new BigDecimal(raw);
+        try {
+            return value.longValueExact();
+        } catch (ArithmeticException notLong) {
+            return value;
+        }
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, pos)) {
+            throw new IllegalArgumentException("unexpected literal at " + pos);
+        }
+        pos += word.length();
+        return value;
+    }
+
+    private void skipSpace() {
+        while (pos < text.length() && " \t\r\n".indexOf(text.charAt(pos)) >= 0) {
+            pos++;
+        }
+    }
+
+    private char peek() {
+        if (pos >= text.length()) {
+            throw new IllegalArgumentException("unexpected end of JSON");
+        }
+        return text.charAt(pos);
+    }
+
+    private char next() {
+        char c = peek();
+        pos++;
+        return c;
+    }
+
+    private void expect(char c) {
+        if (next() != c) {
+            throw new IllegalArgumentException("expected '" + c + "' at " + (pos - 1));
+        }
+    }
+}

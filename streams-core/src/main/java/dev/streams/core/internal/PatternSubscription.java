@@ -1,0 +1,51 @@
+package dev.streams.core.internal;
+
+import dev.streams.core.StartPosition;
+import dev.streams.core.SubscribeOptions;
+import dev.streams.core.SubscriptionListener;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * A wildcard subscription. While it starts with a replay, each matching topic is "activated" exactly once,
+ * under that topic's lock, by whichever comes first: the subscriber walking the existing topics, or a
+ * publisher of the topic. Activation replays history up to and including the event being published, so
+ * history and live events meet with no gap and no duplicate.
+ */
+final class PatternSubscription extends QueuedSubscription {
+    final String[] tokens;
+    private final StartPosition start;
+    private final Replayer replayer;
+    private final Set<TopicState> activated = ConcurrentHashMap.newKeySet();
+    private volatile boolean starting;
+
+    PatternSubscription(ProjectState project, String pattern, SubscriptionListener listener,
+                        SubscribeOptions options, Executor defaultExecutor, StartPosition start, Replayer replayer) {
+        super(project, pattern, listener, options, defaultExecutor);
+        this.tokens = pattern.split("\\.", -1);
+        this.start = start;
+        this.replayer = replayer;
+        this.starting = start != StartPosition.latest();
+    }
+
+    boolean isStarting() {
+        return starting;
+    }
+
+    void finishStarting() {
+        starting = false;
+    }
+
+    /**
+     * Called under {@code topic}'s lock. Returns true when this call replayed the topic's history, which
+     * already holds the event being published, so the caller must not offer that event again.
+     */
+    boolean activate(TopicState topic) {
+        if (!starting || !activated.add(topic)) {
+            return false;
+        }
+        replayer.replay(this, topic, start);
+        return true;
+    }
+}

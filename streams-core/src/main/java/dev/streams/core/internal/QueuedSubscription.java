@@ -1,0 +1,285 @@
+package dev.streams.core.internal;
+
+import dev.streams.core.CloseReason;
+import dev.streams.core.Event;
+import dev.streams.core.Gap;
+import dev.streams.core.OverflowPolicy;
+import dev.streams.core.SubscribeOptions;
+import dev.streams.core.Subscription;
+import dev.streams.core.SubscriptionListener;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A subscription's bounded queue of event references and its drain loop. Publishers {@link #offer} under
+ * their topic's lock and never wait; the drain runs on the subscription's executor, one run at a time, so
+ * listener calls never overlap. Gaps are delivered before the queued events, which are all newer.
+ */
+public class QueuedSubscription implements Subscription {
+    // Lock order: a topic's lock, then the pattern index's, then a subscription's. Never the reverse.
+    private static final System.Logger LOG = System.getLogger(QueuedSubscription.class.getName());
+    private static final int BATCH = 64;
+
+    private final ProjectState project;
+    private final String pattern;
+    private final SubscriptionListener listener;
+    private final Executor executor;
+    private final OverflowPolicy policy;
+    private final int maxEvents;
+    private final long maxBytes;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Runnable drainTask = this::drain;
+    private final Event[] batch = new Event[BATCH];
+
+    // Guarded by "this".
+    private final ArrayDeque<Event> queue = new ArrayDeque<>();
+    private final Map<String, Gap> gaps = new LinkedHashMap<>();
+    private long queuedBytes;
+    private long demand;
+    private long dropped;
+    private CloseReason closing;
+    private boolean drainBeforeClose;
+    private boolean closeDelivered;
+
+    QueuedSubscription(ProjectState project, String pattern, SubscriptionListener listener,
+                       SubscribeOptions options, Executor defaultExecutor) {
+        this.project = project;
+        this.pattern = pattern;
+        this.listener = listener;
+        this.executor = options.executor() != null ? options.executor() : defaultExecutor;
+        this.policy = options.overflowPolicy();
+        this.maxEvents = options.maxQueuedEvents();
+        this.maxBytes = options.maxQueuedBytes();
+        this.demand = options.manualDemand() ? 0 : Long.MAX_VALUE;
+    }
+
+    /** Queues an event; applies the overflow policy when full. Never blocks on the subscriber. */
+    final void offer(Event event) {
+        long size = event.sizeInBytes();
+        boolean disconnected = false;
+        synchronized (this) {
+            if (closing != null) {
+                return;
+            }
+            while (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + size > maxBytes)) {
+                if (policy == OverflowPolicy.DISCONNECT) {
+                    terminateLocked(CloseReason.SLOW_CONSUMER, false);
+                    disconnected = true;
+                    break;
+                }
+                Event old = queue.poll();
+                queuedBytes -= old.sizeInBytes();
+                dropped++;
+                project.dropped.increment();
+                addGapLocked(new Gap(old.topic(), old.epoch(), 1, Gap.Cause.QUEUE_OVERFLOW));
+            }
+            if (closing == null) {
+                queue.add(event);
+                queuedBytes += size;
+            }
+        }
+        if (disconnected) {
+            project.slowDisconnects.increment();
+            project.unregister(this);
+        }
+        signal();
+    }
+
+    /** Records a hole before the events that follow it; same-topic, same-cause holes add up. */
+    final void gap(Gap gap) {
+        synchronized (this) {
+            if (closing != null) {
+                return;
+            }
+            addGapLocked(gap);
+        }
+        signal();
+    }
+
+    private void addGapLocked(Gap gap) {
+        Gap previous = gaps.get(gap.topic());
+        if (previous != null && previous.cause() == gap.cause() && previous.epoch() == gap.epoch()) {
+            long missed = previous.missed() < 0 || gap.missed() < 0 ? -1 : previous.missed() + gap.missed();
+            gaps.put(gap.topic(), new Gap(gap.topic(), gap.epoch(), missed, gap.cause()));
+        } else {
+            gaps.remove(gap.topic());
+            gaps.put(gap.topic(), gap);
+        }
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("request must be positive: " + n);
+        }
+        synchronized (this) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+        signal();
+    }
+
+    @Override
+    public void cancel() {
+        terminate(CloseReason.CANCELLED, false);
+    }
+
+    /** Ends the subscription; with {@code drainFirst} whatever is queued is delivered before onClose. */
+    final void terminate(CloseReason reason, boolean drainFirst) {
+        synchronized (this) {
+            if (closing != null) {
+                return;
+            }
+            terminateLocked(reason, drainFirst);
+        }
+        project.unregister(this);
+        signal();
+    }
+
+    private void terminateLocked(CloseReason reason, boolean drainFirst) {
+        closing = reason;
+        drainBeforeClose = drainFirst;
+        if (!drainFirst) {
+            queue.clear();
+            gaps.clear();
+            queuedBytes = 0;
+        }
+    }
+
+    private void signal() {
+        if (wip.getAndIncrement() == 0) {
+            try {
+                executor.execute(drainTask);
+            } catch (RuntimeException rejected) {
+                LOG.log(Level.WARNING, "delivery executor rejected a drain of " + pattern, rejected);
+                wip.set(0);
+            }
+        }
+    }
+
+    private void drain() {
+        int missed = 1;
+        do {
+            while (deliverSome()) {
+                // keep going while there is something we may deliver
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    /** Delivers one step (pending gaps, a batch of events, or the close); false when nothing can go now. */
+    private boolean deliverSome() {
+        Gap gap = null;
+        int count = 0;
+        CloseReason close = null;
+        synchronized (this) {
+            if (closeDelivered) {
+                return false;
+            }
+            if (closing != null && !drainBeforeClose) {
+                close = closing;
+            } else if (!gaps.isEmpty()) {
+                var first = gaps.entrySet().iterator();
+                gap = first.next().getValue();
+                first.remove();
+            } else if (!queue.isEmpty() && demand > 0) {
+                count = (int) Math.min(BATCH, Math.min(demand, queue.size()));
+                for (int i = 0; i < count; i++) {
+                    Event e = queue.poll();
+                    queuedBytes -= e.sizeInBytes();
+                    batch[i] = e;
+                }
+                if (demand != Long.MAX_VALUE) {
+                    demand -= count;
+                }
+            } else if (closing != null && queue.isEmpty()) {
+                close = closing;
+            } else {
+                return false;
+            }
+            if (close != null) {
+                closeDelivered = true;
+            }
+        }
+        if (close != null) {
+            try {
+                listener.onClose(close);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+            return false;
+        }
+        if (gap != null) {
+            try {
+                listener.onGap(gap);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+            return true;
+        }
+        for (int i = 0; i < count; i++) {
+            Event event = batch[i];
+            batch[i] = null;
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+        project.delivered.add(count);
+        return true;
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        LOG.log(Level.WARNING, "subscription listener for " + pattern + " threw; delivery continues", e);
+    }
+
+    /** Drops whatever is still queued so that the pending close is delivered next. */
+    public final void abandonQueue() {
+        synchronized (this) {
+            drainBeforeClose = false;
+            queue.clear();
+            gaps.clear();
+            queuedBytes = 0;
+        }
+        signal();
+    }
+
+    /** Whether onClose has been delivered. */
+    public final synchronized boolean isFinished() {
+        return closeDelivered;
+    }
+
+    @Override
+    public String project() {
+        return project.name();
+    }
+
+    @Override
+    public String pattern() {
+        return pattern;
+    }
+
+    @Override
+    public synchronized boolean isActive() {
+        return closing == null;
+    }
+
+    @Override
+    public synchronized long droppedCount() {
+        return dropped;
+    }
+
+    @Override
+    public synchronized int queuedEvents() {
+        return queue.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + project.name() + '/' + pattern + ']';
+    }
+}

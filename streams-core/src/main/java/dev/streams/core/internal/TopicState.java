@@ -1,0 +1,56 @@
+package dev.streams.core.internal;
+
+import dev.streams.core.TopicHistory;
+import java.util.Arrays;
+
+/**
+ * One topic of one project: its history, its exact-topic subscribers and a cache of the wildcard
+ * subscriptions that match it. Every field is guarded by the instance's monitor, which also orders the
+ * topic's publishes, so each subscriber sees the topic's events in offset order.
+ */
+final class TopicState {
+    static final QueuedSubscription[] NONE = new QueuedSubscription[0];
+
+    final String name;
+    final String[] tokens;
+    final TopicHistory history;
+    QueuedSubscription[] exact = NONE;
+    /** Set when the state was dropped from its project's map; whoever locks it must look the topic up again. */
+    boolean removed;
+    private QueuedSubscription[] wildcard = NONE;
+    private long wildcardVersion = -1;
+
+    TopicState(String name, TopicHistory history) {
+        this.name = name;
+        this.tokens = name.split("\\.", -1);
+        this.history = history;
+    }
+
+    /** The wildcard subscriptions matching this topic, recomputed only when the index changed. */
+    QueuedSubscription[] wildcardMatches(PatternIndex index) {
+        long version = index.version();
+        if (version != wildcardVersion) {
+            wildcard = index.match(tokens);
+            wildcardVersion = version;
+        }
+        return wildcard;
+    }
+
+    void addExact(QueuedSubscription sub) {
+        QueuedSubscription[] grown = Arrays.copyOf(exact, exact.length + 1);
+        grown[exact.length] = sub;
+        exact = grown;
+    }
+
+    void removeExact(QueuedSubscription sub) {
+        for (int i = 0; i < exact.length; i++) {
+            if (exact[i] == sub) {
+                QueuedSubscription[] shrunk = new QueuedSubscription[exact.length - 1];
+                System.arraycopy(exact, 0, shrunk, 0, i);
+                System.arraycopy(exact, i + 1, shrunk, i, exact.length - i - 1);
+                exact = shrunk;
+                return;
+            }
+        }
+    }
+}
