@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /** Records what a subscription receives, for assertions from the test thread. */
-final class Recorder implements SubscriptionListener {
+class Recorder implements SubscriptionListener {
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<Gap> gaps = new CopyOnWriteArrayList<>();
     final List<CloseReason> closes = new CopyOnWriteArrayList<>();

@@ -33,7 +33,6 @@ public class QueuedSubscription implements Subscription {
     private final long maxBytes;
     private final AtomicInteger wip = new AtomicInteger();
     private final Runnable drainTask = this::drain;
-    private final Event[] batch = new Event[BATCH];
 
     // Guarded by "this".
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
@@ -162,8 +161,10 @@ public class QueuedSubscription implements Subscription {
 
     private void drain() {
         int missed = 1;
+        // Per run rather than per subscription: idle subscriptions then cost no batch buffer.
+        Event[] batch = new Event[BATCH];
         do {
-            while (deliverSome()) {
+            while (deliverSome(batch)) {
                 // keep going while there is something we may deliver
             }
             missed = wip.addAndGet(-missed);
@@ -171,7 +172,7 @@ public class QueuedSubscription implements Subscription {
     }
 
     /** Delivers one step (pending gaps, a batch of events, or the close); false when nothing can go now. */
-    private boolean deliverSome() {
+    private boolean deliverSome(Event[] batch) {
         Gap gap = null;
         int count = 0;
         CloseReason close = null;

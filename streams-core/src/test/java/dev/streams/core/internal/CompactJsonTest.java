@@ -1,0 +1,46 @@
+package dev.streams.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CompactJsonTest {
+
+    @Test
+    void roundTrips() {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("s", "quote \" slash \\ newline \n tab \t ctl \u0001 é");
+        in.put("n", 42L);
+        in.put("neg", -7L);
+        in.put("b", true);
+        in.put("nil", null);
+        in.put("list", List.of("a", 1L, false));
+        in.put("obj", Map.of("k", "v"));
+        String json = CompactJson.write(in);
+        assertThat(CompactJson.parseObject(json)).isEqualTo(in);
+    }
+
+    @Test
+    void parsesNumbersToLongOrBigDecimal() {
+        assertThat(CompactJson.parseObject("{\"a\":1.5,\"b\":1e3,\"c\":99999999999999999999}"))
+                .containsEntry("a", new BigDecimal("1.5"))
+                .containsEntry("b", 1000L)
+                .containsEntry("c", new BigDecimal("99999999999999999999"));
+        assertThat(CompactJson.parseObject("{\"huge\":1e999999999}").get("huge")).isInstanceOf(BigDecimal.class);
+    }
+
+    @Test
+    void rejectsWhatIsNotStrictJson() {
+        String deep = "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        for (String bad : new String[] {"", "[]", "{", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":01}", "{'a':1}",
+            "{\"a\":1,\"a\":2}", "{\"a\":\"\\x\"}", "{\"a\":tru}", "{\"a\":\"\u0001\"}", deep, "{\"a\":-}",
+            "{\"a\":\"\\u12\"}"}) {
+            assertThatThrownBy(() -> CompactJson.parseObject(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
