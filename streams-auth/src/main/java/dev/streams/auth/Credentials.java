@@ -1,0 +1,42 @@
+package dev.streams.auth;
+
+import java.util.Locale;
+
+/**
+ * What a request carried that may prove who it is, as the transport found it. Any field may be null.
+ *
+ * @param authorization the {@code Authorization} header ({@code Bearer <api key or jwt>}, or a bare jwt)
+ * @param apiKeyHeader  the {@code x-api-key} header
+ * @param apiKeyQuery   the {@code x-api-key} query parameter
+ * @param jwtQuery      the {@code jwt} query parameter (a Golioth JWT, a Streams token or an external JWT)
+ */
+public record Credentials(String authorization, String apiKeyHeader, String apiKeyQuery, String jwtQuery) {
+
+    public static Credentials bearer(String value) {
+        return new Credentials("Bearer " + value, null, null, null);
+    }
+
+    public static Credentials apiKey(String key) {
+        return new Credentials(null, key, null, null);
+    }
+
+    public static Credentials none() {
+        return new Credentials(null, null, null, null);
+    }
+
+    /** The authorization header without its optional {@code Bearer } prefix, or null. */
+    String bearerValue() {
+        if (authorization == null || authorization.isBlank()) {
+            return null;
+        }
+        String value = authorization.strip();
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.equals("bearer")) {
+            return null;
+        }
+        if (lower.startsWith("bearer") && Character.isWhitespace(value.charAt(6))) {
+            value = value.substring(7).strip();
+        }
+        return value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.streams.auth;
+
+import dev.streams.core.Topics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who is asking, as established by {@link StreamsAuth#authenticate}: one project, what it may do there,
+ * which topics, and until when.
+ *
+ * @param kind      how the caller proved itself
+ * @param subject   the API key id, token id or external subject; safe to log
+ * @param project   the only project this principal can act on
+ * @param scopes    what it may do
+ * @param topics    topic patterns it may touch ({@code >} is every topic)
+ * @param expiresAt when the credential stops working, or null when it does not expire (an API key)
+ */
+public record Principal(Kind kind, String subject, String project, Set<Scope> scopes, List<String> topics,
+                        Instant expiresAt) {
+    /** How a principal authenticated. */
+    public enum Kind {
+        API_KEY,
+        /** A Golioth-style JWT: HS256, {@code iss} = API key id, signed with that key's secret. */
+        KEY_JWT,
+        /** A Streams token from the core's token issuer. */
+        STREAMS_TOKEN,
+        /** A JWT from the host application's own identity provider. */
+        EXTERNAL_JWT
+    }
+
+    public Principal {
+        scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(scopes);
+        topics = List.copyOf(topics);
+    }
+
+    public boolean has(Scope scope) {
+        return scopes.contains(scope);
+    }
+
+    /** Whether one of this principal's patterns covers {@code topicOrPattern}. */
+    public boolean covers(String topicOrPattern) {
+        for (String granted : topics) {
+            if (Topics.covers(granted, topicOrPattern)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.streams.auth.internal;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import dev.streams.auth.ApiKey;
+import dev.streams.auth.ApiKeyStore;
+import dev.streams.auth.AuthException;
+import dev.streams.auth.AuthFailure;
+import dev.streams.auth.ExternalJwt;
+import dev.streams.auth.Principal;
+import dev.streams.auth.Scope;
+import dev.streams.core.TokenClaims;
+import dev.streams.core.TokenException;
+import dev.streams.core.TokenIssuer;
+import dev.streams.core.Topics;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns one presented credential into a {@link Principal}, or a typed refusal. */
+public final class Authenticator {
+    /** The {@code iss} of Streams tokens (see the core's TokenIssuer). */
+    private static final String STREAMS_ISSUER = "streams";
+    private static final byte[] NO_HASH = new byte[32];
+    private static final int MAX_CREDENTIAL_CHARS = 8192;
+
+    private final ApiKeyStore store;
+    private final KeySecrets secrets;
+    private final TokenIssuer tokens;
+    private final ExternalJwt external;
+    private final JwtVerifiers jwts;
+
+    public Authenticator(ApiKeyStore store, KeySecrets secrets, TokenIssuer tokens, ExternalJwt external,
+                         JwtVerifiers jwts) {
+        this.store = store;
+        this.secrets = secrets;
+        this.tokens = tokens;
+        this.external = external;
+        this.jwts = jwts;
+    }
+
+    public Principal authenticate(String credential) {
+        if (credential == null || credential.isEmpty()) {
+            throw new AuthException(AuthFailure.MISSING_CREDENTIAL, "no credential");
+        }
+        if (credential.length() > MAX_CREDENTIAL_CHARS) {
+            throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "credential too long");
+        }
+        if (KeySecrets.looksLikeKey(credential)) {
+            return apiKey(credential);
+        }
+        if (credential.chars().filter(c -> c == '.').count() == 2) {
+            return jwt(credential);
+        }
+        throw new AuthException(AuthFailure.UNKNOWN_KEY, "credential is neither an API key nor a JWT");
+    }
+
+    private Principal apiKey(String presented) {
+        ApiKey key = store.find(KeySecrets.idOf(presented)).orElse(null);
+        // Hash even for unknown ids, so both paths cost the same.
+        boolean matches = KeySecrets.matches(KeySecrets.secretPartOf(presented), key == null ? NO_HASH : key.secretHash());
+        if (key == null || !matches) {
+            throw new AuthException(AuthFailure.UNKNOWN_KEY, "unknown API key");
+        }
+        if (key.isRevoked()) {
+            throw new AuthException(AuthFailure.REVOKED_KEY, "API key was revoked");
+        }
+        return new Principal(Principal.Kind.API_KEY, key.id(), key.project(), key.scopes(), List.of(">"), null);
+    }
+
+    private Principal jwt(String token) {
+        JWT parsed;
+        try {
+            parsed = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "not a valid JWT");
+        }
+        if (!(parsed instanceof SignedJWT signed)) {
+            throw new AuthException(AuthFailure.ALGORITHM_NOT_ALLOWED, "unsigned or encrypted JWTs are not accepted");
+        }
+        String issuer = JwtVerifiers.claimsOf(signed).getIssuer();
+        if (STREAMS_ISSUER.equals(issuer)) {
+            return streamsToken(token);
+        }
+        if (external != null && external.issuer().equals(issuer)) {
+            return externalJwt(signed);
+        }
+        return keyJwt(signed, issuer);
+    }
+
+    private Principal streamsToken(String token) {
+        if (tokens == null) {
+            throw new AuthException(AuthFailure.UNKNOWN_KEY, "Streams tokens are not accepted here");
+        }
+        TokenClaims claims;
+        try {
+            claims = tokens.verify(token);
+        } catch (TokenException e) {
+            throw new AuthException(switch (e.error()) {
+                case EXPIRED -> AuthFailure.EXPIRED;
+                case NOT_YET_VALID -> AuthFailure.NOT_YET_VALID;
+                case UNKNOWN_KEY -> AuthFailure.UNKNOWN_KEY;
+                case BAD_SIGNATURE -> AuthFailure.BAD_SIGNATURE;
+                case MALFORMED -> AuthFailure.MALFORMED_CREDENTIAL;
+                case FORBIDDEN_PROJECT -> AuthFailure.FORBIDDEN_PROJECT;
+                case FORBIDDEN_TOPIC -> AuthFailure.FORBIDDEN_TOPIC;
+            }, e.getMessage());
+        }
+        Set<Scope> scopes = scopes(claims.extra().get(Permissions.SCOPES_CLAIM), EnumSet.of(Scope.SUBSCRIBE));
+        Object id = claims.extra().getOrDefault(Permissions.ISSUED_BY_CLAIM, "token");
+        return new Principal(Principal.Kind.STREAMS_TOKEN, String.valueOf(id), claims.project(), scopes,
+                claims.topics(), claims.expiresAt());
+    }
+
+    private Principal keyJwt(SignedJWT jwt, String keyId) {
+        ApiKey key = keyId == null ? null : store.find(keyId).orElse(null);
+        if (key == null) {
+            throw new AuthException(AuthFailure.UNKNOWN_KEY, "JWT names no known API key");
+        }
+        String secret = secrets.secretOf(key.id());
+        if (!KeySecrets.matches(secret, key.secretHash())) {
+            // The key was made under another master key; its secret cannot be derived here.
+            throw new AuthException(AuthFailure.UNKNOWN_KEY, "API key cannot sign JWTs on this server");
+        }
+        JWTClaimsSet claims = jwts.verifyKeyJwt(jwt, secret);
+        if (key.isRevoked()) {
+            throw new AuthException(AuthFailure.REVOKED_KEY, "API key was revoked");
+        }
+        return new Principal(Principal.Kind.KEY_JWT, key.id(), key.project(), key.scopes(), List.of(">"),
+                claims.getExpirationTime().toInstant());
+    }
+
+    private Principal externalJwt(SignedJWT jwt) {
+        JWTClaimsSet claims = jwts.verifyExternal(jwt, external);
+        Object project = claims.getClaim(external.projectClaim());
+        if (!(project instanceof String p) || p.isEmpty()) {
+            throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "JWT has no project claim");
+        }
+        Set<Scope> scopes = scopes(claims.getClaim(external.scopesClaim()), EnumSet.noneOf(Scope.class));
+        Object rawTopics = claims.getClaim(external.topicsClaim());
+        List<String> topics = rawTopics == null ? List.of(">") : stringList(rawTopics);
+        try {
+            topics.forEach(Topics::requirePattern);
+        } catch (RuntimeException e) {
+            throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "JWT topics claim holds an invalid pattern");
+        }
+        String subject = claims.getSubject() == null ? "external" : claims.getSubject();
+        return new Principal(Principal.Kind.EXTERNAL_JWT, subject, p, scopes, topics,
+                claims.getExpirationTime().toInstant());
+    }
+
+    /** Scopes from a space-separated string or a list of names; unknown names are ignored, not granted. */
+    private static Set<Scope> scopes(Object raw, Set<Scope> fallback) {
+        if (raw == null) {
+            return fallback;
+        }
+        List<String> names = raw instanceof String s ? List.of(s.trim().split("\\s+")) : stringList(raw);
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : names) {
+            for (Scope scope : Scope.values()) {
+                if (scope.wireName().equals(name)) {
+                    scopes.add(scope);
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private static List<String> stringList(Object raw) {
+        if (!(raw instanceof List<?> list)) {
+            throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "expected a list of strings in JWT");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String s)) {
+                throw new AuthException(AuthFailure.MALFORMED_CREDENTIAL, "expected a list of strings in JWT");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}
