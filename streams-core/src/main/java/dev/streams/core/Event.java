@@ -1,9 +1,12 @@
 package dev.streams.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +26,19 @@ public final class Event {
     private final byte[] payload;
     private final String contentType;
     private final Map<String, String> attributes;
+    /** Lazily created; slot i holds the result of the encoding with id i. */
+    private volatile Object[] encodings;
+
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle ENCODINGS;
+
+    static {
+        try {
+            ENCODINGS = MethodHandles.lookup().findVarHandle(Event.class, "encodings", Object[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Creates an event; used by the broker and by {@link TopicHistory} implementations that load stored
@@ -100,6 +116,27 @@ public final class Event {
     /** Publisher-supplied string attributes (for example a device id); never null. */
     public Map<String, String> attributes() {
         return attributes;
+    }
+
+    /**
+     * This event in the given encoding, computed by the first caller and shared with all later ones, so a
+     * dialect encodes each event once however many subscribers it has. Two racing first callers may both
+     * compute it; one result wins and both get it.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T encoded(Encoding<T> encoding) {
+        Object[] slots = encodings;
+        if (slots == null) {
+            ENCODINGS.compareAndSet(this, null, new Object[Encoding.MAX_ENCODINGS]);
+            slots = encodings;
+        }
+        Object cached = SLOTS.getAcquire(slots, encoding.id());
+        if (cached != null) {
+            return (T) cached;
+        }
+        T fresh = Objects.requireNonNull(encoding.encode(this), "encoding produced null");
+        Object witness = SLOTS.compareAndExchangeRelease(slots, encoding.id(), null, fresh);
+        return witness == null ? fresh : (T) witness;
     }
 
     /** Bytes this event is charged for in history and subscriber queue limits. */

@@ -1,0 +1,150 @@
+package dev.streams.transport.ws;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import dev.streams.auth.DeviceTopics;
+import dev.streams.core.Broker;
+import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
+import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Device data in, with Golioth's semantics, for host applications that receive it by their own means (the
+ * HTTP ingestion endpoint uses the same code). A JSON object is one record; a single value nests under the
+ * path ({@code 20.5} at {@code temp} becomes {@code {"temp":20.5}}); an array at the root is a batch; a
+ * timestamp under {@code t}, {@code ts}, {@code time} or {@code timestamp} (Unix milliseconds or ISO-8601) is
+ * lifted out of the data. Each record is published to {@link DeviceTopics#topicOf} as {@code application/json}.
+ */
+public final class DeviceIngestor {
+    /** Attribute with the device id. */
+    public static final String DEVICE_ID = "deviceId";
+    /** Attribute with the device's own timestamp (RFC 3339), when it sent one. */
+    public static final String DEVICE_TIME = "timestamp";
+    private static final String[] TIME_KEYS = {"t", "ts", "time", "timestamp"};
+    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int MAX_BATCH = 1000;
+
+    private final Broker broker;
+
+    public DeviceIngestor(Broker broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * Publishes the records of one request and returns the stored events. Nothing is published when any
+     * record is invalid: the whole request fails with {@link StreamsException} (INVALID_ARGUMENT).
+     *
+     * @param path slash-separated path the data is stored under, or null for the root
+     */
+    public List<Event> ingest(String project, String deviceId, String path, String json) {
+        String topic = DeviceTopics.topicOf(deviceId);
+        List<String> segments = segments(path);
+        JsonElement root;
+        try {
+            root = Json.parseStrict(json);
+        } catch (JsonParseException e) {
+            throw invalid("body is not valid JSON");
+        }
+        List<JsonElement> items = new ArrayList<>();
+        if (root.isJsonArray()) {
+            root.getAsJsonArray().forEach(items::add);
+            if (items.size() > MAX_BATCH) {
+                throw invalid("a batch holds at most " + MAX_BATCH + " records");
+            }
+        } else {
+            items.add(root);
+        }
+        List<Record> records = new ArrayList<>(items.size());
+        for (JsonElement item : items) {
+            records.add(record(item, segments));
+        }
+        List<Event> events = new ArrayList<>(records.size());
+        for (Record r : records) {
+            Map<String, String> attributes = new HashMap<>();
+            attributes.put(DEVICE_ID, deviceId);
+            if (r.time != null) {
+                attributes.put(DEVICE_TIME, r.time.toString());
+            }
+            events.add(broker.publish(project, topic, "application/json",
+                    Json.GSON.toJson(r.data).getBytes(StandardCharsets.UTF_8), attributes));
+        }
+        return events;
+    }
+
+    private record Record(JsonElement data, Instant time) {
+    }
+
+    private static Record record(JsonElement item, List<String> segments) {
+        Instant time = null;
+        JsonElement data = item;
+        if (item.isJsonObject()) {
+            JsonObject copy = item.getAsJsonObject().deepCopy();
+            for (String key : TIME_KEYS) {
+                JsonElement value = copy.remove(key);
+                if (value != null && time == null) {
+                    time = timeOf(value);
+                }
+            }
+            data = copy;
+        } else if (segments.isEmpty()) {
+            throw invalid("a single value needs a path to be stored under");
+        }
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            JsonObject wrapper = new JsonObject();
+            wrapper.add(segments.get(i), data);
+            data = wrapper;
+        }
+        return new Record(data, time);
+    }
+
+    private static Instant timeOf(JsonElement value) {
+        if (value.isJsonPrimitive()) {
+            JsonPrimitive p = value.getAsJsonPrimitive();
+            if (p.isNumber()) {
+                try {
+                    return Instant.ofEpochMilli(p.getAsBigDecimal().longValueExact());
+                } catch (ArithmeticException | java.time.DateTimeException e) {
+                    throw invalid("timestamp must be whole Unix milliseconds");
+                }
+            }
+            if (p.isString()) {
+                try {
+                    return OffsetDateTime.parse(p.getAsString()).toInstant();
+                } catch (DateTimeParseException e) {
+                    throw invalid("timestamp must be ISO-8601 with an offset");
+                }
+            }
+        }
+        throw invalid("timestamp must be Unix milliseconds or an ISO-8601 string");
+    }
+
+    private static List<String> segments(String path) {
+        if (path == null || path.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String segment : path.split("/", -1)) {
+            if (!PATH_SEGMENT.matcher(segment).matches()) {
+                throw invalid("path segments are 1 to 64 characters of [A-Za-z0-9_-]");
+            }
+            out.add(segment);
+        }
+        return out;
+    }
+
+    private static StreamsException invalid(String message) {
+        return new StreamsException(ErrorKind.INVALID_ARGUMENT, message);
+    }
+}

@@ -1,0 +1,290 @@
+package dev.streams.transport.ws;
+
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import dev.streams.core.OverflowPolicy;
+import dev.streams.core.SubscribeOptions;
+import dev.streams.transport.ws.internal.PipelineInitializer;
+import dev.streams.transport.ws.internal.ServerContext;
+import dev.streams.transport.ws.internal.ServerMetrics;
+import dev.streams.transport.ws.internal.Session;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/**
+ * The HTTP and WebSocket front end, on one port: m3o Streams ({@code /v1/streams/Publish|Token|Subscribe}),
+ * Golioth LightDB Stream ({@code /v1/ws/projects/{p}[/devices/{d}]/stream} and device ingestion at
+ * {@code POST /v1/projects/{p}/devices/{d}/stream[/path]}), the native protocol ({@code /v1/ws/native}),
+ * {@code /healthz} and {@code /metrics}. Built on Netty over a {@link Broker} and a {@link StreamsAuth} that
+ * the host owns. Every limit has a default and is enforced.
+ *
+ * <pre>{@code
+ * StreamsServer server = StreamsServer.builder(broker, auth).port(8080).build().start();
+ * ...
+ * server.close();
+ * }</pre>
+ */
+public final class StreamsServer implements AutoCloseable {
+    private final Builder config;
+    private final ServerContext context;
+    private EventLoopGroup group;
+    private Channel serverChannel;
+    private volatile boolean closed;
+
+    private StreamsServer(Builder b) {
+        this.config = b;
+        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
+                new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                Set.copyOf(b.allowedOrigins), b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
+                b.idleTimeout, b.maxOutboundBytes, b.maxSubscriptionsPerConnection, b.subscribeOptions, b.tokenTtl);
+    }
+
+    public static Builder builder(Broker broker, StreamsAuth auth) {
+        return new Builder(broker, auth);
+    }
+
+    /** Binds and starts serving; returns this server. */
+    public synchronized StreamsServer start() {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        SslContext ssl = sslContext();
+        group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads, new DefaultThreadFactory("streams-io", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.maxOutboundBytes / 2, config.maxOutboundBytes))
+                .childHandler(new PipelineInitializer(context, ssl));
+        try {
+            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully();
+            throw e;
+        }
+        return this;
+    }
+
+    private SslContext sslContext() {
+        if (config.sslContext != null) {
+            return new JdkSslContext(config.sslContext, false, null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE,
+                    io.netty.handler.ssl.ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
+        }
+        if (config.certificatePem != null) {
+            try {
+                return SslContextBuilder.forServer(config.certificatePem, config.privateKeyPem).build();
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("cannot load TLS certificate or key", e);
+            }
+        }
+        return null;
+    }
+
+    /** The bound address; with port 0 this tells the port the system chose. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Whether TLS is on, so clients should use https and wss. */
+    public boolean isTls() {
+        return config.sslContext != null || config.certificatePem != null;
+    }
+
+    /**
+     * Stops accepting connections, tells every WebSocket client to come back later (close 1001), lets
+     * in-flight requests finish, then stops the event loops. The broker and auth stay open: the host owns them.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed || group == null) {
+            return;
+        }
+        closed = true;
+        serverChannel.close().awaitUninterruptibly();
+        for (Session session : List.copyOf(context.sessions())) {
+            session.channelExecute(session::goAway);
+        }
+        long deadline = System.nanoTime() + config.closeTimeout.toNanos();
+        while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
+            sleepBriefly();
+        }
+        // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.
+        context.channels().close().awaitUninterruptibly();
+        group.shutdownGracefully(0, config.closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builds a {@link StreamsServer}; everything but the broker and auth has a default. */
+    public static final class Builder {
+        private final Broker broker;
+        private final StreamsAuth auth;
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private SSLContext sslContext;
+        private File certificatePem;
+        private File privateKeyPem;
+        private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Set<String> allowedOrigins = Set.of();
+        private int maxFrameBytes = 64 * 1024;
+        private int maxMessageBytes = 1024 * 1024;
+        private int maxBodyBytes = 1024 * 1024;
+        private int maxConnections = 10_000;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxOutboundBytes = 1024 * 1024;
+        private int maxSubscriptionsPerConnection = 100;
+        private SubscribeOptions subscribeOptions = SubscribeOptions.builder().maxQueuedEvents(1024)
+                .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
+        private Duration tokenTtl = Duration.ofMinutes(1);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        private Builder(Broker broker, StreamsAuth auth) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            this.auth = Objects.requireNonNull(auth, "auth");
+        }
+
+        /** Address to bind (default 127.0.0.1; use 0.0.0.0 to serve other machines). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port to bind (default 8080; 0 picks a free one, see {@link StreamsServer#port()}). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Serve TLS with this context. */
+        public Builder tls(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Serve TLS with a PEM certificate chain and a PEM (PKCS#8) private key. */
+        public Builder tls(File certificateChainPem, File privateKeyPem) {
+            this.certificatePem = Objects.requireNonNull(certificateChainPem, "certificate");
+            this.privateKeyPem = Objects.requireNonNull(privateKeyPem, "key");
+            return this;
+        }
+
+        public Builder eventLoopThreads(int threads) {
+            this.eventLoopThreads = positive(threads, "eventLoopThreads");
+            return this;
+        }
+
+        /** Browser origins (for example {@code https://app.example}) allowed to open WebSockets; none set allows any. */
+        public Builder allowedOrigins(Set<String> origins) {
+            this.allowedOrigins = Set.copyOf(origins);
+            return this;
+        }
+
+        /** Largest WebSocket frame (default 64 KiB); larger ones close the connection with 1009. */
+        public Builder maxFrameBytes(int bytes) {
+            this.maxFrameBytes = positive(bytes, "maxFrameBytes");
+            return this;
+        }
+
+        /** Largest WebSocket message after reassembling fragments (default 1 MiB). */
+        public Builder maxMessageBytes(int bytes) {
+            this.maxMessageBytes = positive(bytes, "maxMessageBytes");
+            return this;
+        }
+
+        /** Largest HTTP request body (default 1 MiB); larger ones get 413. */
+        public Builder maxBodyBytes(int bytes) {
+            this.maxBodyBytes = positive(bytes, "maxBodyBytes");
+            return this;
+        }
+
+        /** Open connections at most (default 10,000); more get 503. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = positive(connections, "maxConnections");
+            return this;
+        }
+
+        /** A silent connection is pinged after half of this and closed after all of it (default 60 s). */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Bytes buffered for a client that is not reading before its subscriptions stop pulling (default 1 MiB). */
+        public Builder maxOutboundBytes(int bytes) {
+            this.maxOutboundBytes = positive(bytes, "maxOutboundBytes");
+            return this;
+        }
+
+        /** Subscriptions one native-protocol connection may hold (default 100). */
+        public Builder maxSubscriptionsPerConnection(int count) {
+            this.maxSubscriptionsPerConnection = positive(count, "maxSubscriptionsPerConnection");
+            return this;
+        }
+
+        /** Queue bounds and slow-consumer policy of each WebSocket subscription (default 1024 events, DROP_OLDEST). */
+        public Builder subscribeOptions(SubscribeOptions options) {
+            this.subscribeOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Lifetime of tokens from m3o's Token call (default one minute, as m3o). */
+        public Builder tokenTtl(Duration ttl) {
+            this.tokenTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /** How long {@link StreamsServer#close()} waits for clients and requests (default 5 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public StreamsServer build() {
+            return new StreamsServer(this);
+        }
+
+        private static int positive(int value, String name) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
+        }
+    }
+}

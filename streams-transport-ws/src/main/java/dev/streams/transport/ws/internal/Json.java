@@ -1,0 +1,51 @@
+package dev.streams.transport.ws.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+
+/** Gson set up once, and strict parsing (Gson's own parser is lenient and would accept malformed input). */
+public final class Json {
+    public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private Json() {
+    }
+
+    /** Parses exactly one strict JSON value; throws {@link JsonParseException} on anything else. */
+    public static JsonElement parseStrict(String text) {
+        try {
+            JsonReader reader = new JsonReader(new StringReader(text));
+            reader.setStrictness(Strictness.STRICT);
+            reader.setNestingLimit(64);
+            JsonElement value = GSON.getAdapter(JsonElement.class).read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("trailing data after JSON value");
+            }
+            return value;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw new JsonParseException("invalid JSON", e);
+        }
+    }
+
+    /** Parses a strict JSON object. */
+    public static JsonObject parseObject(String text) {
+        JsonElement value = parseStrict(text);
+        if (!value.isJsonObject()) {
+            throw new JsonParseException("expected a JSON object");
+        }
+        return value.getAsJsonObject();
+    }
+
+    /** A string member, or null when absent, null or not a string. */
+    public static String string(JsonObject object, String name) {
+        JsonElement value = object.get(name);
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : null;
+    }
+}

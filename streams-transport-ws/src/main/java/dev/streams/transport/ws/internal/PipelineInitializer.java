@@ -1,0 +1,58 @@
+package dev.streams.transport.ws.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's pipeline, a handler a job: TLS, HTTP framing, body limit, idle detection, flush
+ * batching (many frames written in one event-loop turn go out in one syscall), then routing.
+ */
+public final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
+    private final ServerContext server;
+    private final SslContext ssl;
+
+    public PipelineInitializer(ServerContext server, SslContext ssl) {
+        this.server = server;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ChannelPipeline p = channel.pipeline();
+        if (server.channels().size() >= server.maxConnections()) {
+            server.metrics().rejectedConnections.increment();
+            p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new RefuseOverLimit());
+            return;
+        }
+        server.channels().add(channel);
+        if (ssl != null) {
+            p.addLast(ssl.newHandler(channel.alloc()));
+        }
+        long idleMillis = server.idleTimeout().toMillis();
+        p.addLast(new HttpServerCodec(4096, 16 * 1024, 8192),
+                new HttpObjectAggregator(server.maxBodyBytes()),
+                new IdleStateHandler(idleMillis / 2, 0, 0, TimeUnit.MILLISECONDS),
+                new FlushConsolidationHandler(256, true),
+                new HttpRouter(server));
+    }
+
+    /** Answers 503 to a connection over the limit and closes it. */
+    private static final class RefuseOverLimit extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            HttpReplies.json(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"code\":503,\"message\":\"too many connections\"}");
+        }
+    }
+}

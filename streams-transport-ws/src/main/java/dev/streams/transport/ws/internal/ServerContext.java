@@ -1,0 +1,30 @@
+package dev.streams.transport.ws.internal;
+
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import dev.streams.core.SubscribeOptions;
+import io.netty.channel.group.ChannelGroup;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every handler of one server shares: the broker, auth, settings, metrics and the open sessions.
+ *
+ * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any
+ */
+public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
+                            ChannelGroup channels, Set<Session> sessions, Set<String> allowedOrigins,
+                            int maxFrameBytes, int maxMessageBytes, int maxBodyBytes, int maxConnections,
+                            Duration idleTimeout, int maxOutboundBytes, int maxSubscriptionsPerConnection,
+                            SubscribeOptions subscribeOptions, Duration tokenTtl) {
+
+    public static Set<Session> newSessionSet() {
+        return ConcurrentHashMap.newKeySet();
+    }
+
+    /** Whether a browser from {@code origin} may connect; requests without an Origin are not from a browser. */
+    public boolean originAllowed(String origin) {
+        return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(origin);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.streams.transport.ws.internal;
+
+import dev.streams.core.CloseReason;
+import dev.streams.core.Encoding;
+import dev.streams.core.Event;
+import dev.streams.core.Gap;
+import dev.streams.core.Subscription;
+import dev.streams.core.SubscriptionListener;
+
+/**
+ * Moves a broker subscription's events onto a channel, pulling only while the channel is writable: at
+ * most {@link #WINDOW} events are requested ahead. When the client stops reading, Netty's write buffer
+ * passes its high-water mark, we stop requesting, and events wait in the subscription's bounded queue
+ * where its overflow policy applies. The event loop never blocks and other clients never wait.
+ */
+public final class SubscriptionSink implements SubscriptionListener {
+    static final int WINDOW = 64;
+
+    private final Session session;
+    private final Encoding<byte[]> encoding;
+    private Subscription subscription;
+    private int outstanding;
+
+    SubscriptionSink(Session session, Encoding<byte[]> encoding) {
+        this.session = session;
+        this.encoding = encoding;
+    }
+
+    void attach(Subscription subscription) {
+        this.subscription = subscription;
+        refill();
+    }
+
+    public Subscription subscription() {
+        return subscription;
+    }
+
+    /** Tops demand up to the window while the channel can take more. Event loop only. */
+    void refill() {
+        if (subscription != null && session.channel.isWritable() && outstanding < WINDOW / 2) {
+            subscription.request(WINDOW - outstanding);
+            outstanding = WINDOW;
+        }
+    }
+
+    void cancel() {
+        if (subscription != null) {
+            subscription.cancel();
+        }
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        outstanding--;
+        if (!session.isClosing()) {
+            session.sendEncoded(event.encoded(encoding));
+        }
+        refill();
+    }
+
+    @Override
+    public void onGap(Gap gap) {
+        session.onGap(gap);
+    }
+
+    @Override
+    public void onClose(CloseReason reason) {
+        session.subscriptionClosed(this, reason);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.streams.transport.ws.internal.golioth;
+
+import dev.streams.auth.AuthException;
+import dev.streams.auth.Principal;
+import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.HttpReplies;
+import dev.streams.transport.ws.internal.Requests;
+import dev.streams.transport.ws.internal.ServerContext;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/** {@code POST /v1/projects/{project}/devices/{device}/stream[/{path…}]}: device data over HTTP. */
+public final class DeviceIngestHttp {
+    private final ServerContext server;
+    private final DeviceIngestor ingestor;
+
+    public DeviceIngestHttp(ServerContext server) {
+        this.server = server;
+        this.ingestor = new DeviceIngestor(server.broker());
+    }
+
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String project, String deviceId, String path) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, "use POST to send device data");
+            return;
+        }
+        try {
+            Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            server.auth().checkIngest(who, project, deviceId);
+            ingestor.ingest(project, deviceId, path, Requests.body(request));
+        } catch (AuthException e) {
+            reply(ctx, request, GoliothWire.codeOf(e.failure()), e.getMessage());
+            return;
+        } catch (StreamsException e) {
+            reply(ctx, request, GoliothWire.codeOf(e.kind()), e.getMessage());
+            return;
+        }
+        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, int code, String message) {
+        server.metrics().of(Dialect.GOLIOTH).errors.increment();
+        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(GoliothWire.httpStatusOf(code)),
+                GoliothWire.restError(code, message));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.streams.transport.ws.internal.golioth;
+
+import dev.streams.auth.AuthException;
+import dev.streams.auth.Credentials;
+import dev.streams.auth.DeviceTopics;
+import dev.streams.auth.Principal;
+import dev.streams.core.Position;
+import dev.streams.core.StartPosition;
+import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Requests;
+import dev.streams.transport.ws.internal.ServerContext;
+import dev.streams.transport.ws.internal.Session;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Golioth's LightDB Stream over WebSocket, for one device or a whole project. Read-only for the client.
+ * Beyond the original, it resumes: {@code resume=<deviceId>:<epoch>-<offset>,…} continues each listed device
+ * after its cursor, and {@code since=<RFC 3339>} replays the other devices from that time.
+ */
+public final class GoliothSession extends Session {
+    private final Credentials credentials;
+    private final QueryStringDecoder query;
+    private final String project;
+    private final String deviceId;
+
+    public GoliothSession(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
+                          String project, String deviceId) {
+        super(channel, server, Dialect.GOLIOTH);
+        this.credentials = credentials;
+        this.query = query;
+        this.project = project;
+        this.deviceId = deviceId;
+    }
+
+    @Override
+    public void onOpen() {
+        String pattern;
+        StartPosition start;
+        try {
+            pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
+            start = startPosition();
+        } catch (StreamsException | IllegalArgumentException e) {
+            fail(GoliothWire.INVALID_ARGUMENT, e.getMessage());
+            return;
+        }
+        try {
+            Principal who = server.auth().authenticate(credentials);
+            server.auth().checkSubscribe(who, project, pattern);
+        } catch (AuthException e) {
+            fail(GoliothWire.codeOf(e.failure()), e.getMessage());
+            return;
+        }
+        subscribe(project, pattern, start, GoliothWire.FRAME);
+    }
+
+    private StartPosition startPosition() {
+        String since = Requests.param(query, "since");
+        StartPosition others = StartPosition.latest();
+        if (since != null) {
+            try {
+                others = StartPosition.since(OffsetDateTime.parse(since).toInstant());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("since must be an RFC 3339 time");
+            }
+        }
+        String resume = Requests.param(query, "resume");
+        if (resume == null || resume.isEmpty()) {
+            return others;
+        }
+        Map<String, Position> positions = new HashMap<>();
+        for (String item : resume.split(",")) {
+            int colon = item.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("resume is a list of <deviceId>:<epoch>-<offset>");
+            }
+            positions.put(DeviceTopics.topicOf(item.substring(0, colon)), Cursors.parse(item.substring(colon + 1)));
+        }
+        return StartPosition.resume(positions, others);
+    }
+
+    @Override
+    public void onText(String text) {
+        // The stream is read-only; Golioth ignored what clients sent, and so do we.
+    }
+
+    private void fail(int code, String message) {
+        fail(GoliothWire.streamError(code, message), GoliothWire.closeCodeOf(code), message);
+    }
+
+    @Override
+    protected void onSlowConsumer() {
+        fail(GoliothWire.RESOURCE_EXHAUSTED, "client is not reading fast enough");
+    }
+}

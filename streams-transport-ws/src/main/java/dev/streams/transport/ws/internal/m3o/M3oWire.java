@@ -1,0 +1,97 @@
+package dev.streams.transport.ws.internal.m3o;
+
+import com.google.gson.JsonObject;
+import dev.streams.auth.AuthFailure;
+import dev.streams.core.Encoding;
+import dev.streams.core.Event;
+import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.transport.ws.internal.Json;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+
+/** The m3o Streams wire format: the Message frame and the one table of errors. */
+public final class M3oWire {
+    /**
+     * A delivered message: {@code {"topic","message","sent_at","id"}}. The message is the published string as
+     * is, {@code sent_at} keeps nanoseconds, and {@code id} is the resume cursor (m3o clients ignore it).
+     */
+    public static final Encoding<byte[]> MESSAGE = Encoding.of("m3o", M3oWire::encode);
+
+    private M3oWire() {
+    }
+
+    private static byte[] encode(Event event) {
+        JsonObject message = new JsonObject();
+        message.addProperty("topic", event.topic());
+        message.addProperty("message", event.payloadAsString());
+        message.addProperty("sent_at", event.timestamp().toString());
+        message.addProperty("id", Cursors.format(event.epoch(), event.offset()));
+        return Json.GSON.toJson(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The errors of COMPAT.md, in the order the service checks them, plus the gateway's and ours. */
+    public enum Error {
+        MISSING_TOKEN("MISSING_TOKEN", 400, "Missing token"),
+        MISSING_TOPIC("MISSING_TOPIC", 400, "Missing topic"),
+        INVALID_TOPIC("MISSING_TOPIC", 400, "Invalid topic"),
+        MISSING_MESSAGE("MISSING_MESSAGE", 400, "Missing message"),
+        INVALID_TOKEN("INVALID_TOKEN", 403, "Invalid token"),
+        EXPIRED_TOKEN("EXPIRED_TOKEN", 403, "Token expired"),
+        FORBIDDEN_TOPIC("FORBIDDEN_TOPIC", 403, "Token has not have permission to subscribe to this topic"),
+        BAD_REQUEST("BAD_REQUEST", 400, "Invalid JSON request"),
+        BAD_CURSOR("BAD_REQUEST", 400, "Invalid resume cursor"),
+        TOO_LARGE("BAD_REQUEST", 400, "Message too large"),
+        UNAUTHORIZED("UNAUTHORIZED", 401, "Unauthorized"),
+        FORBIDDEN("FORBIDDEN", 403, "Forbidden"),
+        METHOD_NOT_ALLOWED("METHOD_NOT_ALLOWED", 405, "Use POST"),
+        NEEDS_WEBSOCKET("BAD_REQUEST", 400, "Subscribe is a WebSocket stream"),
+        SLOW_CONSUMER("SLOW_CONSUMER", 429, "Client is not reading fast enough");
+
+        private final String id;
+        private final int code;
+        private final String detail;
+
+        Error(String id, int code, String detail) {
+            this.id = id;
+            this.code = code;
+            this.detail = detail;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        /** {@code {"id","code","detail","status"}} as go-micro wrote it. */
+        public String body() {
+            JsonObject error = new JsonObject();
+            error.addProperty("id", id);
+            error.addProperty("code", code);
+            error.addProperty("detail", detail);
+            error.addProperty("status", HttpResponseStatus.valueOf(code).reasonPhrase());
+            return Json.GSON.toJson(error);
+        }
+
+        /** WebSocket close code: 4000 plus the HTTP status. */
+        public int closeCode() {
+            return 4000 + code;
+        }
+    }
+
+    /** How a refused credential reads in m3o: on the stream it is a token problem, over HTTP a key problem. */
+    public static Error of(AuthFailure failure, boolean streamToken) {
+        if (!streamToken) {
+            return failure.isUnauthenticated() ? Error.UNAUTHORIZED : Error.FORBIDDEN;
+        }
+        if (failure == AuthFailure.MISSING_CREDENTIAL) {
+            return Error.MISSING_TOKEN;
+        }
+        if (failure == AuthFailure.EXPIRED) {
+            return Error.EXPIRED_TOKEN;
+        }
+        return failure.isUnauthenticated() ? Error.INVALID_TOKEN : Error.FORBIDDEN_TOPIC;
+    }
+}

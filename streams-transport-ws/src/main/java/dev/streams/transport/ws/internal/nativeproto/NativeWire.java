@@ -1,0 +1,135 @@
+package dev.streams.transport.ws.internal.nativeproto;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonElement;
+import dev.streams.auth.AuthFailure;
+import dev.streams.core.Encoding;
+import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
+import dev.streams.core.Gap;
+import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.transport.ws.internal.Json;
+import java.nio.charset.StandardCharsets;
+
+/** Frames of the native protocol (docs/PROTOCOL.md) and its one error table. */
+public final class NativeWire {
+    /**
+     * {@code {"type":"event","topic","cursor","time","contentType","data"|"text"}}: the same bytes for every
+     * subscriber, so it names no subscription; clients route by topic.
+     */
+    public static final Encoding<byte[]> EVENT = Encoding.of("native", NativeWire::encode);
+
+    /** Error ids of the native protocol. */
+    public enum Error {
+        BAD_REQUEST(false),
+        INVALID_TOPIC(false),
+        NOT_FOUND(false),
+        TOO_MANY_SUBSCRIPTIONS(false),
+        PAYLOAD_TOO_LARGE(false),
+        FORBIDDEN(false),
+        UNAUTHENTICATED(true),
+        EXPIRED(true),
+        SLOW_CONSUMER(true),
+        INTERNAL(false);
+
+        private final boolean closes;
+
+        Error(boolean closes) {
+            this.closes = closes;
+        }
+
+        /** Whether the connection ends after this error. */
+        public boolean closes() {
+            return closes;
+        }
+    }
+
+    private NativeWire() {
+    }
+
+    private static byte[] encode(Event event) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty("type", "event");
+        frame.addProperty("topic", event.topic());
+        frame.addProperty("cursor", Cursors.format(event.epoch(), event.offset()));
+        frame.addProperty("time", event.timestamp().toString());
+        frame.addProperty("contentType", event.contentType());
+        JsonElement data = event.contentType().startsWith("application/json") ? parseOrNull(event.payloadAsString()) : null;
+        if (data != null) {
+            frame.add("data", data);
+        } else {
+            frame.addProperty("text", event.payloadAsString());
+        }
+        event.attributes().forEach((k, v) -> {
+            if (!frame.has(k)) {
+                frame.addProperty(k, v);
+            }
+        });
+        return Json.GSON.toJson(frame).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonElement parseOrNull(String json) {
+        try {
+            return Json.parseStrict(json);
+        } catch (com.google.gson.JsonParseException notJson) {
+            return null;
+        }
+    }
+
+    public static String ack(String id, String name, String value) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty("type", "ack");
+        if (id != null) {
+            frame.addProperty("id", id);
+        }
+        if (name != null) {
+            frame.addProperty(name, value);
+        }
+        return Json.GSON.toJson(frame);
+    }
+
+    public static String error(String id, Error error, String message) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty("type", "error");
+        if (id != null) {
+            frame.addProperty("id", id);
+        }
+        frame.addProperty("code", error.name());
+        frame.addProperty("message", message);
+        return Json.GSON.toJson(frame);
+    }
+
+    public static String gap(Gap gap) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty("type", "gap");
+        frame.addProperty("topic", gap.topic());
+        frame.addProperty("epoch", Long.toString(gap.epoch()));
+        frame.addProperty("missed", gap.missed());
+        frame.addProperty("cause", gap.cause().name());
+        return Json.GSON.toJson(frame);
+    }
+
+    public static String expiring(java.time.Instant at) {
+        return "{\"type\":\"expiring\",\"at\":\"" + at + "\"}";
+    }
+
+    public static Error of(AuthFailure failure) {
+        if (failure == AuthFailure.EXPIRED) {
+            return Error.EXPIRED;
+        }
+        return failure.isUnauthenticated() ? Error.UNAUTHENTICATED : Error.FORBIDDEN;
+    }
+
+    public static Error of(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_TOPIC -> Error.INVALID_TOPIC;
+            case PAYLOAD_TOO_LARGE -> Error.PAYLOAD_TOO_LARGE;
+            case INVALID_PROJECT, INVALID_ARGUMENT -> Error.BAD_REQUEST;
+            case FORBIDDEN -> Error.FORBIDDEN;
+            case UNAUTHENTICATED -> Error.UNAUTHENTICATED;
+            case EXPIRED -> Error.EXPIRED;
+            case SLOW_CONSUMER -> Error.SLOW_CONSUMER;
+            case CLOSED -> Error.INTERNAL;
+        };
+    }
+}
