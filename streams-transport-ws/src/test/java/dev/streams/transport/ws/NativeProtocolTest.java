@@ -1,0 +1,156 @@
+package dev.streams.transport.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import dev.streams.auth.Credentials;
+import dev.streams.auth.Scope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The native protocol over a real socket: many subscriptions, publish, acks, errors with ids, resume, refresh. */
+class NativeProtocolTest extends ServerFixture {
+
+    private TestClient open(String credentialQuery) {
+        TestClient client = connect("/v1/ws/native?" + credentialQuery);
+        JsonObject welcome = client.nextJson();
+        assertThat(welcome.get("type").getAsString()).isEqualTo("welcome");
+        return client;
+    }
+
+    @Test
+    void subscribePublishAndUnsubscribeWithAcks() throws Exception {
+        start();
+        TestClient client = open("x-api-key=" + alphaKey.key());
+        client.send("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"rooms.*\"}");
+        JsonObject ack = client.nextJson();
+        assertThat(ack.get("type").getAsString()).isEqualTo("ack");
+        assertThat(ack.get("id").getAsString()).isEqualTo("1");
+        String sub = ack.get("sub").getAsString();
+        client.send("{\"type\":\"subscribe\",\"id\":\"2\",\"topic\":\"alerts\"}");
+        assertThat(client.nextJson().get("id").getAsString()).isEqualTo("2");
+
+        client.send("{\"type\":\"publish\",\"id\":\"3\",\"topic\":\"rooms.lobby\",\"data\":{\"hi\":1}}");
+        client.send("{\"type\":\"publish\",\"id\":\"4\",\"topic\":\"alerts\",\"text\":\"fire\"}");
+        int acks = 0;
+        int events = 0;
+        for (int i = 0; i < 4; i++) {
+            JsonObject frame = client.nextJson();
+            if (frame.get("type").getAsString().equals("ack")) {
+                acks++;
+                assertThat(frame.get("cursor").getAsString()).matches("\\d+-1");
+            } else {
+                events++;
+                assertThat(frame.get("type").getAsString()).isEqualTo("event");
+                if (frame.get("topic").getAsString().equals("rooms.lobby")) {
+                    assertThat(frame.get("data").toString()).isEqualTo("{\"hi\":1}");
+                } else {
+                    assertThat(frame.get("text").getAsString()).isEqualTo("fire");
+                }
+            }
+        }
+        assertThat(acks).isEqualTo(2);
+        assertThat(events).isEqualTo(2);
+
+        client.send("{\"type\":\"unsubscribe\",\"id\":\"5\",\"sub\":\"" + sub + "\"}");
+        assertThat(client.nextJson().get("id").getAsString()).isEqualTo("5");
+        broker.publish("alpha", "rooms.lobby", "ignored".getBytes());
+        client.assertQuiet();
+    }
+
+    @Test
+    void errorsCarryTheRequestIdAndKeepTheConnection() throws Exception {
+        start(b -> b.maxSubscriptionsPerConnection(1));
+        TestClient reader = open("x-api-key=" + alphaReader.key());
+        reader.send("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"t\",\"text\":\"x\"}");
+        assertError(reader.nextJson(), "p", "FORBIDDEN");
+        reader.send("{\"type\":\"subscribe\",\"id\":\"bad\",\"topic\":\"a..b\"}");
+        assertError(reader.nextJson(), "bad", "INVALID_TOPIC");
+        reader.send("{\"type\":\"unsubscribe\",\"id\":\"u\",\"sub\":\"s99\"}");
+        assertError(reader.nextJson(), "u", "NOT_FOUND");
+        reader.send("{\"type\":\"subscribe\",\"id\":\"c\",\"topic\":\"t\",\"resume\":{\"t\":\"garbage\"}}");
+        assertError(reader.nextJson(), "c", "BAD_REQUEST");
+        reader.send("{oops");
+        assertError(reader.nextJson(), null, "BAD_REQUEST");
+        reader.send("{\"type\":\"teleport\",\"id\":\"x\"}");
+        assertError(reader.nextJson(), "x", "BAD_REQUEST");
+        reader.send("{\"type\":\"subscribe\",\"id\":\"one\",\"topic\":\"t\"}");
+        assertThat(reader.nextJson().get("type").getAsString()).isEqualTo("ack");
+        reader.send("{\"type\":\"subscribe\",\"id\":\"two\",\"topic\":\"u\"}");
+        assertError(reader.nextJson(), "two", "TOO_MANY_SUBSCRIPTIONS");
+        assertThat(reader.isOpen()).isTrue();
+    }
+
+    private static void assertError(JsonObject frame, String id, String code) {
+        assertThat(frame.get("type").getAsString()).isEqualTo("error");
+        assertThat(frame.get("code").getAsString()).isEqualTo(code);
+        if (id == null) {
+            assertThat(frame.has("id")).isFalse();
+        } else {
+            assertThat(frame.get("id").getAsString()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void badCredentialClosesWithAClearCode() {
+        start();
+        TestClient client = connect("/v1/ws/native?x-api-key=stk_0000000000000000_nope");
+        JsonObject error = client.nextJson();
+        assertThat(error.get("code").getAsString()).isEqualTo("UNAUTHENTICATED");
+        assertThat(client.awaitClose().closeCode).isEqualTo(4401);
+    }
+
+    @Test
+    void resumePerTopicFromCursors() throws Exception {
+        start();
+        String a1 = cursorOf(broker.publish("alpha", "feed.a", "a1".getBytes()));
+        broker.publish("alpha", "feed.a", "a2".getBytes());
+        broker.publish("alpha", "feed.b", "b1".getBytes());
+        TestClient client = open("x-api-key=" + alphaKey.key());
+        client.send("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"feed.*\",\"resume\":{\"feed.a\":\"" + a1
+                + "\"},\"last\":10}");
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonObject frame = client.nextJson();
+            if (frame.get("type").getAsString().equals("event")) {
+                texts.add(frame.get("text").getAsString());
+            }
+        }
+        assertThat(texts).containsExactlyInAnyOrder("a2", "b1");
+    }
+
+    private static String cursorOf(dev.streams.core.Event e) {
+        return e.epoch() + "-" + e.offset();
+    }
+
+    @Test
+    void anExpiringCredentialCanBeRefreshedInBandOrTheConnectionCloses() throws Exception {
+        start();
+        var issuer = auth.authenticate(Credentials.apiKey(alphaKey.key()));
+        // The session arms its warning 30 s before expiry, so a 31 s token is warned about after about a second.
+        String shortLived = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(31), Set.of(Scope.SUBSCRIBE));
+        TestClient client = open("jwt=" + shortLived);
+        JsonObject warning = client.nextJson();
+        assertThat(warning.get("type").getAsString()).isEqualTo("expiring");
+
+        String longer = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofMinutes(10), Set.of(Scope.SUBSCRIBE));
+        client.send("{\"type\":\"auth\",\"id\":\"r\",\"token\":\"" + longer + "\"}");
+        JsonObject ack = client.nextJson();
+        assertThat(ack.get("type").getAsString()).isEqualTo("ack");
+        assertThat(ack.get("expiresAt").getAsString()).isNotEmpty();
+
+        String otherProject = auth.issueToken(auth.authenticate(Credentials.apiKey(betaKey.key())), "beta", List.of(">"),
+                Duration.ofMinutes(1), Set.of());
+        client.send("{\"type\":\"auth\",\"id\":\"x\",\"token\":\"" + otherProject + "\"}");
+        assertError(client.nextJson(), "x", "FORBIDDEN");
+
+        String almostGone = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(1), Set.of());
+        TestClient doomed = open("jwt=" + almostGone);
+        assertThat(doomed.nextJson().get("type").getAsString()).isEqualTo("expiring");
+        JsonObject expired = doomed.nextJson();
+        assertThat(expired.get("code").getAsString()).isEqualTo("EXPIRED");
+        assertThat(doomed.awaitClose().closeCode).isEqualTo(4401);
+    }
+}
