@@ -31,6 +31,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/stream(?:/(.+?))?/?$");
     private static final String NATIVE = "/v1/ws/native";
 
+    private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
+
     private final ServerContext server;
     private final M3oHttp m3o;
     private final DeviceIngestHttp ingest;
@@ -68,6 +70,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             notFound(ctx, request, path);
         }
+    }
+
+    /** Broken TLS records, reset connections, malformed framing: log quietly and drop the connection. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "closing HTTP connection after error", cause);
+        ctx.close();
     }
 
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
