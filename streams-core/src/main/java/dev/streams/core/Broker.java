@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,7 +40,7 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final HistoryStore historyStore;
     private final Executor deliveryExecutor;
-    private final ForkJoinPool ownedPool;
+    private final ThreadPoolExecutor ownedPool;
     private final int maxPayloadBytes;
     private final int maxTopicLength;
     private final SubscribeOptions defaultOptions;
@@ -192,7 +192,7 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static void awaitQuietly(ForkJoinPool pool, long deadline) {
+    private static void awaitQuietly(ThreadPoolExecutor pool, long deadline) {
         try {
             pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -248,15 +248,18 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    private static ForkJoinPool newDeliveryPool(int threads) {
+    /**
+     * A fixed pool with one FIFO queue: a listener that blocks holds one thread while the others keep
+     * draining everyone else. (A ForkJoinPool gave no such guarantee: under load, drains queued behind a
+     * blocked worker could wait indefinitely.)
+     */
+    private static ThreadPoolExecutor newDeliveryPool(int threads) {
         AtomicInteger ids = new AtomicInteger();
-        ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("streams-delivery-" + ids.incrementAndGet());
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread t = new Thread(task, "streams-delivery-" + ids.incrementAndGet());
             t.setDaemon(true);
             return t;
-        };
-        return new ForkJoinPool(threads, factory, null, true);
+        });
     }
 
     /** Builds a {@link Broker}; every setting has a default. */
