@@ -4,6 +4,7 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
+import dev.streams.transport.ws.internal.HostRoutes;
 import dev.streams.transport.ws.internal.PipelineInitializer;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerMetrics;
@@ -58,7 +59,8 @@ public final class StreamsServer implements AutoCloseable {
         this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 Set.copyOf(b.allowedOrigins), b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
-                b.idleTimeout, b.maxOutboundBytes, b.maxSubscriptionsPerConnection, b.subscribeOptions, b.tokenTtl);
+                b.idleTimeout, b.maxOutboundBytes, b.maxSubscriptionsPerConnection, b.subscribeOptions, b.tokenTtl,
+                new HostRoutes(b.endpoints, b.resourceRoot));
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {
@@ -174,6 +176,8 @@ public final class StreamsServer implements AutoCloseable {
                 .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
         private Duration tokenTtl = Duration.ofMinutes(1);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>();
+        private String resourceRoot;
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -273,6 +277,21 @@ public final class StreamsServer implements AutoCloseable {
         /** How long {@link StreamsServer#close()} waits for clients and requests (default 5 s). */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Adds an HTTP endpoint at an exact path; built-in paths take precedence. */
+        public Builder endpoint(String path, HttpEndpoint endpoint) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("paths start with /");
+            }
+            endpoints.put(path, Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
+        /** Serves GET requests no other route answers from this classpath folder ({@code /} is index.html). */
+        public Builder staticResources(String classpathFolder) {
+            this.resourceRoot = Objects.requireNonNull(classpathFolder, "classpathFolder");
             return this;
         }
 

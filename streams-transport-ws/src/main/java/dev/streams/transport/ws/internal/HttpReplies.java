@@ -24,9 +24,13 @@ public final class HttpReplies {
 
     public static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                             String contentType, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType + "; charset=utf-8");
+        send(ctx, request, status, contentType + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+                            String contentType, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         response.headers().set("X-Content-Type-Options", "nosniff");
         boolean keepAlive = request != null && HttpUtil.isKeepAlive(request);

@@ -67,7 +67,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             m3o.handle(ctx, request, m3oPath.group(1));
         } else if (ingestPath.matches()) {
             ingest.handle(ctx, request, ingestPath.group(1), ingestPath.group(2), ingestPath.group(3));
-        } else {
+        } else if (!server.hostRoutes().handle(ctx, request, query)) {
             notFound(ctx, request, path);
         }
     }

@@ -17,7 +17,8 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             ChannelGroup channels, Set<Session> sessions, Set<String> allowedOrigins,
                             int maxFrameBytes, int maxMessageBytes, int maxBodyBytes, int maxConnections,
                             Duration idleTimeout, int maxOutboundBytes, int maxSubscriptionsPerConnection,
-                            SubscribeOptions subscribeOptions, Duration tokenTtl) {
+                            SubscribeOptions subscribeOptions, Duration tokenTtl,
+                            HostRoutes hostRoutes) {
 
     public static Set<Session> newSessionSet() {
         return ConcurrentHashMap.newKeySet();

@@ -1,0 +1,18 @@
+package dev.streams.client;
+
+/** Receives a subscription's events, on the client's I/O thread: return quickly. */
+@FunctionalInterface
+public interface EventHandler {
+    void onEvent(ClientEvent event);
+
+    /**
+     * Events of {@code topic} were lost: history no longer held them after a reconnect, or the client read
+     * too slowly. {@code missed} is -1 when the count is unknown (the server's history started over).
+     */
+    default void onGap(String topic, long missed, String cause) {
+    }
+
+    /** The server refused the subscription (for example FORBIDDEN or INVALID_TOPIC); it stays inactive. */
+    default void onRefused(String code, String message) {
+    }
+}

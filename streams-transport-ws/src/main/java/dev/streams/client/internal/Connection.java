@@ -1,0 +1,390 @@
+package dev.streams.client.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.streams.client.ClientEvent;
+import dev.streams.client.ClientSubscription;
+import dev.streams.client.ConnectionState;
+import dev.streams.client.EventHandler;
+import dev.streams.client.StreamsClientException;
+import dev.streams.core.Topics;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * The client's connection lifecycle: connect, resubscribe with resume points, route frames, reconnect with
+ * backoff. State is guarded by {@code lock}; handlers are called on the socket's thread, outside the lock.
+ */
+public final class Connection {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+    private final URI uri;
+    private final Supplier<String> credential;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Consumer<ConnectionState> stateListener;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "streams-client");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object lock = new Object();
+    private final Map<Long, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, Subscription> subscribing = new HashMap<>();
+    private final Map<String, CompletableFuture<String>> publishing = new HashMap<>();
+    private Socket socket;
+    private ConnectionState state = ConnectionState.CLOSED;
+    private boolean started;
+    private boolean closed;
+    private int attempt;
+    private long nextId = 1;
+
+    public Connection(URI uri, Supplier<String> credential, Duration initialBackoff, Duration maxBackoff,
+                      Consumer<ConnectionState> stateListener) {
+        this.uri = uri;
+        this.credential = credential;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.stateListener = stateListener;
+    }
+
+    public void start() {
+        synchronized (lock) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+        }
+        setState(ConnectionState.CONNECTING);
+        scheduler.execute(this::open);
+    }
+
+    private void open() {
+        String token;
+        try {
+            token = credential.get();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "credential supplier failed; retrying", e);
+            reconnectLater();
+            return;
+        }
+        Socket fresh = new Socket(uri, Map.of("Authorization", "Bearer " + token));
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            socket = fresh;
+        }
+        fresh.connect();
+    }
+
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (state != ConnectionState.CONNECTED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    public ConnectionState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    public ClientSubscription subscribe(String pattern, EventHandler handler) {
+        Topics.requirePattern(pattern);
+        Subscription sub;
+        synchronized (lock) {
+            sub = new Subscription(nextId++, pattern, handler, this);
+            subscriptions.put(sub.id, sub);
+            if (state == ConnectionState.CONNECTED) {
+                sendSubscribe(sub);
+            }
+        }
+        return sub;
+    }
+
+    void cancel(Subscription sub) {
+        synchronized (lock) {
+            subscriptions.remove(sub.id);
+            if (sub.serverName != null && state == ConnectionState.CONNECTED) {
+                socket.send("{\"type\":\"unsubscribe\",\"sub\":\"" + sub.serverName + "\"}");
+            }
+        }
+    }
+
+    public CompletableFuture<String> publish(String topic, String body, boolean json) {
+        JsonObject request = new JsonObject();
+        request.addProperty("type", "publish");
+        request.addProperty("topic", topic);
+        if (json) {
+            request.add("data", JsonParser.parseString(body));
+        } else {
+            request.addProperty("text", body);
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        synchronized (lock) {
+            if (state != ConnectionState.CONNECTED) {
+                return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+            }
+            String id = "p" + nextId++;
+            request.addProperty("id", id);
+            publishing.put(id, result);
+            socket.send(request.toString());
+        }
+        return result;
+    }
+
+    public void close() {
+        Socket last;
+        synchronized (lock) {
+            closed = true;
+            last = socket;
+            socket = null;
+        }
+        scheduler.shutdownNow();
+        if (last != null) {
+            last.close();
+        }
+        failPublishes("client closed");
+        setState(ConnectionState.CLOSED);
+    }
+
+    /** Called with the lock held. */
+    private void sendSubscribe(Subscription sub) {
+        String id = "s" + nextId++;
+        subscribing.put(id, sub);
+        socket.send(sub.request(id).toString());
+    }
+
+    private void onWelcome() {
+        synchronized (lock) {
+            attempt = 0;
+            state = ConnectionState.CONNECTED;
+            lock.notifyAll();
+            for (Subscription sub : subscriptions.values()) {
+                sendSubscribe(sub);
+            }
+        }
+        stateListener.accept(ConnectionState.CONNECTED);
+    }
+
+    private void onFrame(String text) {
+        JsonObject frame = JsonParser.parseString(text).getAsJsonObject();
+        String type = frame.get("type").getAsString();
+        switch (type) {
+            case "welcome" -> onWelcome();
+            case "event" -> onEvent(frame);
+            case "gap" -> onGap(frame);
+            case "ack" -> onAck(frame);
+            case "error" -> onError(frame);
+            case "expiring" -> scheduler.execute(this::refreshCredential);
+            default -> LOG.log(Level.DEBUG, "ignoring frame of type " + type);
+        }
+    }
+
+    private void onEvent(JsonObject frame) {
+        Map<String, String> attributes = new HashMap<>();
+        for (Map.Entry<String, JsonElement> e : frame.entrySet()) {
+            if (!List.of("type", "topic", "cursor", "time", "contentType", "data", "text").contains(e.getKey())
+                    && e.getValue().isJsonPrimitive()) {
+                attributes.put(e.getKey(), e.getValue().getAsString());
+            }
+        }
+        String body = frame.has("data") ? frame.get("data").toString() : frame.get("text").getAsString();
+        ClientEvent event = new ClientEvent(frame.get("topic").getAsString(), frame.get("cursor").getAsString(),
+                Instant.parse(frame.get("time").getAsString()), frame.get("contentType").getAsString(), body,
+                Map.copyOf(attributes));
+        for (Subscription sub : matching(event.topic())) {
+            boolean fresh;
+            synchronized (lock) {
+                fresh = !sub.cancelled && sub.accept(event);
+            }
+            if (fresh) {
+                sub.handler.onEvent(event);
+            }
+        }
+    }
+
+    private void onGap(JsonObject frame) {
+        String topic = frame.get("topic").getAsString();
+        for (Subscription sub : matching(topic)) {
+            sub.handler.onGap(topic, frame.get("missed").getAsLong(), frame.get("cause").getAsString());
+        }
+    }
+
+    private List<Subscription> matching(String topic) {
+        List<Subscription> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Subscription sub : subscriptions.values()) {
+                if (Topics.matches(sub.pattern, topic)) {
+                    out.add(sub);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void onAck(JsonObject frame) {
+        String id = frame.has("id") ? frame.get("id").getAsString() : "";
+        CompletableFuture<String> publish;
+        synchronized (lock) {
+            Subscription sub = subscribing.remove(id);
+            if (sub != null) {
+                sub.serverName = frame.get("sub").getAsString();
+                if (sub.cancelled) {
+                    socket.send("{\"type\":\"unsubscribe\",\"sub\":\"" + sub.serverName + "\"}");
+                }
+                return;
+            }
+            publish = publishing.remove(id);
+        }
+        if (publish != null) {
+            publish.complete(frame.get("cursor").getAsString());
+        }
+    }
+
+    private void onError(JsonObject frame) {
+        String id = frame.has("id") ? frame.get("id").getAsString() : "";
+        String code = frame.get("code").getAsString();
+        String message = frame.get("message").getAsString();
+        Subscription sub;
+        CompletableFuture<String> publish;
+        synchronized (lock) {
+            sub = subscribing.remove(id);
+            publish = publishing.remove(id);
+            if (sub != null) {
+                subscriptions.remove(sub.id);
+            }
+        }
+        if (sub != null) {
+            sub.handler.onRefused(code, message);
+        } else if (publish != null) {
+            publish.completeExceptionally(new StreamsClientException(code, message));
+        } else {
+            LOG.log(Level.WARNING, "server error " + code + ": " + message);
+        }
+    }
+
+    private void refreshCredential() {
+        try {
+            String token = credential.get();
+            JsonObject request = new JsonObject();
+            request.addProperty("type", "auth");
+            request.addProperty("token", token);
+            synchronized (lock) {
+                if (state == ConnectionState.CONNECTED) {
+                    socket.send(request.toString());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "credential refresh failed; the server will close at expiry and we reconnect", e);
+        }
+    }
+
+    private void onDisconnect(Socket from, int code, String reason) {
+        synchronized (lock) {
+            if (from != socket || closed) {
+                return;
+            }
+            socket = null;
+            subscribing.clear();
+            for (Subscription sub : subscriptions.values()) {
+                sub.serverName = null;
+            }
+        }
+        LOG.log(Level.DEBUG, "disconnected (" + code + " " + reason + "); reconnecting");
+        failPublishes("connection lost");
+        reconnectLater();
+    }
+
+    private void reconnectLater() {
+        long delay;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            long ceiling = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
+            attempt++;
+            delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            state = ConnectionState.RECONNECTING;
+        }
+        stateListener.accept(ConnectionState.RECONNECTING);
+        try {
+            scheduler.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            // close() won the race; nothing to do
+        }
+    }
+
+    private void failPublishes(String why) {
+        List<CompletableFuture<String>> failed;
+        synchronized (lock) {
+            failed = new ArrayList<>(publishing.values());
+            publishing.clear();
+        }
+        failed.forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
+    }
+
+    private void setState(ConnectionState next) {
+        synchronized (lock) {
+            state = next;
+            lock.notifyAll();
+        }
+        stateListener.accept(next);
+    }
+
+    /** One connection attempt's socket. */
+    private final class Socket extends WebSocketClient {
+        Socket(URI uri, Map<String, String> headers) {
+            super(uri, headers);
+        }
+
+        @Override
+        public void onOpen(ServerHandshake handshake) {
+        }
+
+        @Override
+        public void onMessage(String message) {
+            try {
+                onFrame(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot handle frame from server", e);
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+            onDisconnect(this, code, reason);
+        }
+
+        @Override
+        public void onError(Exception ex) {
+            LOG.log(Level.DEBUG, "socket error", ex);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.streams.transport.ws;
+
+import java.nio.charset.StandardCharsets;
+
+/** The answer of a host {@link HttpEndpoint}. */
+public record HttpReply(int status, String contentType, byte[] body) {
+
+    public static HttpReply json(int status, String json) {
+        return new HttpReply(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static HttpReply text(int status, String text) {
+        return new HttpReply(status, "text/plain", text.getBytes(StandardCharsets.UTF_8));
+    }
+}

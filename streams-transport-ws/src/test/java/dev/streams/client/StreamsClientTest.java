@@ -1,0 +1,185 @@
+package dev.streams.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streams.auth.Credentials;
+import dev.streams.auth.NewApiKey;
+import dev.streams.auth.Scope;
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import dev.streams.core.HistoryLimits;
+import dev.streams.transport.ws.StreamsServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Java client against a real server: delivery, publish, reconnect with resume, gaps, token refresh. */
+class StreamsClientTest {
+    private static final byte[] MASTER = "client-test-master-key-0123456789abc".getBytes(UTF_8);
+    private final StreamsAuth auth = StreamsAuth.builder().masterKey(MASTER).build();
+    private final NewApiKey key = auth.createKey("alpha", "full", EnumSet.allOf(Scope.class));
+    private Broker broker = Broker.create();
+    private StreamsServer server;
+    private StreamsClient client;
+
+    private StreamsServer startServer(int port) {
+        server = StreamsServer.builder(broker, auth).port(port).build().start();
+        return server;
+    }
+
+    private StreamsClient newClient(java.util.function.Supplier<String> credential) {
+        client = StreamsClient.builder(URI.create("ws://127.0.0.1:" + server.port() + "/v1/ws/native"))
+                .credential(credential).reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build();
+        return client.connect();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        broker.close();
+    }
+
+    static final class Collector implements EventHandler {
+        final List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        final List<String> gaps = new CopyOnWriteArrayList<>();
+        final List<String> refusals = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(ClientEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onGap(String topic, long missed, String cause) {
+            gaps.add(topic + ":" + missed + ":" + cause);
+        }
+
+        @Override
+        public void onRefused(String code, String message) {
+            refusals.add(code);
+        }
+
+        List<String> bodies() {
+            return events.stream().map(ClientEvent::body).toList();
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void subscribesPublishesAndReceives() throws Exception {
+        startServer(0);
+        newClient(key::key);
+        Collector collector = new Collector();
+        client.subscribe("rooms.*", collector);
+        assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+        Thread.sleep(100);
+        String cursor = client.publishJson("rooms.lobby", "{\"hello\":1}").get(10, TimeUnit.SECONDS);
+        assertThat(cursor).matches("\\d+-1");
+        client.publish("rooms.kitchen", "plain").get(10, TimeUnit.SECONDS);
+        await(() -> collector.events.size() == 2, "two events");
+        assertThat(collector.bodies()).containsExactly("{\"hello\":1}", "plain");
+        assertThat(collector.events.get(0).isJson()).isTrue();
+        assertThat(collector.events.get(1).isJson()).isFalse();
+
+        assertThatThrownBy(() -> client.publish("a..b", "x").join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(StreamsClientException.class);
+        Collector refused = new Collector();
+        NewApiKey reader = auth.createKey("alpha", "reader", EnumSet.of(Scope.SUBSCRIBE));
+        client.close();
+        newClient(reader::key).awaitConnected(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> client.publish("rooms.x", "no").join()).hasCauseInstanceOf(StreamsClientException.class)
+                .hasMessageContaining("FORBIDDEN");
+        client.close();
+        String roomsOnly = auth.issueToken(auth.authenticate(Credentials.apiKey(key.key())), "alpha", List.of("rooms.*"),
+                Duration.ofMinutes(5), Set.of(Scope.SUBSCRIBE));
+        newClient(() -> roomsOnly).awaitConnected(Duration.ofSeconds(10));
+        client.subscribe("other", refused);
+        await(() -> refused.refusals.equals(List.of("FORBIDDEN")), "subscription outside the token refused");
+    }
+
+    @Test
+    void reconnectsAfterTheServerRestartsAndResumesWithoutLossOrDuplicates() throws Exception {
+        int port = startServer(0).port();
+        newClient(key::key);
+        Collector collector = new Collector();
+        client.subscribe("feed.*", collector);
+        client.awaitConnected(Duration.ofSeconds(10));
+        Thread.sleep(100);
+        broker.publish("alpha", "feed.a", "1".getBytes(UTF_8));
+        await(() -> collector.events.size() == 1, "first event");
+
+        server.close();
+        await(() -> client.state() != ConnectionState.CONNECTED, "noticed the outage");
+        broker.publish("alpha", "feed.a", "2".getBytes(UTF_8));
+        broker.publish("alpha", "feed.b", "3".getBytes(UTF_8));
+        startServer(port);
+        await(() -> collector.events.size() == 3, "missed events after reconnect");
+        broker.publish("alpha", "feed.a", "4".getBytes(UTF_8));
+        await(() -> collector.events.size() == 4, "live again");
+        Thread.sleep(200);
+        assertThat(collector.bodies()).containsExactly("1", "2", "3", "4");
+        assertThat(collector.gaps).isEmpty();
+    }
+
+    @Test
+    void toldAboutAGapWhenHistoryNoLongerHoldsWhatWasMissed() throws Exception {
+        broker.close();
+        broker = Broker.builder().history(new HistoryLimits(2, 1 << 20, Duration.ofHours(1))).build();
+        int port = startServer(0).port();
+        newClient(key::key);
+        Collector collector = new Collector();
+        client.subscribe("t", collector);
+        client.awaitConnected(Duration.ofSeconds(10));
+        Thread.sleep(100);
+        broker.publish("alpha", "t", "1".getBytes(UTF_8));
+        await(() -> collector.events.size() == 1, "first");
+        server.close();
+        await(() -> client.state() != ConnectionState.CONNECTED, "outage");
+        for (int i = 2; i <= 6; i++) {
+            broker.publish("alpha", "t", String.valueOf(i).getBytes(UTF_8));
+        }
+        startServer(port);
+        await(() -> collector.events.size() == 3, "what history still had");
+        assertThat(collector.bodies()).containsExactly("1", "5", "6");
+        assertThat(collector.gaps).containsExactly("t:3:HISTORY_EXPIRED");
+    }
+
+    @Test
+    void refreshesItsTokenBeforeTheServerWouldCloseTheConnection() throws Exception {
+        startServer(0);
+        var issuer = auth.authenticate(Credentials.apiKey(key.key()));
+        AtomicInteger issued = new AtomicInteger();
+        newClient(() -> {
+            issued.incrementAndGet();
+            // 31 s tokens: the server warns 30 s before expiry, so about a second after each connect or refresh.
+            return auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(31), Set.of(Scope.SUBSCRIBE));
+        });
+        client.awaitConnected(Duration.ofSeconds(10));
+        await(() -> issued.get() >= 3, "refreshed in band, twice");
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
+    }
+}
