@@ -61,6 +61,25 @@ public final class StreamsAuth {
         return new NewApiKey(key, KeySecrets.presentable(id, secret), secret);
     }
 
+    /**
+     * Registers a key that was created elsewhere (for example on an earlier run), given the full key string
+     * ({@code stk_<16 hex>_<secret>}). Only its hash is kept. It authenticates as an API key; JWTs signed
+     * with its secret are accepted only if the secret was derived from this server's master key.
+     */
+    public ApiKey importKey(String project, String name, Set<Scope> scopes, String presentedKey) {
+        if (presentedKey == null || !KeySecrets.looksLikeKey(presentedKey)
+                || !KeySecrets.idOf(presentedKey).matches("[0-9a-f]{16}") || KeySecrets.secretPartOf(presentedKey).length() < 16) {
+            throw new IllegalArgumentException("an API key looks like stk_<16 hex digits>_<secret of 16+ characters>");
+        }
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("a key needs at least one scope");
+        }
+        ApiKey key = new ApiKey(KeySecrets.idOf(presentedKey), requireProject(project), Objects.requireNonNull(name, "name"),
+                scopes, KeySecrets.hash(KeySecrets.secretPartOf(presentedKey)), clock.instant(), null);
+        store.save(key);
+        return key;
+    }
+
     public List<ApiKey> listKeys(String project) {
         return store.list(project);
     }

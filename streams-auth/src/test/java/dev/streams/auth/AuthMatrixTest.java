@@ -199,4 +199,17 @@ class AuthMatrixTest extends AuthFixture {
         String unknownKid = rotatedAway.issue("alpha", List.of(">"));
         assertRefused(() -> auth.authenticate(Credentials.bearer(unknownKid)), AuthFailure.UNKNOWN_KEY);
     }
+
+    @Test
+    void importedKeysAuthenticateByHashAndMalformedOnesAreRefused() {
+        StreamsAuth elsewhere = StreamsAuth.builder().masterKey("some-other-servers-master-key-01234567".getBytes(UTF_8)).build();
+        String made = elsewhere.createKey("alpha", "k", EnumSet.of(Scope.PUBLISH)).key();
+        ApiKey imported = auth.importKey("alpha", "imported", EnumSet.of(Scope.PUBLISH), made);
+        assertThat(auth.authenticate(Credentials.apiKey(made)).subject()).isEqualTo(imported.id());
+        assertThat(imported.toString()).doesNotContain(made.substring(21));
+        for (String bad : new String[] {null, "demo-key", "stk_XYZ_abc", "stk_0123456789abcdef_short"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> auth.importKey("alpha", "x", EnumSet.of(Scope.PUBLISH), bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

@@ -1,0 +1,138 @@
+package dev.streams.examples;
+
+import com.google.gson.JsonObject;
+import dev.streams.auth.ApiKeyStore;
+import dev.streams.auth.Credentials;
+import dev.streams.auth.DeviceTopics;
+import dev.streams.auth.Principal;
+import dev.streams.auth.Scope;
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.transport.ws.HttpReply;
+import dev.streams.transport.ws.StreamsServer;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A stand-alone Streams server for trying things out: one project, an API key, simulated devices, and a
+ * live dashboard at {@code /} that reads the Golioth project stream with a short-lived, read-only token it
+ * gets from {@code GET /demo/token} (it never sees the API key).
+ */
+public final class DemoServer implements AutoCloseable {
+    static final Duration DASHBOARD_TOKEN_TTL = Duration.ofMinutes(5);
+
+    private final Broker broker;
+    private final StreamsServer server;
+    private final SimulatedDevices devices;
+    private final String apiKey;
+    private final DemoOptions options;
+
+    private DemoServer(DemoOptions options) {
+        this.options = options;
+        byte[] master = new byte[32];
+        new SecureRandom().nextBytes(master);
+        StreamsAuth auth = StreamsAuth.builder().masterKey(master).keyStore(ApiKeyStore.inMemory()).build();
+        Set<Scope> all = EnumSet.allOf(Scope.class);
+        if (options.apiKey() != null) {
+            auth.importKey(options.project(), "demo", all, options.apiKey());
+            apiKey = options.apiKey();
+        } else {
+            apiKey = auth.createKey(options.project(), "demo", all).key();
+        }
+        Principal demo = auth.authenticate(Credentials.apiKey(apiKey));
+        broker = Broker.create();
+        server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
+                .staticResources("dashboard")
+                .endpoint("/demo/token", call -> dashboardToken(auth, demo))
+                .build();
+        devices = new SimulatedDevices(new DeviceIngestor(broker), options.project(), options.devices(), options.rate());
+    }
+
+    /** Starts a demo server; the caller closes it. */
+    public static DemoServer start(DemoOptions options) {
+        DemoServer demo = new DemoServer(options);
+        demo.server.start();
+        return demo;
+    }
+
+    private HttpReply dashboardToken(StreamsAuth auth, Principal demo) {
+        String token = auth.issueToken(demo, options.project(), List.of(DeviceTopics.ALL_DEVICES), DASHBOARD_TOKEN_TTL,
+                Set.of(Scope.SUBSCRIBE));
+        JsonObject reply = new JsonObject();
+        reply.addProperty("token", token);
+        reply.addProperty("project", options.project());
+        reply.addProperty("expiresAt", Instant.now().plus(DASHBOARD_TOKEN_TTL).toString());
+        return HttpReply.json(200, reply.toString());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public List<String> deviceIds() {
+        return devices.ids();
+    }
+
+    /** What to open and what to try, printed on start. */
+    public void printWelcome(PrintStream out) {
+        String http = "http://" + options.host() + ":" + port();
+        String ws = "ws://" + options.host() + ":" + port();
+        String project = options.project();
+        String device = devices.ids().isEmpty() ? "61a4cfdfb2b45578105aeca5" : devices.ids().get(0);
+        out.println("Streams demo server is running.");
+        out.println();
+        out.println("  Dashboard:   " + http + "/");
+        out.println("  Project:     " + project);
+        out.println("  API key:     " + apiKey + "   (pass --api-key to reuse it next time)");
+        out.println("  Devices:     " + devices.ids().size() + " simulated, " + options.rate() + " readings/s each");
+        out.println();
+        out.println("Try:");
+        out.println("  # publish (m3o Streams)");
+        out.println("  curl -s " + http + "/v1/streams/Publish -H 'Authorization: Bearer " + apiKey
+                + "' -d '{\"topic\":\"events\",\"message\":\"hello\"}'");
+        out.println("  # send device data (Golioth semantics)");
+        out.println("  curl -s " + http + "/v1/projects/" + project + "/devices/" + device + "/stream -H 'x-api-key: "
+                + apiKey + "' -d '{\"temp\":21.5}'");
+        out.println("  # live stream of every device (Golioth LightDB Stream), with any WebSocket client");
+        out.println("  " + ws + "/v1/ws/projects/" + project + "/stream?x-api-key=" + apiKey);
+        out.println("  # health and metrics");
+        out.println("  curl -s " + http + "/healthz ; curl -s " + http + "/metrics");
+    }
+
+    @Override
+    public void close() {
+        devices.close();
+        server.close();
+        broker.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        DemoServer demo = start(options);
+        demo.printWelcome(System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.streams.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The demo server as a person meets it: printed instructions, the dashboard, its token, live readings. */
+class DemoServerTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void servesTheDashboardAndATokenThatReadsLiveDeviceData() throws Exception {
+        try (DemoServer demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 20))) {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            demo.printWelcome(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String welcome = printed.toString(StandardCharsets.UTF_8);
+            String base = "http://127.0.0.1:" + demo.port();
+            assertThat(welcome).contains(base + "/").contains(demo.apiKey()).contains("curl -s " + base + "/v1/streams/Publish")
+                    .contains("ws://127.0.0.1:" + demo.port() + "/v1/ws/projects/demo/stream");
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+            assertThat(page.body()).contains("app.js").doesNotContain(demo.apiKey());
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/app.js")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("/demo/token").doesNotContain(demo.apiKey());
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/../pom.xml")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+
+            JsonObject grant = JsonParser.parseString(http.send(HttpRequest.newBuilder(URI.create(base + "/demo/token")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).getAsJsonObject();
+            String token = grant.get("token").getAsString();
+            assertThat(token).doesNotContain(demo.apiKey());
+
+            List<String> frames = new CopyOnWriteArrayList<>();
+            WebSocket ws = http.newWebSocketBuilder().buildAsync(
+                    URI.create("ws://127.0.0.1:" + demo.port() + "/v1/ws/projects/demo/stream?jwt=" + token),
+                    new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                            frames.add(data.toString());
+                            socket.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (frames.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(frames).hasSizeGreaterThanOrEqualTo(4);
+            JsonObject data = JsonParser.parseString(frames.get(0)).getAsJsonObject().getAsJsonObject("result")
+                    .getAsJsonObject("data");
+            assertThat(demo.deviceIds()).contains(data.get("deviceId").getAsString());
+            assertThat(data.getAsJsonObject("data").has("temp")).isTrue();
+            ws.abort();
+
+            // The dashboard's token only reads device streams: publishing with it is refused.
+            HttpResponse<String> publish = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/streams/Publish"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\",\"message\":\"x\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(publish.statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void reusesAGivenKeyAndRejectsBadOptions() {
+        String key = "stk_0123456789abcdef_aVeryLongDemoSecretValue";
+        try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--api-key", key, "--devices", "0"))) {
+            assertThat(demo.apiKey()).isEqualTo(key);
+            assertThat(demo.deviceIds()).isEmpty();
+        }
+        assertThat(DemoOptions.parse()).isEqualTo(DemoOptions.defaults());
+        assertThat(DemoOptions.defaults().port()).isEqualTo(8080);
+        assertThatThrownBy(() -> DemoOptions.parse("--port")).hasMessageContaining("usage");
+        assertThatThrownBy(() -> DemoOptions.parse("--rate", "0")).hasMessageContaining("usage");
+        assertThatThrownBy(() -> DemoOptions.parse("--colour", "blue")).hasMessageContaining("unknown option");
+    }
+}
