@@ -5,7 +5,9 @@
 
 const MAX_POINTS = 120;
 const devices = new Map();          // deviceId -> {values, cursor, card parts}
-let lastTime = null;                // time of the newest reading seen (RFC 3339)
+// Devices already seen resume by cursor. "since" only covers devices that appear while we are offline, so
+// it is fixed at page load: device timestamps cannot be used for it, since they come from device clocks.
+const since = new Date(Date.now() - 120000).toISOString();
 let project = null;
 let attempt = 0;
 
@@ -27,8 +29,7 @@ function streamUrl(token) {
   const params = new URLSearchParams({ jwt: token });
   const resume = [...devices.entries()].filter(([, d]) => d.cursor).map(([id, d]) => id + ':' + d.cursor);
   if (resume.length) params.set('resume', resume.join(','));
-  // First visit: show the last two minutes; later: everything after the newest reading seen.
-  params.set('since', lastTime || new Date(Date.now() - 120000).toISOString());
+  params.set('since', since);
   return `${scheme}//${location.host}/v1/ws/projects/${encodeURIComponent(project)}/stream?${params}`;
 }
 
@@ -66,7 +67,6 @@ function retry() {
 function onReading(data, cursor) {
   const device = deviceCard(data.deviceId);
   device.cursor = cursor;
-  if (!lastTime || data.timestamp > lastTime) lastTime = data.timestamp;
   const value = firstNumber(data.data);
   device.reading.textContent = value === null ? JSON.stringify(data.data) : value.toFixed(2);
   device.meta.textContent = new Date(data.timestamp).toLocaleTimeString() + ' · ' + JSON.stringify(data.data);

@@ -1,0 +1,94 @@
+package dev.streams.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that no one here wrote, against the running demo server: the m3o Node client, Python's websockets
+ * library, and the dashboard in headless Chromium. CI installs them (.ci/run); elsewhere a missing tool skips
+ * its test with a note on how to install it, but under CI a missing tool fails.
+ */
+class ThirdPartyClientsTest {
+    private static final Path CLIENTS = Path.of("src", "test", "clients").toAbsolutePath();
+    private static DemoServer demo;
+
+    @BeforeAll
+    static void startDemo() {
+        demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 5));
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        demo.close();
+    }
+
+    private static void require(boolean present, String what) {
+        if (!present && System.getenv("CI") != null) {
+            throw new AssertionError(what + " is missing; .ci/run should have installed it");
+        }
+        Assumptions.assumeTrue(present, what + " is not installed; see .ci/run for how to install it");
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(CLIENTS.toFile()).redirectErrorStream(true).start();
+        boolean done = process.waitFor(90, TimeUnit.SECONDS);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!done) {
+            process.destroyForcibly();
+        }
+        assertThat(done).as("finished in time; output:\n" + output).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:\n" + output).isZero();
+        return output;
+    }
+
+    private static boolean nodeModules(String name) {
+        return Files.isDirectory(CLIENTS.resolve("node_modules").resolve(name)) && new File("/usr/bin/node").exists()
+                || Files.isDirectory(CLIENTS.resolve("node_modules").resolve(name)) && onPath("node");
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void m3oNodeClientTokenSubscribeAndPublish() throws Exception {
+        require(nodeModules("@m3o"), "npm package @m3o/m3o-node (npm ci in " + CLIENTS + ")");
+        String output = run(List.of("node", "m3o-node.js", "http://127.0.0.1:" + demo.port() + "/", demo.apiKey()));
+        assertThat(output).contains("m3o-node: ok");
+    }
+
+    @Test
+    void pythonWebsocketsReadsTheGoliothStreams() throws Exception {
+        boolean present = new ProcessBuilder("/usr/bin/python3", "-c", "import websockets").start().waitFor() == 0;
+        require(present, "Debian package python3-websockets");
+        String output = run(List.of("/usr/bin/python3", "golioth_stream.py", "http://127.0.0.1:" + demo.port(), "demo",
+                demo.apiKey(), "0123456789abcdef01234567"));
+        assertThat(output).contains("project stream ok", "device stream ok", "python-websockets: ok");
+    }
+
+    @Test
+    void chromiumShowsLiveReadingsOnTheDashboard() throws Exception {
+        require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
+                "Debian package chromium and npm package playwright-core");
+        Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+        Files.createDirectories(screenshot.getParent());
+        String output = run(List.of("node", "dashboard.js", "http://127.0.0.1:" + demo.port() + "/", screenshot.toString()));
+        assertThat(output).contains("chromium dashboard: ok");
+        assertThat(Files.size(screenshot)).isPositive();
+    }
+}
