@@ -1,6 +1,6 @@
 // Live device dashboard. Never holds the API key: it asks the demo server for a short-lived,
 // read-only token on every (re)connect and passes it as jwt=. On reconnect it resumes each device
-// from the last cursor it saw, and asks for the rest "since" the last reading, so nothing is missed.
+// from the last cursor it saw, and replays devices that appeared while it was offline, so nothing is missed.
 'use strict';
 
 const MAX_POINTS = 120;
