@@ -109,6 +109,10 @@ public final class Event {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The payload's media type. {@code application/json} is a promise that the payload is valid JSON:
+     * transports splice such payloads into their frames as they are, without parsing them again.
+     */
     public String contentType() {
         return contentType;
     }

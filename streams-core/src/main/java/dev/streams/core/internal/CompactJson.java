@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class CompactJson {
     static final int MAX_DEPTH = 16;
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final String text;
     private int pos;
@@ -229,7 +231,7 @@ public final class CompactJson {
             pos++;
         }
         String raw = text.substring(start, pos);
-        if (!raw.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?") || raw.length() > 64) {
+        if (raw.length() > 64 || !NUMBER.matcher(raw).matches()) {
             throw new IllegalArgumentException("bad number");
         }
         BigDecimal value = new BigDecimal(raw);

@@ -43,6 +43,32 @@ public final class Json {
         return value.getAsJsonObject();
     }
 
+    /** Appends {@code value} as a JSON string literal: the hot-path alternative to building a Gson tree. */
+    public static StringBuilder quote(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
+                                .append(HEX[c & 0xf]);
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     /** A string member, or null when absent, null or not a string. */
     public static String string(JsonObject object, String name) {
         JsonElement value = object.get(name);

@@ -36,12 +36,17 @@ public final class GoliothWire {
             device = DeviceTopics.deviceOf(event.topic());
         }
         String time = event.attributes().getOrDefault(DeviceIngestor.DEVICE_TIME, event.timestamp().toString());
-        String data = event.contentType().startsWith("application/json") ? event.payloadAsString()
-                : Json.GSON.toJson(event.payloadAsString());
-        String frame = "{\"result\":{\"data\":{\"timestamp\":" + Json.GSON.toJson(time) + ",\"deviceId\":"
-                + Json.GSON.toJson(device) + ",\"data\":" + data + "}},\"id\":\""
-                + Cursors.format(event.epoch(), event.offset()) + "\"}";
-        return frame.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(128 + event.payloadLength());
+        Json.quote(out.append("{\"result\":{\"data\":{\"timestamp\":"), time);
+        Json.quote(out.append(",\"deviceId\":"), device == null ? "" : device);
+        out.append(",\"data\":");
+        if (event.contentType().startsWith("application/json")) {
+            out.append(event.payloadAsString());
+        } else {
+            Json.quote(out, event.payloadAsString());
+        }
+        out.append("}},\"id\":\"").append(Cursors.format(event.epoch(), event.offset())).append("\"}");
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The stream's in-band error: {@code {"error":{"code","message"}}}. */

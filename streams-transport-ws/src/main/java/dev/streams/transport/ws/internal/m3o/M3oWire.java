@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import dev.streams.auth.AuthFailure;
 import dev.streams.core.Encoding;
 import dev.streams.core.Event;
-import dev.streams.transport.ws.internal.Cursors;
 import dev.streams.transport.ws.internal.Json;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +20,12 @@ public final class M3oWire {
     }
 
     private static byte[] encode(Event event) {
-        JsonObject message = new JsonObject();
-        message.addProperty("topic", event.topic());
-        message.addProperty("message", event.payloadAsString());
-        message.addProperty("sent_at", event.timestamp().toString());
-        message.addProperty("id", Cursors.format(event.epoch(), event.offset()));
-        return Json.GSON.toJson(message).getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(96 + event.payloadLength());
+        Json.quote(out.append("{\"topic\":"), event.topic());
+        Json.quote(out.append(",\"message\":"), event.payloadAsString());
+        Json.quote(out.append(",\"sent_at\":"), event.timestamp().toString());
+        out.append(",\"id\":\"").append(event.epoch()).append('-').append(event.offset()).append("\"}");
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The errors of COMPAT.md, in the order the service checks them, plus the gateway's and ours. */

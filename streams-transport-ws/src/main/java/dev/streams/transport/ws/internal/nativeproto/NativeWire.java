@@ -1,7 +1,6 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonElement;
 import dev.streams.auth.AuthFailure;
 import dev.streams.core.Encoding;
 import dev.streams.core.ErrorKind;
@@ -48,33 +47,26 @@ public final class NativeWire {
     }
 
     private static byte[] encode(Event event) {
-        JsonObject frame = new JsonObject();
-        frame.addProperty("type", "event");
-        frame.addProperty("topic", event.topic());
-        frame.addProperty("cursor", Cursors.format(event.epoch(), event.offset()));
-        frame.addProperty("time", event.timestamp().toString());
-        frame.addProperty("contentType", event.contentType());
-        JsonElement data = event.contentType().startsWith("application/json") ? parseOrNull(event.payloadAsString()) : null;
-        if (data != null) {
-            frame.add("data", data);
+        StringBuilder out = new StringBuilder(160 + event.payloadLength());
+        Json.quote(out.append("{\"type\":\"event\",\"topic\":"), event.topic());
+        out.append(",\"cursor\":\"").append(event.epoch()).append('-').append(event.offset()).append('"');
+        Json.quote(out.append(",\"time\":"), event.timestamp().toString());
+        Json.quote(out.append(",\"contentType\":"), event.contentType());
+        if (event.contentType().startsWith("application/json")) {
+            out.append(",\"data\":").append(event.payloadAsString());
         } else {
-            frame.addProperty("text", event.payloadAsString());
+            Json.quote(out.append(",\"text\":"), event.payloadAsString());
         }
-        event.attributes().forEach((k, v) -> {
-            if (!frame.has(k)) {
-                frame.addProperty(k, v);
+        event.attributes().forEach((name, value) -> {
+            if (!RESERVED.contains(name)) {
+                Json.quote(Json.quote(out.append(','), name).append(':'), value);
             }
         });
-        return Json.GSON.toJson(frame).getBytes(StandardCharsets.UTF_8);
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static JsonElement parseOrNull(String json) {
-        try {
-            return Json.parseStrict(json);
-        } catch (com.google.gson.JsonParseException notJson) {
-            return null;
-        }
-    }
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("type", "topic", "cursor", "time",
+            "contentType", "data", "text");
 
     public static String ack(String id, String name, String value) {
         JsonObject frame = new JsonObject();
