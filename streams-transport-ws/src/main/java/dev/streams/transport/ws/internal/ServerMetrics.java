@@ -2,6 +2,10 @@ package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Broker;
 import dev.streams.core.ProjectStats;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.lang.management.ManagementFactory;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -68,6 +72,15 @@ public final class ServerMetrics {
         single(out, "streams_broker_slow_disconnects_total", "counter", "Subscriptions ended as slow.", slow);
         single(out, "streams_broker_topics", "gauge", "Topics holding history.", topics);
         single(out, "streams_broker_subscriptions", "gauge", "Broker subscriptions.", subscriptions);
+        single(out, "streams_jvm_heap_used_bytes", "gauge", "JVM heap in use.",
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            ByteBufAllocatorMetric metric = provider.metric();
+            single(out, "streams_netty_direct_memory_bytes", "gauge", "Direct memory held by Netty's allocator.",
+                    metric.usedDirectMemory());
+            single(out, "streams_netty_heap_memory_bytes", "gauge", "Heap memory held by Netty's allocator.",
+                    metric.usedHeapMemory());
+        }
         return out.toString();
     }
 

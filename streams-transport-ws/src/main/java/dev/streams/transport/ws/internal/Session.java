@@ -32,12 +32,15 @@ public abstract class Session {
     protected final ServerContext server;
     protected final Dialect dialect;
     private final List<SubscriptionSink> sinks = new ArrayList<>();
+    /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
+    private final ServerMetrics.PerDialect counters;
     private boolean closing;
 
     protected Session(Channel channel, ServerContext server, Dialect dialect) {
         this.channel = channel;
         this.server = server;
         this.dialect = dialect;
+        this.counters = server.metrics().of(dialect);
     }
 
     /** Called once the handshake completed. */
@@ -66,14 +69,14 @@ public abstract class Session {
                 server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand().build(), sink);
         sink.attach(sub);
         sinks.add(sink);
-        server.metrics().of(dialect).subscriptionsOpen.increment();
+        counters.subscriptionsOpen.increment();
         return sink;
     }
 
     protected final void unsubscribe(SubscriptionSink sink) {
         if (sinks.remove(sink)) {
             sink.cancel();
-            server.metrics().of(dialect).subscriptionsOpen.decrement();
+            counters.subscriptionsOpen.decrement();
         }
     }
 
@@ -92,9 +95,8 @@ public abstract class Session {
     /** Sends one encoded frame; returns nothing because fan-out never waits for the write. */
     final void sendEncoded(byte[] utf8) {
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
-        ServerMetrics.PerDialect m = server.metrics().of(dialect);
-        m.framesOut.increment();
-        m.bytesOut.add(utf8.length);
+        counters.framesOut.increment();
+        counters.bytesOut.add(utf8.length);
     }
 
     protected final void sendText(String text) {
@@ -106,7 +108,7 @@ public abstract class Session {
         if (closing) {
             return;
         }
-        server.metrics().of(dialect).errors.increment();
+        counters.errors.increment();
         if (errorJson != null) {
             sendText(errorJson);
         }
@@ -133,7 +135,7 @@ public abstract class Session {
     /** A subscription of this session ended in the broker. */
     void subscriptionClosed(SubscriptionSink sink, CloseReason reason) {
         if (reason == CloseReason.SLOW_CONSUMER) {
-            server.metrics().of(dialect).slowDisconnects.increment();
+            counters.slowDisconnects.increment();
             onSlowConsumer();
         } else if (reason == CloseReason.BROKER_CLOSED) {
             close(GOING_AWAY, "server shutting down");
@@ -158,7 +160,7 @@ public abstract class Session {
         closing = true;
         cancelAll();
         server.sessions().remove(this);
-        server.metrics().of(dialect).connectionsOpen.decrement();
+        counters.connectionsOpen.decrement();
     }
 
     private void cancelAll() {

@@ -1,0 +1,59 @@
+package dev.streams.benchmarks.load;
+
+import java.nio.charset.StandardCharsets;
+
+/** Byte scanning without building strings: the receive path of the load tool. */
+final class Bytes {
+    /** Payloads start with this marker and 19 digits of the sender's System.nanoTime(). */
+    static final byte[] MARK = "@@".getBytes(StandardCharsets.US_ASCII);
+
+    private Bytes() {
+    }
+
+    static boolean contains(byte[] haystack, String needle) {
+        return indexOf(haystack, needle.getBytes(StandardCharsets.US_ASCII), 0) >= 0;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** A payload of {@code size} bytes (at least 21) stamped with {@code nanos}. */
+    static byte[] payload(long nanos, int size) {
+        byte[] out = new byte[size];
+        java.util.Arrays.fill(out, (byte) 'x');
+        out[0] = '@';
+        out[1] = '@';
+        long v = nanos;
+        for (int i = 20; i >= 2; i--) {
+            out[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return out;
+    }
+
+    /** Calls {@code stamp} with the send time of every payload in a frame (NATS may batch several). */
+    static int forEachStamp(byte[] frame, java.util.function.LongConsumer stamp) {
+        int found = 0;
+        int at = indexOf(frame, MARK, 0);
+        while (at >= 0 && at + 21 <= frame.length) {
+            long nanos = 0;
+            for (int i = at + 2; i < at + 21; i++) {
+                nanos = nanos * 10 + (frame[i] - '0');
+            }
+            stamp.accept(nanos);
+            found++;
+            at = indexOf(frame, MARK, at + 21);
+        }
+        return found;
+    }
+}

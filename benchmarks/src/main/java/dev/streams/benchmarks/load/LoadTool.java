@@ -1,0 +1,271 @@
+package dev.streams.benchmarks.load;
+
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * End-to-end load against a running server, Streams or nats-server, with the same client code for both.
+ * Modes: {@code fanout} (N subscribers of one topic, one publisher at a fixed rate or as fast as the socket
+ * takes; delivered/s, latency percentiles, connection set-up rate) and {@code idle} (N idle subscribed
+ * connections; server memory per connection). Prints a line a second; writes CSV and appends a Markdown row.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.LoadTool --target streams \
+ *     --url ws://127.0.0.1:8080 --api-key KEY --subscribers 1000 --seconds 10 --out benchmarks/results
+ * </pre>
+ */
+public final class LoadTool {
+    private final Map<String, String> options;
+    private final Target target;
+    private final URI uri;
+    private final String topic = "bench";
+    private final List<String> sources;
+    private final PrintStream out = System.out;
+
+    private LoadTool(Map<String, String> options) {
+        this.options = options;
+        this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""));
+        this.uri = URI.create(option("url", "ws://127.0.0.1:8080") + target.path());
+        this.sources = List.of(option("sources", "127.0.0.1").split(","));
+    }
+
+    private String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    private int intOption(String name, int fallback) {
+        return Integer.parseInt(option(name, String.valueOf(fallback)));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        LoadTool tool = new LoadTool(options);
+        if (tool.option("mode", "fanout").equals("idle")) {
+            tool.idle();
+        } else {
+            tool.fanout();
+        }
+        System.exit(0);
+    }
+
+    /** Opens {@code count} subscribed connections; returns them and prints the set-up rate. */
+    private List<Channel> openSubscribers(WsClient client, int count, WsClient.FrameHandler onFrame) throws Exception {
+        Semaphore inFlight = new Semaphore(200);
+        List<CompletableFuture<Channel>> subscribed = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            CompletableFuture<Channel> ready = new CompletableFuture<>();
+            subscribed.add(ready);
+            client.connect(uri, sources.get(i % sources.size()), channel -> {
+                for (String frame : target.subscribeFrames(topic)) {
+                    WsClient.sendText(channel, frame.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+            }, (channel, frame) -> {
+                if (!ready.isDone() && target.isSubscribed(frame)) {
+                    ready.complete(channel);
+                    inFlight.release();
+                }
+                onFrame.onFrame(channel, frame);
+            }).whenComplete((channel, error) -> {
+                if (error != null) {
+                    ready.completeExceptionally(error);
+                    inFlight.release();
+                }
+            });
+        }
+        List<Channel> channels = new ArrayList<>(count);
+        for (CompletableFuture<Channel> f : subscribed) {
+            channels.add(f.get(60, TimeUnit.SECONDS));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "%s: %d subscribers connected and subscribed in %.2f s (%.0f connections/s)%n",
+                target.name(), count, seconds, count / seconds);
+        return channels;
+    }
+
+    private void fanout() throws Exception {
+        int subscribers = intOption("subscribers", 1000);
+        int size = intOption("size", 128);
+        int rate = intOption("rate", 0);
+        int seconds = intOption("seconds", 10);
+        LongAdder delivered = new LongAdder();
+        Recorder latency = new Recorder(3);
+        try (WsClient client = new WsClient(intOption("client-threads", 2))) {
+            long setupStart = System.nanoTime();
+            List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
+                byte[] answer = target.answer(frame);
+                if (answer != null) {
+                    WsClient.sendText(channel, answer);
+                }
+                long now = System.nanoTime();
+                delivered.add(Bytes.forEachStamp(frame, sent -> latency.recordValue(Math.max(0, now - sent) / 1000)));
+            });
+            double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
+            Channel publisher = openSubscribers(client, 1, (c, f) -> { }).get(0);
+            int warmup = intOption("warmup", 0);
+            if (warmup > 0) {
+                // Same traffic, not recorded: lets a JIT-compiled server reach steady state before measuring.
+                long warmEnd = System.nanoTime() + warmup * 1_000_000_000L;
+                long warmStart = System.nanoTime();
+                long warmSent = 0;
+                while (System.nanoTime() < warmEnd) {
+                    boolean due = rate == 0 || warmSent < (System.nanoTime() - warmStart) * rate / 1_000_000_000L;
+                    if (due && publisher.isWritable()) {
+                        WsClient.sendText(publisher, target.publishFrame(topic, Bytes.payload(System.nanoTime(), size)));
+                        warmSent++;
+                    } else {
+                        LockSupport.parkNanos(20_000);
+                    }
+                }
+                out.printf(Locale.ROOT, "warm-up: %d s, %,d published%n", warmup, warmSent);
+                Thread.sleep(2000);
+            }
+            Thread.sleep(500);
+            latency.getIntervalHistogram();
+            delivered.reset();
+
+            Path outDir = Path.of(option("out", "benchmarks/results"));
+            Files.createDirectories(outDir);
+            Path csv = outDir.resolve(target.name() + "-fanout-" + subscribers + ".csv");
+            List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
+            Histogram total = new Histogram(3);
+            long sent = 0;
+            long start = System.nanoTime();
+            long nextReport = start + 1_000_000_000L;
+            long lastSent = 0;
+            long lastDelivered = 0;
+            int second = 0;
+            long end = start + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                long now = System.nanoTime();
+                boolean due = rate == 0 || sent < (now - start) * rate / 1_000_000_000L;
+                if (due && publisher.isWritable()) {
+                    WsClient.sendText(publisher, target.publishFrame(topic, Bytes.payload(System.nanoTime(), size)));
+                    sent++;
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
+                if (now >= nextReport) {
+                    second++;
+                    Histogram interval = latency.getIntervalHistogram();
+                    total.add(interval);
+                    long deliveredNow = delivered.sum();
+                    rows.add(row(second, sent - lastSent, deliveredNow - lastDelivered, interval));
+                    out.printf(Locale.ROOT, "[%2d s] sent %,d/s  delivered %,d/s  p50 %,d us  p99 %,d us%n", second,
+                            sent - lastSent, deliveredNow - lastDelivered, interval.getValueAtPercentile(50),
+                            interval.getValueAtPercentile(99));
+                    lastSent = sent;
+                    lastDelivered = deliveredNow;
+                    nextReport += 1_000_000_000L;
+                }
+            }
+            long publishEnded = System.nanoTime();
+            long expected = sent * subscribers;
+            long settleDeadline = publishEnded + TimeUnit.SECONDS.toNanos(10);
+            while (delivered.sum() < expected && System.nanoTime() < settleDeadline) {
+                Thread.sleep(10);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            total.add(latency.getIntervalHistogram());
+            Files.write(csv, rows);
+            long got = delivered.sum();
+            String summary = String.format(Locale.ROOT,
+                    "| %s | %s | %d | %d B | %s | %,d | %,.0f | %.3f %% | %,d | %,d | %,d | %,.0f |", LocalDate.now(),
+                    target.name(), subscribers, size, rate == 0 ? "max" : rate + "/s", sent, got / elapsed,
+                    expected == 0 ? 0.0 : 100.0 * (expected - got) / expected, total.getValueAtPercentile(50),
+                    total.getValueAtPercentile(99), total.getValueAtPercentile(99.9), setupRate);
+            out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
+            out.println(summary);
+            Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            for (Channel c : channels) {
+                c.close();
+            }
+        }
+    }
+
+    private static String row(int second, long sent, long delivered, Histogram h) {
+        return second + "," + sent + "," + delivered + "," + h.getValueAtPercentile(50) + "," + h.getValueAtPercentile(99)
+                + "," + h.getValueAtPercentile(99.9);
+    }
+
+    /** Server memory per idle subscribed connection: RSS of the server's process, and for Streams heap + direct. */
+    private void idle() throws Exception {
+        int count = intOption("connections", 10_000);
+        String pid = option("pid", null);
+        String metrics = option("metrics", null);
+        try (WsClient client = new WsClient(intOption("client-threads", 2))) {
+            Memory before = memory(pid, metrics);
+            List<Channel> channels = openSubscribers(client, count, (channel, frame) -> {
+                byte[] answer = target.answer(frame);
+                if (answer != null) {
+                    WsClient.sendText(channel, answer);
+                }
+            });
+            Thread.sleep(3000);
+            Memory after = memory(pid, metrics);
+            String summary = String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %s |", LocalDate.now(), target.name(),
+                    count, (after.rss - before.rss) / count,
+                    metrics == null ? "n/a" : String.format(Locale.ROOT, "%,d B", (after.javaBytes - before.javaBytes) / count));
+            out.println("| date | target | idle connections | RSS per connection | heap+direct per connection |");
+            out.println(summary);
+            Path outDir = Path.of(option("out", "benchmarks/results"));
+            Files.createDirectories(outDir);
+            Files.writeString(outDir.resolve("idle.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            for (Channel c : channels) {
+                c.close();
+            }
+        }
+    }
+
+    private record Memory(long rss, long javaBytes) {
+    }
+
+    private Memory memory(String pid, String metricsUrl) throws IOException, InterruptedException {
+        long javaBytes = 0;
+        if (metricsUrl != null && pid != null) {
+            // Collect garbage first, so that what is measured is what the connections keep alive.
+            new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : text.split("\n")) {
+                if (line.startsWith("streams_jvm_heap_used_bytes ") || line.startsWith("streams_netty_direct_memory_bytes ")) {
+                    javaBytes += Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+        }
+        long rss = 0;
+        if (pid != null) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        }
+        return new Memory(rss, javaBytes);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.streams.benchmarks.load;
+
+import java.nio.charset.StandardCharsets;
+
+/** What differs between the systems under test: paths and the few frames the tool sends. */
+interface Target {
+    String name();
+
+    /** WebSocket path (with query) for a connection. */
+    String path();
+
+    /** Frames to send once connected, before the connection counts as subscribed (empty for none). */
+    String[] subscribeFrames(String topic);
+
+    /** Whether a received frame confirms the subscription. */
+    boolean isSubscribed(byte[] frame);
+
+    /** A publish frame carrying {@code payload}. */
+    byte[] publishFrame(String topic, byte[] payload);
+
+    /** An answer the server requires to a frame (a NATS PING), or null. */
+    default byte[] answer(byte[] frame) {
+        return null;
+    }
+
+    /** Streams' native protocol: subscribe and publish frames, acks per publish. */
+    static Target streams(String apiKey) {
+        return new Target() {
+            @Override
+            public String name() {
+                return "streams";
+            }
+
+            @Override
+            public String path() {
+                return "/v1/ws/native?x-api-key=" + apiKey;
+            }
+
+            @Override
+            public String[] subscribeFrames(String topic) {
+                return new String[] {"{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}"};
+            }
+
+            @Override
+            public boolean isSubscribed(byte[] frame) {
+                return Bytes.contains(frame, "\"type\":\"ack\"");
+            }
+
+            @Override
+            public byte[] publishFrame(String topic, byte[] payload) {
+                return ("{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"text\":\""
+                        + new String(payload, StandardCharsets.US_ASCII) + "\"}").getBytes(StandardCharsets.US_ASCII);
+            }
+        };
+    }
+
+    /** nats-server's text protocol over its WebSocket listener. */
+    static Target nats() {
+        return new Target() {
+            @Override
+            public String name() {
+                return "nats";
+            }
+
+            @Override
+            public String path() {
+                return "/";
+            }
+
+            @Override
+            public String[] subscribeFrames(String topic) {
+                return new String[] {"CONNECT {\"verbose\":false,\"pedantic\":false,\"protocol\":1}\r\nSUB " + topic
+                        + " 1\r\nPING\r\n"};
+            }
+
+            @Override
+            public boolean isSubscribed(byte[] frame) {
+                return Bytes.contains(frame, "PONG");
+            }
+
+            @Override
+            public byte[] publishFrame(String topic, byte[] payload) {
+                byte[] head = ("PUB " + topic + " " + payload.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] frame = new byte[head.length + payload.length + 2];
+                System.arraycopy(head, 0, frame, 0, head.length);
+                System.arraycopy(payload, 0, frame, head.length, payload.length);
+                frame[frame.length - 2] = '\r';
+                frame[frame.length - 1] = '\n';
+                return frame;
+            }
+
+            @Override
+            public byte[] answer(byte[] frame) {
+                return Bytes.contains(frame, "PING\r\n") ? "PONG\r\n".getBytes(StandardCharsets.US_ASCII) : null;
+            }
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package dev.streams.benchmarks.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** A lean Netty WebSocket client: frames arrive as bytes to a callback; nothing else is built per message. */
+final class WsClient implements AutoCloseable {
+    private final EventLoopGroup group;
+
+    WsClient(int threads) {
+        group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+    }
+
+    /** Connects and completes once the WebSocket handshake is done. */
+    CompletableFuture<Channel> connect(URI uri, String localAddress, Consumer<Channel> onOpen,
+                                       FrameHandler onFrame) {
+        CompletableFuture<Channel> opened = new CompletableFuture<>();
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri,
+                                        WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)),
+                                new WebSocketFrameAggregator(1 << 22),
+                                new SimpleChannelInboundHandler<WebSocketFrame>() {
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                                        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                                            onOpen.accept(ctx.channel());
+                                            opened.complete(ctx.channel());
+                                        }
+                                        super.userEventTriggered(ctx, evt);
+                                    }
+
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+                                        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+                                                || frame instanceof ContinuationWebSocketFrame) {
+                                            onFrame.onFrame(ctx.channel(), ByteBufUtil.getBytes(frame.content()));
+                                        }
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        opened.completeExceptionally(cause);
+                                        ctx.close();
+                                    }
+
+                                    @Override
+                                    public void channelInactive(ChannelHandlerContext ctx) {
+                                        opened.completeExceptionally(new IllegalStateException("closed before open"));
+                                    }
+                                });
+                    }
+                });
+        int port = uri.getPort();
+        ChannelFuture future = localAddress == null
+                ? bootstrap.connect(uri.getHost(), port)
+                : bootstrap.connect(new InetSocketAddress(uri.getHost(), port), new InetSocketAddress(localAddress, 0));
+        future.addListener(f -> {
+            if (!f.isSuccess()) {
+                opened.completeExceptionally(f.cause());
+            }
+        });
+        return opened;
+    }
+
+    static void sendText(Channel channel, byte[] frame) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully();
+    }
+
+    /** Receives each complete message. */
+    interface FrameHandler {
+        void onFrame(Channel channel, byte[] frame);
+    }
+}
