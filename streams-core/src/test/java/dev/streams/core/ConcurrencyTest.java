@@ -146,17 +146,7 @@ class ConcurrencyTest {
     @Test
     void aStalledSubscriberNeitherBlocksPublishersNorDelaysOthers() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Recorder stalled = new Recorder() {
-            @Override
-            public void onEvent(Event event) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.onEvent(event);
-            }
-        };
+        Recorder stalled = stalledUntil(release);
         SubscribeOptions small = SubscribeOptions.builder().maxQueuedEvents(100).build();
         broker.subscribe("p", "t", StartPosition.latest(), small, stalled);
         Recorder healthy = new Recorder();
@@ -185,14 +175,9 @@ class ConcurrencyTest {
         }
     }
 
-    private static long missed(Recorder r) {
-        return r.gaps.stream().mapToLong(Gap::missed).sum();
-    }
-
-    @Test
-    void disconnectPolicyEndsOnlyTheSlowSubscriber() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        Recorder slow = new Recorder() {
+    /** A subscriber whose listener blocks until {@code release} opens, then records as usual. */
+    private static Recorder stalledUntil(CountDownLatch release) {
+        return new Recorder() {
             @Override
             public void onEvent(Event event) {
                 try {
@@ -200,8 +185,19 @@ class ConcurrencyTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                super.onEvent(event);
             }
         };
+    }
+
+    private static long missed(Recorder r) {
+        return r.gaps.stream().mapToLong(Gap::missed).sum();
+    }
+
+    @Test
+    void disconnectPolicyEndsOnlyTheSlowSubscriber() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder slow = stalledUntil(release);
         Subscription slowSub = broker.subscribe("p", "t", StartPosition.latest(),
                 SubscribeOptions.builder().maxQueuedEvents(10).overflowPolicy(OverflowPolicy.DISCONNECT).build(), slow);
         Recorder healthy = new Recorder();
@@ -220,17 +216,7 @@ class ConcurrencyTest {
     @Test
     void byteBoundAppliesAsWellAsCountBound() {
         CountDownLatch release = new CountDownLatch(1);
-        Recorder stalled = new Recorder() {
-            @Override
-            public void onEvent(Event event) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.onEvent(event);
-            }
-        };
+        Recorder stalled = stalledUntil(release);
         Subscription sub = broker.subscribe("p", "big", StartPosition.latest(),
                 SubscribeOptions.builder().maxQueuedEvents(1000).maxQueuedBytes(10_000).build(), stalled);
         for (int i = 0; i < 50; i++) {

@@ -97,32 +97,35 @@ class ServerBehaviourTest extends ServerFixture {
 
     @Test
     void aClientThatStopsReadingIsDisconnectedWhileOthersReceiveEverything() throws Exception {
-        start(b -> b.maxOutboundBytes(64 * 1024)
-                .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(256).overflowPolicy(OverflowPolicy.DISCONNECT).build()));
-        TestClient healthy = connect("/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key());
-        try (RawSocket stalled = new RawSocket(server.port(), "/v1/ws/projects/alpha/devices/d1/stream?x-api-key="
-                + alphaKey.key(), "", 4096)) {
-            assertThat(stalled.responseHead).startsWith("HTTP/1.1 101");
-            Thread.sleep(100);
-            publishPacedBy(healthy, 6000);
-            assertThat(stalled.isClosedByServer()).isTrue();
-        }
+        withAStalledClientBeside(OverflowPolicy.DISCONNECT, stalled -> assertThat(stalled.isClosedByServer()).isTrue());
         assertThat(get("/metrics").body()).contains("streams_slow_disconnects_total{dialect=\"golioth\"} 1");
-        assertThat(healthy.isOpen()).isTrue();
     }
 
     @Test
     void underDropOldestAStalledClientIsSkippedNotDisconnected() throws Exception {
-        start(b -> b.maxOutboundBytes(64 * 1024)
-                .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(256).overflowPolicy(OverflowPolicy.DROP_OLDEST).build()));
-        TestClient healthy = connect("/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key());
-        try (RawSocket stalled = new RawSocket(server.port(), "/v1/ws/projects/alpha/devices/d1/stream?x-api-key="
-                + alphaKey.key(), "", 4096)) {
-            Thread.sleep(100);
-            publishPacedBy(healthy, 6000);
+        withAStalledClientBeside(OverflowPolicy.DROP_OLDEST, stalled -> {
             assertThat(broker.stats("alpha").dropped()).isPositive();
             assertThat(get("/metrics").body()).contains("streams_connections{dialect=\"golioth\"} 2");
+        });
+    }
+
+    interface StalledCheck {
+        void check(RawSocket stalled) throws Exception;
+    }
+
+    /** A healthy and a stalled client on one device stream; 12 MB published; the healthy one must get it all. */
+    private void withAStalledClientBeside(OverflowPolicy policy, StalledCheck check) throws Exception {
+        start(b -> b.maxOutboundBytes(64 * 1024)
+                .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(256).overflowPolicy(policy).build()));
+        String stream = "/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key();
+        TestClient healthy = connect(stream);
+        try (RawSocket stalled = new RawSocket(server.port(), stream, "", 4096)) {
+            assertThat(stalled.responseHead).startsWith("HTTP/1.1 101");
+            Thread.sleep(100);
+            publishPacedBy(healthy, 6000);
+            check.check(stalled);
         }
+        assertThat(healthy.isOpen()).isTrue();
     }
 
     /**
