@@ -232,6 +232,32 @@ class ConcurrencyTest {
     }
 
     @Test
+    void dropsInterleavedAcrossTopicsAreReportedPerTopicAndAddUp() {
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder stalled = stalledUntil(release);
+        Subscription sub = broker.subscribe("p", "mix.*", StartPosition.latest(),
+                SubscribeOptions.builder().maxQueuedEvents(10).build(), stalled);
+        for (int i = 0; i < 300; i++) {
+            broker.publish("p", i % 3 == 0 ? "mix.a" : "mix.b", payload(0, i));
+        }
+        release.countDown();
+        Recorder.await(() -> stalled.events.size() + sub.droppedCount() == 300, "delivered + dropped == published");
+        Recorder.await(() -> stalled.gaps.stream().mapToLong(Gap::missed).sum() == sub.droppedCount(), "gaps told");
+        Map<String, Long> gapsPerTopic = new HashMap<>();
+        stalled.gaps.forEach(g -> gapsPerTopic.merge(g.topic(), g.missed(), Long::sum));
+        Map<String, Long> deliveredPerTopic = new HashMap<>();
+        stalled.events.forEach(e -> deliveredPerTopic.merge(e.topic(), 1L, Long::sum));
+        assertThat(gapsPerTopic.getOrDefault("mix.a", 0L) + deliveredPerTopic.getOrDefault("mix.a", 0L)).isEqualTo(100);
+        assertThat(gapsPerTopic.getOrDefault("mix.b", 0L) + deliveredPerTopic.getOrDefault("mix.b", 0L)).isEqualTo(200);
+        assertThat(broker.stats("p").dropped()).isEqualTo(sub.droppedCount());
+        Map<String, Long> last = new HashMap<>();
+        for (Event e : stalled.events) {
+            assertThat(e.offset()).isGreaterThan(last.getOrDefault(e.topic(), 0L));
+            last.put(e.topic(), e.offset());
+        }
+    }
+
+    @Test
     void subscribeAndCancelRacingPublishersLeaveNoSubscriptionBehind() throws Exception {
         Future<?> publisher = threads.submit(() -> {
             for (int i = 0; i < 20_000; i++) {

@@ -38,6 +38,10 @@ public class QueuedSubscription implements Subscription {
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     private final Map<String, Gap> gaps = new LinkedHashMap<>();
     private long queuedBytes;
+    /** The current run of overflow drops on one topic, counted here and turned into a Gap when it ends. */
+    private String dropTopic;
+    private long dropEpoch;
+    private long dropRun;
     private long demand;
     private long dropped;
     private CloseReason closing;
@@ -73,8 +77,7 @@ public class QueuedSubscription implements Subscription {
                 Event old = queue.poll();
                 queuedBytes -= old.sizeInBytes();
                 dropped++;
-                project.dropped.increment();
-                addGapLocked(new Gap(old.topic(), old.epoch(), 1, Gap.Cause.QUEUE_OVERFLOW));
+                countDropLocked(old);
             }
             if (closing == null) {
                 queue.add(event);
@@ -86,6 +89,28 @@ public class QueuedSubscription implements Subscription {
             project.unregister(this);
         }
         signal();
+    }
+
+    /**
+     * Drops come in runs on one topic; counting a run in three fields (the topic compared by reference, as
+     * events of a topic share its name) keeps an overloaded subscriber from paying a map update per drop.
+     */
+    private void countDropLocked(Event old) {
+        if (old.topic() != dropTopic || old.epoch() != dropEpoch) {
+            endDropRunLocked();
+            dropTopic = old.topic();
+            dropEpoch = old.epoch();
+        }
+        dropRun++;
+        project.dropped.increment();
+    }
+
+    private void endDropRunLocked() {
+        if (dropRun > 0) {
+            addGapLocked(new Gap(dropTopic, dropEpoch, dropRun, Gap.Cause.QUEUE_OVERFLOW));
+            dropRun = 0;
+            dropTopic = null;
+        }
     }
 
     /** Records a hole before the events that follow it; same-topic, same-cause holes add up. */
@@ -145,6 +170,7 @@ public class QueuedSubscription implements Subscription {
             queue.clear();
             gaps.clear();
             queuedBytes = 0;
+            dropRun = 0;
         }
     }
 
@@ -180,6 +206,7 @@ public class QueuedSubscription implements Subscription {
             if (closeDelivered) {
                 return false;
             }
+            endDropRunLocked();
             if (closing != null && !drainBeforeClose) {
                 close = closing;
             } else if (!gaps.isEmpty()) {
@@ -245,6 +272,7 @@ public class QueuedSubscription implements Subscription {
             queue.clear();
             gaps.clear();
             queuedBytes = 0;
+            dropRun = 0;
         }
         signal();
     }

@@ -141,4 +141,18 @@ class M3oDialectTest extends ServerFixture {
         assertStreamError("{\"topic\":\"feed\",\"token\":\"" + token + "\",\"after\":\"nope\"}", "BAD_REQUEST", 400,
                 "Invalid resume cursor");
     }
+
+    @Test
+    void largeMessagesUseTheLongFrameLengthAndArriveIntact() throws Exception {
+        TestClient client = subscribe("{\"topic\":\"big\",\"token\":\"" + token("big") + "\"}");
+        Thread.sleep(100);
+        String large = "L".repeat(200_000);
+        String medium = "M".repeat(1_000);
+        assertThat(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"big\",\"message\":\"" + large + "\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"big\",\"message\":\"" + medium + "\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(client.nextJson().get("message").getAsString()).isEqualTo(large);
+        assertThat(client.nextJson().get("message").getAsString()).isEqualTo(medium);
+    }
 }

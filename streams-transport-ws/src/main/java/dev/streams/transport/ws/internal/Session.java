@@ -5,11 +5,9 @@ import dev.streams.core.Encoding;
 import dev.streams.core.Gap;
 import dev.streams.core.StartPosition;
 import dev.streams.core.Subscription;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +32,7 @@ public abstract class Session {
     private final List<SubscriptionSink> sinks = new ArrayList<>();
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
+    private final FrameBatcher frames;
     private boolean closing;
 
     protected Session(Channel channel, ServerContext server, Dialect dialect) {
@@ -41,6 +40,7 @@ public abstract class Session {
         this.server = server;
         this.dialect = dialect;
         this.counters = server.metrics().of(dialect);
+        this.frames = new FrameBatcher(channel);
     }
 
     /** Called once the handshake completed. */
@@ -92,9 +92,9 @@ public abstract class Session {
         }
     }
 
-    /** Sends one encoded frame; returns nothing because fan-out never waits for the write. */
+    /** Sends one text frame (batched with others of this turn); fan-out never waits for the write. */
     final void sendEncoded(byte[] utf8) {
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+        frames.add(utf8);
         counters.framesOut.increment();
         counters.bytesOut.add(utf8.length);
     }
@@ -121,6 +121,7 @@ public abstract class Session {
         }
         closing = true;
         cancelAll();
+        frames.flush();
         if (!channel.isWritable()) {
             // A client that stopped reading would never receive the close frame: drop it now.
             channel.close();
@@ -158,6 +159,7 @@ public abstract class Session {
     /** The channel closed, whoever closed it. */
     final void closed() {
         closing = true;
+        frames.discard();
         cancelAll();
         server.sessions().remove(this);
         counters.connectionsOpen.decrement();

@@ -1,0 +1,56 @@
+package dev.streams.transport.ws.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * Collects the text frames a session sends during one event-loop turn into one buffer and writes it once
+ * at the end of the turn: one outbound-buffer entry, one pass through the pipeline and one flush for what
+ * would otherwise be a frame object, an encoder call and a buffer entry per event. Server frames are not
+ * masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload. Event loop only.
+ */
+final class FrameBatcher {
+    private static final int FIN_TEXT = 0x81;
+
+    private final Channel channel;
+    private final Runnable flushTask = this::flush;
+    private ByteBuf pending;
+
+    FrameBatcher(Channel channel) {
+        this.channel = channel;
+    }
+
+    void add(byte[] payload) {
+        if (pending == null) {
+            pending = channel.alloc().ioBuffer(Math.max(1024, payload.length + 10));
+            channel.eventLoop().execute(flushTask);
+        }
+        pending.writeByte(FIN_TEXT);
+        int length = payload.length;
+        if (length < 126) {
+            pending.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            pending.writeByte(126).writeShort(length);
+        } else {
+            pending.writeByte(127).writeLong(length);
+        }
+        pending.writeBytes(payload);
+    }
+
+    /** Writes what was collected; called at the end of the turn, and before anything that must come after it. */
+    void flush() {
+        ByteBuf out = pending;
+        pending = null;
+        if (out != null) {
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
+    }
+
+    /** Drops what was collected without sending it (the channel is gone). */
+    void discard() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+}
