@@ -26,7 +26,8 @@ class ServerBehaviourTest extends ServerFixture {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
         assertThat(metrics.body()).contains("streams_connections{dialect=\"golioth\"} 1")
-                .contains("streams_broker_published_total 1").contains("# TYPE streams_frames_out_total counter");
+                .contains("streams_broker_published_total 1").contains("streams_published_total{dialect=\"m3o\"} 1")
+                .contains("# TYPE streams_frames_out_total counter").contains("streams_jvm_heap_used_bytes ");
     }
 
     @Test
@@ -105,7 +106,9 @@ class ServerBehaviourTest extends ServerFixture {
     void underDropOldestAStalledClientIsSkippedNotDisconnected() throws Exception {
         withAStalledClientBeside(OverflowPolicy.DROP_OLDEST, stalled -> {
             assertThat(broker.stats("alpha").dropped()).isPositive();
-            assertThat(get("/metrics").body()).contains("streams_connections{dialect=\"golioth\"} 2");
+            String metrics = get("/metrics").body();
+            assertThat(metrics).contains("streams_connections{dialect=\"golioth\"} 2");
+            assertThat(metrics).containsPattern("streams_dropped_total\\{dialect=\"golioth\"} [1-9]");
         });
     }
 

@@ -17,6 +17,8 @@ public final class ServerMetrics {
         public final LongAdder connectionsOpen = new LongAdder();
         public final LongAdder connectionsTotal = new LongAdder();
         public final LongAdder subscriptionsOpen = new LongAdder();
+        public final LongAdder published = new LongAdder();
+        public final LongAdder dropped = new LongAdder();
         public final LongAdder framesOut = new LongAdder();
         public final LongAdder bytesOut = new LongAdder();
         public final LongAdder slowDisconnects = new LongAdder();
@@ -43,7 +45,12 @@ public final class ServerMetrics {
         perDialect(out, "streams_connections_total", "counter", "Connections accepted.", d -> d.connectionsTotal.sum());
         perDialect(out, "streams_subscriptions", "gauge", "Open subscriptions of WebSocket clients.",
                 d -> d.subscriptionsOpen.sum());
-        perDialect(out, "streams_frames_out_total", "counter", "Frames sent to clients.", d -> d.framesOut.sum());
+        perDialect(out, "streams_published_total", "counter", "Events published through this dialect.",
+                d -> d.published.sum());
+        perDialect(out, "streams_frames_out_total", "counter", "Frames sent to clients (events delivered and replies).",
+                d -> d.framesOut.sum());
+        perDialect(out, "streams_dropped_total", "counter", "Events dropped for this dialect's slow clients.",
+                d -> d.dropped.sum());
         perDialect(out, "streams_bytes_out_total", "counter", "Payload bytes sent to clients.", d -> d.bytesOut.sum());
         perDialect(out, "streams_slow_disconnects_total", "counter", "Clients closed for not reading.",
                 d -> d.slowDisconnects.sum());

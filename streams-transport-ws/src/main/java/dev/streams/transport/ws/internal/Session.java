@@ -53,6 +53,18 @@ public abstract class Session {
     protected void onGap(Gap gap) {
     }
 
+    final void gapObserved(Gap gap) {
+        if (gap.cause() == Gap.Cause.QUEUE_OVERFLOW) {
+            counters.dropped.add(gap.missed());
+        }
+        onGap(gap);
+    }
+
+    /** Counts an event this session published. */
+    protected final void countPublished() {
+        counters.published.increment();
+    }
+
     public Dialect dialect() {
         return dialect;
     }

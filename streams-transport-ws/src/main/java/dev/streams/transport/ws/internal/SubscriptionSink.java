@@ -60,7 +60,7 @@ public final class SubscriptionSink implements SubscriptionListener {
 
     @Override
     public void onGap(Gap gap) {
-        session.onGap(gap);
+        session.gapObserved(gap);
     }
 
     @Override

@@ -32,7 +32,8 @@ public final class DeviceIngestHttp {
         try {
             Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
             server.auth().checkIngest(who, project, deviceId);
-            ingestor.ingest(project, deviceId, path, Requests.body(request));
+            int stored = ingestor.ingest(project, deviceId, path, Requests.body(request)).size();
+            server.metrics().of(Dialect.GOLIOTH).published.add(stored);
         } catch (AuthException e) {
             reply(ctx, request, GoliothWire.codeOf(e.failure()), e.getMessage());
             return;

@@ -75,6 +75,7 @@ public final class M3oHttp {
             reply(ctx, request, e.kind() == ErrorKind.PAYLOAD_TOO_LARGE ? M3oWire.Error.TOO_LARGE : M3oWire.Error.INVALID_TOPIC);
             return;
         }
+        server.metrics().of(Dialect.M3O).published.increment();
         HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
     }
 

@@ -142,6 +142,7 @@ public final class NativeSession extends Session {
             stored = server.broker().publish(principal.project(), topic, "text/plain; charset=utf-8",
                     required(request, "text").getBytes(StandardCharsets.UTF_8), Map.of());
         }
+        countPublished();
         sendText(NativeWire.ack(id, "cursor", Cursors.format(stored.epoch(), stored.offset())));
     }
 
