@@ -111,16 +111,7 @@ public final class TokenIssuer {
         if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
             throw malformed("not a compact JWS");
         }
-        Map<String, Object> header = json(token.substring(0, firstDot));
-        if (!"HS256".equals(header.get("alg"))) {
-            throw malformed("only HS256 tokens are accepted");
-        }
-        if (header.containsKey("crit")) {
-            throw malformed("critical header parameters are not supported");
-        }
-        if (!(header.get("kid") instanceof String kid)) {
-            throw new TokenException(TokenError.UNKNOWN_KEY, "token names no key");
-        }
+        String kid = keyIdOf(token.substring(0, firstDot));
         HmacKey key = verificationKeys.get(kid);
         if (key == null) {
             throw new TokenException(TokenError.UNKNOWN_KEY, "token is signed with an unknown key");
@@ -131,6 +122,32 @@ public final class TokenIssuer {
             throw new TokenException(TokenError.BAD_SIGNATURE, "token signature does not match");
         }
         return claimsOf(kid, json(token.substring(firstDot + 1, secondDot)));
+    }
+
+    /** A header segment and the key id it names, once it passed the header checks. */
+    private record CheckedHeader(String segment, String kid) {
+    }
+
+    /** Tokens of one issuer share their header segment; the last one that passed is remembered. */
+    private volatile CheckedHeader lastHeader;
+
+    private String keyIdOf(String segment) {
+        CheckedHeader cached = lastHeader;
+        if (cached != null && cached.segment().equals(segment)) {
+            return cached.kid();
+        }
+        Map<String, Object> header = json(segment);
+        if (!"HS256".equals(header.get("alg"))) {
+            throw malformed("only HS256 tokens are accepted");
+        }
+        if (header.containsKey("crit")) {
+            throw malformed("critical header parameters are not supported");
+        }
+        if (!(header.get("kid") instanceof String kid)) {
+            throw new TokenException(TokenError.UNKNOWN_KEY, "token names no key");
+        }
+        lastHeader = new CheckedHeader(segment, kid);
+        return kid;
     }
 
     private TokenClaims claimsOf(String kid, Map<String, Object> claims) {

@@ -188,6 +188,18 @@ public final class CompactJson {
 
     private String string() {
         expect('"');
+        // Fast path: most strings have no escapes; take them as one substring.
+        for (int i = pos; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                String plain = text.substring(pos, i);
+                pos = i + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder out = new StringBuilder();
         while (true) {
             char c = next();
@@ -230,6 +242,10 @@ public final class CompactJson {
         while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
             pos++;
         }
+        if (isSmallInteger(start, pos)) {
+            // Fast path for the integers claims are made of (iat, exp): no regex, no BigDecimal.
+            return Long.parseLong(text, start, pos, 10);
+        }
         String raw = text.substring(start, pos);
         if (raw.length() > 64 || !NUMBER.matcher(raw).matches()) {
             throw new IllegalArgumentException("bad number");
@@ -240,6 +256,22 @@ public final class CompactJson {
         } catch (ArithmeticException notLong) {
             return value;
         }
+    }
+
+    /** An optional minus and 1 to 18 digits without a leading zero (or a lone zero): always fits a long. */
+    private boolean isSmallInteger(int start, int end) {
+        int digits = start < end && text.charAt(start) == '-' ? start + 1 : start;
+        int count = end - digits;
+        if (count < 1 || count > 18 || (text.charAt(digits) == '0' && count > 1)) {
+            return false;
+        }
+        for (int i = digits; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object literal(String word, Object value) {

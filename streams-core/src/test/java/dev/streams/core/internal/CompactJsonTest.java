@@ -35,6 +35,20 @@ class CompactJsonTest {
     }
 
     @Test
+    void integerFastPathAgreesWithTheGeneralPath() {
+        assertThat(CompactJson.parseObject("{\"a\":123456789012345678,\"b\":1234567890123456789,\"c\":-7,\"d\":-0,\"e\":0}"))
+                .containsEntry("a", 123456789012345678L)
+                .containsEntry("b", 1234567890123456789L)
+                .containsEntry("c", -7L)
+                .containsEntry("d", 0L)
+                .containsEntry("e", 0L);
+        assertThat(CompactJson.parseObject("{\"big\":9223372036854775808}").get("big"))
+                .isEqualTo(new BigDecimal("9223372036854775808"));
+        assertThat(CompactJson.parseObject("{\"s\":\"plain then \\\"escaped\\\"\"}").get("s"))
+                .isEqualTo("plain then \"escaped\"");
+    }
+
+    @Test
     void rejectsWhatIsNotStrictJson() {
         String deep = "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}";
         for (String bad : new String[] {"", "[]", "{", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":01}", "{'a':1}",
