@@ -4,6 +4,8 @@ import dev.streams.auth.internal.Authenticator;
 import dev.streams.auth.internal.JwtVerifiers;
 import dev.streams.auth.internal.KeySecrets;
 import dev.streams.auth.internal.Permissions;
+import dev.streams.core.Broker;
+import dev.streams.core.StreamsException;
 import dev.streams.core.TokenIssuer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -141,8 +143,10 @@ public final class StreamsAuth {
     }
 
     private static String requireProject(String project) {
-        if (project == null || !project.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw new IllegalArgumentException("project id must be 1 to 128 characters of [A-Za-z0-9._-]");
+        try {
+            Broker.validateProject(project);
+        } catch (StreamsException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         return project;
     }

@@ -233,8 +233,11 @@ public final class Broker implements AutoCloseable {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /** Project ids: 1 to 128 characters of {@code [A-Za-z0-9._-]}. */
-    static void validateProject(String project) {
+    /**
+     * Checks a project id: 1 to 128 characters of {@code [A-Za-z0-9._-]}. Throws {@link StreamsException}
+     * (INVALID_PROJECT) otherwise; the one definition of the rule, for every module.
+     */
+    public static void validateProject(String project) {
         if (project == null || project.isEmpty() || project.length() > MAX_PROJECT_LENGTH) {
             throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id must be 1 to 128 characters");
         }

@@ -146,7 +146,7 @@ public abstract class Session {
     }
 
     /** A subscription of this session ended in the broker. */
-    void subscriptionClosed(SubscriptionSink sink, CloseReason reason) {
+    void subscriptionClosed(CloseReason reason) {
         if (reason == CloseReason.SLOW_CONSUMER) {
             counters.slowDisconnects.increment();
             onSlowConsumer();

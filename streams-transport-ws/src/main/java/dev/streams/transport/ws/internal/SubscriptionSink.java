@@ -65,6 +65,6 @@ public final class SubscriptionSink implements SubscriptionListener {
 
     @Override
     public void onClose(CloseReason reason) {
-        session.subscriptionClosed(this, reason);
+        session.subscriptionClosed(reason);
     }
 }
