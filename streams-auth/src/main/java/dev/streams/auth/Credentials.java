@@ -24,6 +24,15 @@ public record Credentials(String authorization, String apiKeyHeader, String apiK
         return new Credentials(null, null, null, null);
     }
 
+    /** Whether the request carried no credential at all (every field absent or blank). */
+    public boolean isEmpty() {
+        return blank(authorization) && blank(apiKeyHeader) && blank(apiKeyQuery) && blank(jwtQuery);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
     /** The authorization header without its optional {@code Bearer } prefix, or null. */
     String bearerValue() {
         if (authorization == null || authorization.isBlank()) {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -45,6 +47,8 @@ public final class Broker implements AutoCloseable {
     private final int maxTopicLength;
     private final SubscribeOptions defaultOptions;
     private final Duration closeTimeout;
+    private final ProjectLimits projectLimits;
+    private final ScheduledExecutorService janitor;
     private final ConcurrentHashMap<String, ProjectState> projects = new ConcurrentHashMap<>();
     private final LongAdder publishesInFlight = new LongAdder();
     private volatile boolean closed;
@@ -56,6 +60,14 @@ public final class Broker implements AutoCloseable {
         this.maxTopicLength = b.maxTopicLength;
         this.defaultOptions = b.defaultOptions;
         this.closeTimeout = b.closeTimeout;
+        this.projectLimits = b.projectLimits;
+        this.janitor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "streams-janitor");
+            t.setDaemon(true);
+            return t;
+        });
+        long sweepMillis = b.sweepInterval.toMillis();
+        janitor.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         if (b.deliveryExecutor != null) {
             this.ownedPool = null;
             this.deliveryExecutor = b.deliveryExecutor;
@@ -146,7 +158,27 @@ public final class Broker implements AutoCloseable {
     public ProjectStats stats(String project) {
         validateProject(project);
         ProjectState state = projects.get(project);
-        return state == null ? new ProjectStats(0, 0, 0, 0, 0, 0) : state.stats();
+        return state == null ? ProjectStats.EMPTY : state.stats();
+    }
+
+    /** The limits every project is held to. */
+    public ProjectLimits projectLimits() {
+        return projectLimits;
+    }
+
+    /**
+     * Expires history by age and evicts idle topics (no exact subscriber, no retained event) in every project
+     * now. The broker does this by itself every sweep interval; hosts and tests may call it too.
+     */
+    public void sweep() {
+        for (ProjectState state : projects.values()) {
+            try {
+                state.sweep();
+            } catch (RuntimeException e) {
+                System.getLogger(Broker.class.getName()).log(System.Logger.Level.WARNING,
+                        "sweeping project " + state.name() + " failed", e);
+            }
+        }
     }
 
     /** The projects that have been published or subscribed to. */
@@ -165,6 +197,7 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        janitor.shutdownNow();
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (publishesInFlight.sum() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
@@ -225,7 +258,7 @@ public final class Broker implements AutoCloseable {
         }
         validateProject(project);
         return projects.computeIfAbsent(project,
-                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor));
+                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor, projectLimits));
     }
 
     private long nowNanos() {
@@ -275,8 +308,25 @@ public final class Broker implements AutoCloseable {
         private int maxTopicLength = Topics.DEFAULT_MAX_LENGTH;
         private SubscribeOptions defaultOptions = SubscribeOptions.defaults();
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private ProjectLimits projectLimits = ProjectLimits.DEFAULT;
+        private Duration sweepInterval = Duration.ofSeconds(5);
 
         private Builder() {
+        }
+
+        /** What each project may hold and do (default {@link ProjectLimits#DEFAULT}). */
+        public Builder projectLimits(ProjectLimits limits) {
+            this.projectLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** How often history is expired by age and idle topics are evicted (default 5 s). */
+        public Builder sweepInterval(Duration interval) {
+            if (interval.toMillis() < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "sweepInterval must be at least 1 ms");
+            }
+            this.sweepInterval = interval;
+            return this;
         }
 
         /** The clock that stamps events (default: system UTC). */

@@ -19,6 +19,8 @@ public enum ErrorKind {
     FORBIDDEN,
     /** The caller's credential has expired. */
     EXPIRED,
+    /** A per-project limit (topics, subscriptions, publish rate, history bytes) refused the request. */
+    LIMIT_EXCEEDED,
     /** A subscriber fell too far behind and was disconnected. */
     SLOW_CONSUMER,
     /** The broker is closed and accepts no more work. */

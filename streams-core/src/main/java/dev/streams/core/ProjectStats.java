@@ -9,7 +9,12 @@ package dev.streams.core;
  * @param disconnectedSlow subscriptions ended with {@link CloseReason#SLOW_CONSUMER}
  * @param topics           topics that hold history now
  * @param subscriptions    active subscriptions now
+ * @param historyBytes     bytes of history held now
+ * @param limitRejections  publishes and subscriptions refused by the project's {@link ProjectLimits}
+ * @param topicsEvicted    idle topics whose history had expired, dropped from memory
  */
 public record ProjectStats(long published, long delivered, long dropped, long disconnectedSlow, int topics,
-                           int subscriptions) {
+                           int subscriptions, long historyBytes, long limitRejections, long topicsEvicted) {
+    /** The stats of a project never seen. */
+    public static final ProjectStats EMPTY = new ProjectStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

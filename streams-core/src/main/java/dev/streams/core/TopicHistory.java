@@ -34,4 +34,17 @@ public interface TopicHistory {
 
     /** The last {@code count} retained events, oldest first. */
     List<Event> readLast(int count);
+
+    /**
+     * Bytes of the retained events, for the project's history budget ({@link ProjectLimits#maxHistoryBytes()}).
+     * A store that keeps nothing in memory may answer 0.
+     */
+    default long retainedBytes() {
+        return 0;
+    }
+
+    /** Drops the oldest retained event to make room; false when nothing is retained (or it cannot). */
+    default boolean dropOldest() {
+        return false;
+    }
 }

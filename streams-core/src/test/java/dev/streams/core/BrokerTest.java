@@ -239,7 +239,7 @@ class BrokerTest {
         assertThat(stats.published()).isEqualTo(2);
         assertThat(stats.topics()).isEqualTo(2);
         assertThat(stats.subscriptions()).isEqualTo(1);
-        assertThat(broker.stats("never")).isEqualTo(new ProjectStats(0, 0, 0, 0, 0, 0));
+        assertThat(broker.stats("never")).isEqualTo(ProjectStats.EMPTY);
         assertThat(broker.latestPosition("p", "a")).contains(new Position(broker.latestPosition("p", "a").get().epoch(), 1));
         assertThat(broker.latestPosition("p", "zzz")).isEmpty();
         assertThat(broker.projects()).containsExactly("p");

@@ -3,8 +3,8 @@ package dev.streams.core.internal;
 import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.SubscriptionListener;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -17,7 +17,8 @@ final class PatternSubscription extends QueuedSubscription {
     final String[] tokens;
     private final StartPosition start;
     private final Replayer replayer;
-    private final Set<TopicState> activated = ConcurrentHashMap.newKeySet();
+    /** Topics already replayed while starting; guarded by this subscription's monitor. */
+    private final Set<TopicState> activated = new HashSet<>();
     private volatile boolean starting;
 
     PatternSubscription(ProjectState project, String pattern, SubscriptionListener listener,
@@ -34,7 +35,18 @@ final class PatternSubscription extends QueuedSubscription {
     }
 
     void finishStarting() {
-        starting = false;
+        synchronized (this) {
+            starting = false;
+            // Not needed once started; clearing it keeps a long-lived pattern subscription from holding every
+            // topic it ever matched (evicted ones included). Under the monitor that activate() checks
+            // "starting" and adds under, so no activation can slip in between and replay a topic twice.
+            activated.clear();
+        }
+    }
+
+    @Override
+    boolean activateFor(TopicState topic) {
+        return starting && activate(topic);
     }
 
     /**
@@ -42,8 +54,10 @@ final class PatternSubscription extends QueuedSubscription {
      * already holds the event being published, so the caller must not offer that event again.
      */
     boolean activate(TopicState topic) {
-        if (!starting || !activated.add(topic)) {
-            return false;
+        synchronized (this) {
+            if (!starting || !activated.add(topic)) {
+                return false;
+            }
         }
         replayer.replay(this, topic, start);
         return true;

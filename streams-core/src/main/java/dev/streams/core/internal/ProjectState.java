@@ -1,11 +1,14 @@
 package dev.streams.core.internal;
 
 import dev.streams.core.CloseReason;
+import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.HistoryStore;
 import dev.streams.core.Position;
+import dev.streams.core.ProjectLimits;
 import dev.streams.core.ProjectStats;
 import dev.streams.core.StartPosition;
+import dev.streams.core.StreamsException;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
 import dev.streams.core.SubscriptionListener;
@@ -16,12 +19,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Everything of one project: its topics, its wildcard index and its counters. Nothing here ever refers to
- * another project, which is what keeps tenants apart.
+ * Everything of one project: its topics, its wildcard index, its limits and its counters. Nothing here ever
+ * refers to another project, which is what keeps tenants apart.
+ *
+ * <p>Concurrency: the topic map is concurrent; each {@link TopicState} is guarded by its own monitor, which
+ * orders the topic's publishes. Lock order: a topic's lock, then the pattern index's, then a subscription's.
+ * Idle topics are evicted under their lock by marking them {@code removed}, so a publisher or subscriber that
+ * raced with the eviction looks the topic up again rather than using a forgotten state.
  */
 public final class ProjectState {
     private final String name;
@@ -32,13 +41,23 @@ public final class ProjectState {
     private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
     private final PatternIndex patterns = new PatternIndex();
     private final Set<QueuedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ProjectLimits limits;
+    private final PublishRate rate;
+    private final AtomicLong historyBytes = new AtomicLong();
+    /** When the topic limit last made publish sweep inline, so a project at its limit does not sweep per publish. */
+    private volatile long lastInlineSweepNanos;
+    final LongAdder limitRejections = new LongAdder();
+    final LongAdder topicsEvicted = new LongAdder();
     final LongAdder published = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LongAdder dropped = new LongAdder();
     final LongAdder slowDisconnects = new LongAdder();
 
-    public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor) {
+    public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor,
+                        ProjectLimits limits) {
         this.name = name;
+        this.limits = limits;
+        this.rate = limits.maxPublishRate() == 0 ? null : new PublishRate(limits.maxPublishRate());
         this.store = store;
         this.clockNanos = clockNanos;
         this.defaultExecutor = defaultExecutor;
@@ -51,9 +70,12 @@ public final class ProjectState {
 
     /** Stamps, stores and fans out one event; called with a valid topic. */
     public Event publish(String topic, String contentType, byte[] payload, Map<String, String> attributes) {
+        if (rate != null && !rate.tryAcquire()) {
+            throw refused("publish rate", limits.maxPublishRate() + " events/s");
+        }
         long now = clockNanos.getAsLong();
         while (true) {
-            TopicState state = topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)));
+            TopicState state = topicState(topic);
             synchronized (state) {
                 if (state.removed) {
                     continue;
@@ -63,13 +85,15 @@ public final class ProjectState {
                 Event event = new Event(name, topic, history.epoch(), history.lastOffset() + 1, timestamp,
                         payload, contentType, attributes);
                 history.expire(timestamp);
+                makeRoom(state, event.sizeInBytes());
                 history.append(event);
+                historyBytes.addAndGet(state.settleBytes());
                 published.increment();
                 for (QueuedSubscription sub : state.exact) {
                     sub.offer(event);
                 }
                 for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
-                    if (!(sub instanceof PatternSubscription p && p.isStarting() && p.activate(state))) {
+                    if (!sub.activateFor(state)) {
                         sub.offer(event);
                     }
                 }
@@ -78,9 +102,87 @@ public final class ProjectState {
         }
     }
 
+    /**
+     * Keeps the project within its history budget: sheds the topic's own oldest events until the new event
+     * fits, and refuses the publish when even that is not enough (other topics hold the budget). Under the
+     * topic's lock.
+     */
+    private void makeRoom(TopicState state, long incoming) {
+        historyBytes.addAndGet(state.settleBytes());
+        if (historyBytes.get() + incoming <= limits.maxHistoryBytes()) {
+            return;
+        }
+        while (historyBytes.get() + incoming > limits.maxHistoryBytes() && state.history.dropOldest()) {
+            historyBytes.addAndGet(state.settleBytes());
+        }
+        if (historyBytes.get() + incoming > limits.maxHistoryBytes()) {
+            throw refused("history", limits.maxHistoryBytes() + " bytes");
+        }
+    }
+
+    /** The topic's state, created within the topic limit; sweeps once inline before refusing. */
+    private TopicState topicState(String topic) {
+        TopicState state = topics.get(topic);
+        if (state != null) {
+            return state;
+        }
+        if (topics.size() >= limits.maxTopics()) {
+            long now = System.nanoTime();
+            if (now - lastInlineSweepNanos > 1_000_000_000L) {
+                lastInlineSweepNanos = now;
+                sweep();
+            }
+            if (topics.size() >= limits.maxTopics() && !topics.containsKey(topic)) {
+                throw refused("topics", Integer.toString(limits.maxTopics()));
+            }
+        }
+        return topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)));
+    }
+
+    private static boolean isTopic(String name) {
+        try {
+            Topics.requireTopic(name);
+            return true;
+        } catch (StreamsException notATopic) {
+            return false;
+        }
+    }
+
+    private StreamsException refused(String what, String limit) {
+        limitRejections.increment();
+        return new StreamsException(ErrorKind.LIMIT_EXCEEDED,
+                "project " + name + " has reached its " + what + " limit of " + limit);
+    }
+
+    /**
+     * Expires history by age in every topic and forgets the topics that are idle: no exact subscriber and no
+     * retained event. A forgotten topic starts a new epoch when next used, so a client resuming from one of
+     * its cursors gets an explicit EPOCH_CHANGED gap; nothing it had not received is lost silently.
+     */
+    public void sweep() {
+        long now = clockNanos.getAsLong();
+        for (TopicState state : topics.values()) {
+            synchronized (state) {
+                if (state.removed) {
+                    continue;
+                }
+                state.history.expire(now);
+                historyBytes.addAndGet(state.settleBytes());
+                if (state.isIdle()) {
+                    state.removed = true;
+                    topics.remove(state.name, state);
+                    topicsEvicted.increment();
+                }
+            }
+        }
+    }
+
     /** Registers a subscription and queues its replay; called with a valid pattern. */
     public Subscription subscribe(String pattern, StartPosition start, SubscribeOptions options,
                                   SubscriptionListener listener) {
+        if (subscriptions.size() >= limits.maxSubscriptions()) {
+            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
+        }
         if (!Topics.hasWildcard(pattern)) {
             return subscribeExact(pattern, start, options, listener);
         }
@@ -89,11 +191,21 @@ public final class ProjectState {
         subscriptions.add(sub);
         patterns.add(sub.tokens, sub);
         if (sub.isStarting()) {
+            if (start instanceof StartPosition.Resume resume) {
+                // A topic the client resumes may have no state in this process (nobody used it since a
+                // restart or an eviction): create it, so the replay reports the epoch change as a gap.
+                for (String topic : resume.positions().keySet()) {
+                    if (isTopic(topic) && Topics.matches(pattern, topic)) {
+                        topicState(topic);
+                    }
+                }
+            }
             for (TopicState state : topics.values()) {
                 if (Topics.matches(pattern, state.name)) {
                     synchronized (state) {
                         if (!state.removed) {
                             sub.activate(state);
+                            historyBytes.addAndGet(state.settleBytes());
                         }
                     }
                 }
@@ -107,16 +219,22 @@ public final class ProjectState {
                                         SubscriptionListener listener) {
         QueuedSubscription sub = new QueuedSubscription(this, topic, listener, options, defaultExecutor);
         subscriptions.add(sub);
-        while (true) {
-            TopicState state = topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)));
-            synchronized (state) {
-                if (state.removed) {
-                    continue;
+        try {
+            while (true) {
+                TopicState state = topicState(topic);
+                synchronized (state) {
+                    if (state.removed) {
+                        continue;
+                    }
+                    state.addExact(sub);
+                    replayer.replay(sub, state, start);
+                    historyBytes.addAndGet(state.settleBytes());
+                    return sub;
                 }
-                state.addExact(sub);
-                replayer.replay(sub, state, start);
-                return sub;
             }
+        } catch (RuntimeException e) {
+            subscriptions.remove(sub);
+            throw e;
         }
     }
 
@@ -135,7 +253,7 @@ public final class ProjectState {
         }
         synchronized (state) {
             state.removeExact(sub);
-            if (state.exact.length == 0 && state.history.lastOffset() == 0 && !state.removed) {
+            if (state.history.lastOffset() == 0 && state.isIdle() && !state.removed) {
                 state.removed = true;
                 topics.remove(state.name, state);
             }
@@ -164,7 +282,7 @@ public final class ProjectState {
             }
         }
         return new ProjectStats(published.sum(), delivered.sum(), dropped.sum(), slowDisconnects.sum(),
-                topicCount, subscriptions.size());
+                topicCount, subscriptions.size(), historyBytes.get(), limitRejections.sum(), topicsEvicted.sum());
     }
 
     /** Ends every subscription, letting each deliver what it had queued first; returns those it ended. */

@@ -113,6 +113,15 @@ public class QueuedSubscription implements Subscription {
         }
     }
 
+    /**
+     * Called by a publisher under {@code topic}'s lock, after appending the event being published: true when
+     * this call replayed the topic's history (which holds that event), so the publisher must not offer it
+     * again. Only a starting pattern subscription replays this way.
+     */
+    boolean activateFor(TopicState topic) {
+        return false;
+    }
+
     /** Records a hole before the events that follow it; same-topic, same-cause holes add up. */
     final void gap(Gap gap) {
         synchronized (this) {

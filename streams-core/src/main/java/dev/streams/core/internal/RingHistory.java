@@ -114,6 +114,20 @@ public final class RingHistory implements TopicHistory {
         return copyFrom(Math.max(0, size - count));
     }
 
+    @Override
+    public long retainedBytes() {
+        return bytes;
+    }
+
+    @Override
+    public boolean dropOldest() {
+        if (size == 0) {
+            return false;
+        }
+        removeOldest();
+        return true;
+    }
+
     private List<Event> copyFrom(int index) {
         List<Event> out = new ArrayList<>(size - index);
         for (int i = index; i < size; i++) {

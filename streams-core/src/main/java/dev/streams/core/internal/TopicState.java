@@ -17,6 +17,8 @@ final class TopicState {
     QueuedSubscription[] exact = NONE;
     /** Set when the state was dropped from its project's map; whoever locks it must look the topic up again. */
     boolean removed;
+    /** The history bytes this topic has added to its project's total, so changes are counted as deltas. */
+    private long accountedBytes;
     private QueuedSubscription[] wildcard = NONE;
     private long wildcardVersion = -1;
 
@@ -34,6 +36,19 @@ final class TopicState {
             wildcardVersion = version;
         }
         return wildcard;
+    }
+
+    /** Brings the project's history-byte total up to date with this topic's history; returns the delta. */
+    long settleBytes() {
+        long now = history.retainedBytes();
+        long delta = now - accountedBytes;
+        accountedBytes = now;
+        return delta;
+    }
+
+    /** Whether the topic can be forgotten: nobody subscribes to it exactly and it retains no event. */
+    boolean isIdle() {
+        return exact.length == 0 && history.firstOffset() > history.lastOffset();
     }
 
     void addExact(QueuedSubscription sub) {

@@ -6,7 +6,9 @@ import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.transport.ws.internal.HostRoutes;
 import dev.streams.transport.ws.internal.PipelineInitializer;
+import dev.streams.transport.ws.internal.ProjectConnections;
 import dev.streams.transport.ws.internal.ServerContext;
+import dev.streams.transport.ws.internal.ServerLimits;
 import dev.streams.transport.ws.internal.ServerMetrics;
 import dev.streams.transport.ws.internal.Session;
 import io.netty.bootstrap.ServerBootstrap;
@@ -48,19 +50,32 @@ import javax.net.ssl.SSLException;
  * }</pre>
  */
 public final class StreamsServer implements AutoCloseable {
-    private final Builder config;
+    // Fixed at build(): the builder is not kept, so changing it later changes no running server.
+    private final String host;
+    private final int port;
+    private final SslContext ssl;
+    private final int eventLoopThreads;
+    private final Duration closeTimeout;
+    private final int maxOutboundBytes;
     private final ServerContext context;
     private EventLoopGroup group;
     private Channel serverChannel;
     private volatile boolean closed;
 
     private StreamsServer(Builder b) {
-        this.config = b;
+        this.host = b.host;
+        this.port = b.port;
+        this.ssl = sslContext(b);
+        this.eventLoopThreads = b.eventLoopThreads;
+        this.closeTimeout = b.closeTimeout;
+        this.maxOutboundBytes = b.maxOutboundBytes;
+        ServerLimits limits = new ServerLimits(b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
+                b.maxConnectionsPerProject, b.idleTimeout, b.requestTimeout, b.maxOutboundBytes,
+                b.maxSubscriptionsPerConnection);
         this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
-                Set.copyOf(b.allowedOrigins), b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
-                b.idleTimeout, b.maxOutboundBytes, b.maxSubscriptionsPerConnection, b.subscribeOptions, b.tokenTtl,
-                new HostRoutes(b.endpoints, b.resourceRoot));
+                new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
+                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.resourceRoot));
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {
@@ -72,17 +87,16 @@ public final class StreamsServer implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
-        SslContext ssl = sslContext();
-        group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads, new DefaultThreadFactory("streams-io", true),
+        group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("streams-io", true),
                 NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.maxOutboundBytes / 2, config.maxOutboundBytes))
+                        new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
                 .childHandler(new PipelineInitializer(context, ssl));
         try {
-            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+            serverChannel = bootstrap.bind(host, port).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
@@ -94,7 +108,7 @@ public final class StreamsServer implements AutoCloseable {
         return this;
     }
 
-    private SslContext sslContext() {
+    private static SslContext sslContext(Builder config) {
         if (config.sslContext != null) {
             return new JdkSslContext(config.sslContext, false, null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE,
                     io.netty.handler.ssl.ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
@@ -120,7 +134,7 @@ public final class StreamsServer implements AutoCloseable {
 
     /** Whether TLS is on, so clients should use https and wss. */
     public boolean isTls() {
-        return config.sslContext != null || config.certificatePem != null;
+        return ssl != null;
     }
 
     /**
@@ -137,13 +151,13 @@ public final class StreamsServer implements AutoCloseable {
         for (Session session : List.copyOf(context.sessions())) {
             session.channelExecute(session::goAway);
         }
-        long deadline = System.nanoTime() + config.closeTimeout.toNanos();
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
             sleepBriefly();
         }
         // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.
         context.channels().close().awaitUninterruptibly();
-        group.shutdownGracefully(0, config.closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        group.shutdownGracefully(0, closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
     }
 
     private static void sleepBriefly() {
@@ -170,6 +184,8 @@ public final class StreamsServer implements AutoCloseable {
         private int maxBodyBytes = 1024 * 1024;
         private int maxConnections = 10_000;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int maxConnectionsPerProject = 5_000;
         private int maxOutboundBytes = 1024 * 1024;
         private int maxSubscriptionsPerConnection = 100;
         private SubscribeOptions subscribeOptions = SubscribeOptions.builder().maxQueuedEvents(1024)
@@ -241,6 +257,25 @@ public final class StreamsServer implements AutoCloseable {
         /** Open connections at most (default 10,000); more get 503. */
         public Builder maxConnections(int connections) {
             this.maxConnections = positive(connections, "maxConnections");
+            return this;
+        }
+
+        /** Open WebSocket sessions of one project at most (default 5,000); more are refused with LIMIT_EXCEEDED. */
+        public Builder maxConnectionsPerProject(int connections) {
+            this.maxConnectionsPerProject = positive(connections, "maxConnectionsPerProject");
+            return this;
+        }
+
+        /**
+         * How long a client has to complete an HTTP request, counted from the connection opening or the
+         * previous response (so it also ends idle keep-alive connections), and how long an m3o Subscribe
+         * socket has to send its first frame (default 30 s). Late requests get 408; counted in /metrics.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must be positive");
+            }
+            this.requestTimeout = timeout;
             return this;
         }
 

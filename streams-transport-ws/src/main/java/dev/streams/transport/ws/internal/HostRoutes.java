@@ -19,14 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the host added: exact-path endpoints, then static files from a classpath folder (read once, then
- * served from memory; {@code /} is {@code index.html}; no path may climb out of the folder).
+ * served from memory; {@code /} is {@code index.html}; no path may climb out of the folder). Only files that
+ * exist are remembered, so the cache is bounded by the folder's contents whatever paths clients ask for.
  */
 public final class HostRoutes {
     private static final System.Logger LOG = System.getLogger(HostRoutes.class.getName());
     private static final Map<String, String> TYPES = Map.of("html", "text/html", "js", "text/javascript",
             "css", "text/css", "svg", "image/svg+xml", "png", "image/png", "json", "application/json",
             "ico", "image/x-icon", "txt", "text/plain");
-    private static final byte[] MISSING = new byte[0];
 
     private final Map<String, HttpEndpoint> endpoints;
     private final String resourceRoot;
@@ -35,6 +35,11 @@ public final class HostRoutes {
     public HostRoutes(Map<String, HttpEndpoint> endpoints, String resourceRoot) {
         this.endpoints = Map.copyOf(endpoints);
         this.resourceRoot = resourceRoot == null ? null : resourceRoot.replaceAll("^/+|/+$", "");
+    }
+
+    /** The number of files held in memory (for tests: it must not grow with unknown paths). */
+    int cachedFiles() {
+        return cache.size();
     }
 
     /** Answers the request when a host route covers it; returns false otherwise. */
@@ -48,12 +53,16 @@ public final class HostRoutes {
             return false;
         }
         String name = query.path().equals("/") ? "index.html" : query.path().substring(1);
-        if (name.contains("..") || name.contains("\\") || name.startsWith("/")) {
+        if (name.contains("..") || name.contains("\\") || name.startsWith("/") || name.endsWith("/")) {
             return false;
         }
-        byte[] content = cache.computeIfAbsent(name, this::load);
-        if (content == MISSING) {
-            return false;
+        byte[] content = cache.get(name);
+        if (content == null) {
+            content = load(name);
+            if (content == null) {
+                return false;
+            }
+            cache.putIfAbsent(name, content);
         }
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         HttpReplies.send(ctx, request, HttpResponseStatus.OK, TYPES.getOrDefault(extension, "application/octet-stream"),
@@ -63,9 +72,9 @@ public final class HostRoutes {
 
     private byte[] load(String name) {
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resourceRoot + "/" + name)) {
-            return in == null ? MISSING : in.readAllBytes();
+            return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
-            return MISSING;
+            return null;
         }
     }
 

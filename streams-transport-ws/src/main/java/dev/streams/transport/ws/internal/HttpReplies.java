@@ -1,6 +1,7 @@
 package dev.streams.transport.ws.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,16 +19,16 @@ public final class HttpReplies {
     private HttpReplies() {
     }
 
-    public static void json(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
-        send(ctx, request, status, "application/json", body);
+    public static ChannelFuture json(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
+        return send(ctx, request, status, "application/json", body);
     }
 
-    public static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+    public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                             String contentType, String body) {
-        send(ctx, request, status, contentType + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+        return send(ctx, request, status, contentType + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+    public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                             String contentType, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -36,10 +37,9 @@ public final class HttpReplies {
         boolean keepAlive = request != null && HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(response);
         }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

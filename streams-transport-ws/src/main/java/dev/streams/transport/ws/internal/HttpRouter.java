@@ -1,11 +1,15 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.AuthException;
+import dev.streams.auth.Credentials;
 import dev.streams.transport.ws.internal.golioth.DeviceIngestHttp;
 import dev.streams.transport.ws.internal.golioth.GoliothSession;
 import dev.streams.transport.ws.internal.m3o.M3oHttp;
 import dev.streams.transport.ws.internal.m3o.M3oSession;
+import dev.streams.transport.ws.internal.m3o.M3oWire;
 import dev.streams.transport.ws.internal.nativeproto.NativeSession;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,16 +17,17 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Routes each HTTP request to its dialect: plain HTTP endpoints answer here, WebSocket upgrades get a
- * session of their dialect and this handler steps out of the pipeline.
+ * Routes each HTTP request: plain HTTP endpoints answer here; a WebSocket upgrade gets a session of its
+ * path's dialect, Netty's WebSocket protocol handler (handshake, control frames, UTF-8 validation, close
+ * handshake, frame limits) and this server's frame handler, and this handler steps out of the pipeline.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern M3O = Pattern.compile("^(?:/v1)?/streams(?:/streams)?/(publish|token|subscribe)/?$",
@@ -30,6 +35,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
     private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/stream(?:/(.+?))?/?$");
     private static final String NATIVE = "/v1/ws/native";
+    /** How long a client gets to answer our close frame before the connection is dropped. */
+    private static final long CLOSE_GRACE_MILLIS = 2000;
 
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
 
@@ -47,7 +54,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         server.metrics().httpRequests.increment();
         if (!request.decoderResult().isSuccess()) {
-            HttpReplies.json(ctx, null, HttpResponseStatus.BAD_REQUEST, "{\"code\":400,\"message\":\"malformed HTTP request\"}");
+            reject(ctx, null, null, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        if (!request.uri().startsWith("/")) {
+            reject(ctx, request, null, HttpResponseStatus.BAD_REQUEST, "the request target must be an absolute path");
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -59,24 +70,37 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         Matcher m3oPath = M3O.matcher(path);
         Matcher ingestPath = INGEST.matcher(path);
         if (path.equals("/healthz")) {
-            health(ctx, request);
+            if (readOnly(ctx, request, path)) {
+                health(ctx, request);
+            }
         } else if (path.equals("/metrics")) {
-            HttpReplies.send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4",
-                    server.metrics().render(server.broker()));
+            if (readOnly(ctx, request, path)) {
+                HttpReplies.send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4",
+                        server.metrics().render(server.broker()));
+            }
         } else if (m3oPath.matches()) {
             m3o.handle(ctx, request, m3oPath.group(1));
         } else if (ingestPath.matches()) {
             ingest.handle(ctx, request, ingestPath.group(1), ingestPath.group(2), ingestPath.group(3));
         } else if (!server.hostRoutes().handle(ctx, request, query)) {
-            notFound(ctx, request, path);
+            reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path);
         }
     }
 
-    /** Broken TLS records, reset connections, malformed framing: log quietly and drop the connection. */
+    /** Broken TLS records, reset connections: log quietly and drop the connection. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.log(System.Logger.Level.DEBUG, "closing HTTP connection after error", cause);
         ctx.close();
+    }
+
+    /** GET and HEAD only; anything else gets 405. */
+    private boolean readOnly(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        if (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)) {
+            return true;
+        }
+        reject(ctx, request, path, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET");
+        return false;
     }
 
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -85,64 +109,74 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 up ? "{\"status\":\"ok\"}" : "{\"status\":\"closing\"}");
     }
 
-    private void notFound(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+    private void reject(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpResponseStatus status,
+                        String message) {
         server.metrics().of(Dialect.HTTP).errors.increment();
-        HttpReplies.json(ctx, request, HttpResponseStatus.NOT_FOUND,
-                "{\"code\":404,\"message\":" + Json.GSON.toJson("no such endpoint: " + path) + "}");
+        HttpErrors.send(ctx, request, path, status, message);
     }
 
     private static boolean isUpgrade(FullHttpRequest request) {
-        return request.method().equals(HttpMethod.GET)
-                && HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        return HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String path, QueryStringDecoder query) {
         if (!server.originAllowed(request.headers().get(HttpHeaderNames.ORIGIN))) {
-            server.metrics().of(Dialect.HTTP).errors.increment();
-            HttpReplies.json(ctx, request, HttpResponseStatus.FORBIDDEN, "{\"code\":403,\"message\":\"origin not allowed\"}");
+            reject(ctx, request, path, HttpResponseStatus.FORBIDDEN, "origin not allowed");
             return;
         }
         Session session = sessionFor(ctx, request, path, query);
         if (session == null) {
-            notFound(ctx, request, path);
             return;
         }
-        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + request.headers().get(HttpHeaderNames.HOST, "localhost") + path, null, false,
-                server.maxFrameBytes()).newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        server.sessions().add(session);
-        ServerMetrics.PerDialect metrics = server.metrics().of(session.dialect());
-        metrics.connectionsOpen.increment();
-        metrics.connectionsTotal.increment();
-        ctx.pipeline().addLast(new WebSocketFrameAggregator(server.maxMessageBytes()), new WebSocketFrames(session));
-        ctx.pipeline().remove(this);
-        handshaker.handshake(ctx.channel(), request).addListener(done -> {
-            if (done.isSuccess()) {
-                session.onOpen();
-            } else {
-                ctx.close();
-            }
-        });
+        ServerLimits limits = server.limits();
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(query.rawPath())
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(limits.requestTimeout().toMillis())
+                .forceCloseTimeoutMillis(CLOSE_GRACE_MILLIS)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(limits.maxFrameBytes())
+                        .withUTF8Validator(true)
+                        .closeOnProtocolViolation(true)
+                        .build())
+                .build();
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(HttpDeadline.class);
+        p.addLast(new WebSocketServerProtocolHandler(config),
+                new WebSocketFrameAggregator(limits.maxMessageBytes()),
+                new WebSocketFrames(session));
+        // Netty's handshake handler (added ahead of its protocol handler) validates the request: a missing
+        // key, version or Connection: Upgrade gets 400, and on success it fires HandshakeComplete.
+        ctx.fireChannelRead(request.retain());
+        p.remove(this);
     }
 
+    /** The session for a WebSocket path, or null after answering the request with an error. */
     private Session sessionFor(ChannelHandlerContext ctx, FullHttpRequest request, String path, QueryStringDecoder query) {
+        Credentials credentials = Requests.credentials(request, query);
         Matcher m3oPath = M3O.matcher(path);
         if (m3oPath.matches() && m3oPath.group(1).equalsIgnoreCase("subscribe")) {
-            return new M3oSession(ctx.channel(), server, Requests.credentials(request, query), query);
+            if (!credentials.isEmpty()) {
+                // m3o's gateway checked the Bearer key before the stream started: a bad one is an HTTP 401.
+                try {
+                    server.auth().authenticate(credentials);
+                } catch (AuthException e) {
+                    M3oWire.Error error = M3oWire.of(e.failure(), false);
+                    server.metrics().of(Dialect.M3O).errors.increment();
+                    HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(error.code()), error.body());
+                    return null;
+                }
+            }
+            return new M3oSession(ctx.channel(), server, credentials, query);
         }
         Matcher golioth = GOLIOTH_STREAM.matcher(path);
         if (golioth.matches()) {
-            return new GoliothSession(ctx.channel(), server, Requests.credentials(request, query), query,
-                    golioth.group(1), golioth.group(2));
+            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2));
         }
         if (path.equals(NATIVE) || path.equals(NATIVE + "/")) {
-            return new NativeSession(ctx.channel(), server, Requests.credentials(request, query));
+            return new NativeSession(ctx.channel(), server, credentials);
         }
+        reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
         return null;
     }
 }

@@ -11,11 +11,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One connection's pipeline, a handler a job: TLS, HTTP framing, body limit, idle detection, flush
- * batching (many frames written in one event-loop turn go out in one syscall), then routing.
+ * One connection's pipeline, a handler a job: read back-pressure, TLS, HTTP framing, the request deadline,
+ * the body limit, idle detection, flush batching (many frames written in one event-loop turn go out in one
+ * syscall), then routing. A WebSocket upgrade swaps the HTTP-only handlers for Netty's WebSocket handlers.
  */
 public final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerContext server;
@@ -29,18 +31,26 @@ public final class PipelineInitializer extends ChannelInitializer<SocketChannel>
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline p = channel.pipeline();
-        if (server.channels().size() >= server.maxConnections()) {
+        if (server.channels().size() >= server.limits().maxConnections()) {
             server.metrics().rejectedConnections.increment();
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new RefuseOverLimit());
             return;
         }
         server.channels().add(channel);
+        ServerMetrics.PerDialect http = server.metrics().of(Dialect.HTTP);
+        http.connectionsOpen.increment();
+        http.connectionsTotal.increment();
+        channel.attr(Dialect.KEY).set(Dialect.HTTP);
+        channel.closeFuture().addListener(closed -> server.metrics().of(channel.attr(Dialect.KEY).get())
+                .connectionsOpen.decrement());
+        p.addLast(new ReadBackpressure());
         if (ssl != null) {
             p.addLast(ssl.newHandler(channel.alloc()));
         }
-        long idleMillis = server.idleTimeout().toMillis();
+        long idleMillis = server.limits().idleTimeout().toMillis();
         p.addLast(new HttpServerCodec(4096, 16 * 1024, 8192),
-                new HttpObjectAggregator(server.maxBodyBytes()),
+                new HttpDeadline(server),
+                new OversizeAwareAggregator(server),
                 new IdleStateHandler(idleMillis / 2, 0, 0, TimeUnit.MILLISECONDS),
                 new FlushConsolidationHandler(256, true),
                 new HttpRouter(server));
@@ -50,9 +60,8 @@ public final class PipelineInitializer extends ChannelInitializer<SocketChannel>
     private static final class RefuseOverLimit extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            HttpReplies.json(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "{\"code\":503,\"message\":\"too many connections\"}");
+            ReferenceCountUtil.release(msg);
+            HttpErrors.send(ctx, null, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
         }
     }
 }

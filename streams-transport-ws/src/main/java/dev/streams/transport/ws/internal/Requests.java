@@ -23,6 +23,21 @@ public final class Requests {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** Whether a query flag is on: present as {@code name}, {@code name=true} or {@code name=1}. */
+    public static boolean flag(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        String value = values.get(0);
+        return value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1");
+    }
+
+    /** The request's path, without the query. */
+    public static String path(FullHttpRequest request) {
+        return new QueryStringDecoder(request.uri()).path();
+    }
+
     public static String body(FullHttpRequest request) {
         return request.content().toString(StandardCharsets.UTF_8);
     }

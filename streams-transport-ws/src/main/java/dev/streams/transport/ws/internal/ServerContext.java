@@ -9,16 +9,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every handler of one server shares: the broker, auth, settings, metrics and the open sessions.
+ * What every handler of one server shares: the broker, auth, limits, metrics and the open sessions.
  *
  * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any
  */
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
-                            ChannelGroup channels, Set<Session> sessions, Set<String> allowedOrigins,
-                            int maxFrameBytes, int maxMessageBytes, int maxBodyBytes, int maxConnections,
-                            Duration idleTimeout, int maxOutboundBytes, int maxSubscriptionsPerConnection,
-                            SubscribeOptions subscribeOptions, Duration tokenTtl,
-                            HostRoutes hostRoutes) {
+                            ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
+                            Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
+                            Duration tokenTtl, HostRoutes hostRoutes) {
 
     public static Set<Session> newSessionSet() {
         return ConcurrentHashMap.newKeySet();

@@ -28,6 +28,12 @@ public final class ServerMetrics {
     private final Map<Dialect, PerDialect> dialects = new EnumMap<>(Dialect.class);
     public final LongAdder httpRequests = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
+    /** HTTP connections closed for not completing a request in time, and WebSockets for not sending their first frame. */
+    public final LongAdder requestTimeouts = new LongAdder();
+    /** Requests refused for a body over the limit. */
+    public final LongAdder oversizeRequests = new LongAdder();
+    /** Sessions, subscriptions or publishes refused by a per-project or per-connection limit. */
+    public final LongAdder limitRejections = new LongAdder();
 
     public ServerMetrics() {
         for (Dialect d : Dialect.values()) {
@@ -37,6 +43,16 @@ public final class ServerMetrics {
 
     public PerDialect of(Dialect dialect) {
         return dialects.get(dialect);
+    }
+
+    /** Moves a channel's place in the open-connections gauge from its current dialect to {@code to}. */
+    public void switchDialect(io.netty.channel.Channel channel, Dialect to) {
+        Dialect from = channel.attr(Dialect.KEY).getAndSet(to);
+        if (from != null && from != to) {
+            of(from).connectionsOpen.decrement();
+            of(to).connectionsOpen.increment();
+            of(to).connectionsTotal.increment();
+        }
     }
 
     public String render(Broker broker) {
@@ -58,6 +74,14 @@ public final class ServerMetrics {
         single(out, "streams_http_requests_total", "counter", "HTTP requests.", httpRequests.sum());
         single(out, "streams_rejected_connections_total", "counter", "Connections refused over the limit.",
                 rejectedConnections.sum());
+        single(out, "streams_request_timeouts_total", "counter",
+                "Connections closed for not completing a request (or a WebSocket its first frame) in time.",
+                requestTimeouts.sum());
+        single(out, "streams_oversize_requests_total", "counter", "Requests refused for a body over the limit.",
+                oversizeRequests.sum());
+        single(out, "streams_limit_rejections_total", "counter",
+                "Connections, subscriptions or publishes refused by a per-project or per-connection limit.",
+                limitRejections.sum());
         long published = 0;
         long delivered = 0;
         long dropped = 0;

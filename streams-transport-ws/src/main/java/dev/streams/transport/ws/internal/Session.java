@@ -1,31 +1,34 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.AuthException;
+import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Encoding;
 import dev.streams.core.Gap;
 import dev.streams.core.StartPosition;
+import dev.streams.core.StreamsException;
 import dev.streams.core.Subscription;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One WebSocket connection speaking one dialect. Runs on its channel's event loop only: frames in, broker
- * deliveries (the subscriptions use the event loop as their executor) and writability changes, so its
- * state needs no locks.
+ * One WebSocket connection speaking one dialect: the machinery every dialect shares (admission per project,
+ * authorize-then-subscribe, credential expiry, flow-controlled delivery, gaps, closing). A dialect is the small
+ * codec on top: how it reads requests and renders frames and {@link Failure}s.
+ *
+ * <p>Runs on its channel's event loop only: frames in, broker deliveries (the subscriptions use the event loop
+ * as their executor), timers and writability changes, so its state needs no locks.
  */
 public abstract class Session {
-    /** Close codes beyond RFC 6455's: 4000 + the HTTP status the error would have had. */
-    public static final int GOING_AWAY = 1001;
-    public static final int POLICY = 1008;
-    public static final int TOO_BIG = 1009;
-    public static final int UNSUPPORTED = 1003;
-    /** How long a client gets to answer our close frame before the connection is dropped. */
-    private static final int CLOSE_GRACE_SECONDS = 2;
-
     protected final Channel channel;
     protected final ServerContext server;
     protected final Dialect dialect;
@@ -33,7 +36,12 @@ public abstract class Session {
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
     private final FrameBatcher frames;
+    private boolean open;
     private boolean closing;
+    /** The project whose connection place this session holds, once admitted. */
+    private String admittedProject;
+    private ScheduledFuture<?> expiryWarning;
+    private ScheduledFuture<?> expiry;
 
     protected Session(Channel channel, ServerContext server, Dialect dialect) {
         this.channel = channel;
@@ -44,13 +52,28 @@ public abstract class Session {
     }
 
     /** Called once the handshake completed. */
-    public abstract void onOpen();
+    protected abstract void onOpen();
 
     /** One complete text message from the client. */
     public abstract void onText(String text);
 
+    /** Renders a failure as this dialect's last frame and closes with the failure's code. */
+    protected abstract void fail(Failure failure, String message);
+
     /** Events of a topic were missed; dialects that can say so in-band do. */
     protected void onGap(Gap gap) {
+    }
+
+    /** The credential expires soon; dialects that can refresh it in-band warn the client. */
+    protected void onExpiring(Instant at) {
+    }
+
+    /** The handshake completed: the session joins the server's and takes over the connection gauge. */
+    final void opened() {
+        open = true;
+        server.sessions().add(this);
+        server.metrics().switchDialect(channel, dialect);
+        onOpen();
     }
 
     final void gapObserved(Gap gap) {
@@ -73,9 +96,36 @@ public abstract class Session {
         return closing;
     }
 
-    /** Subscribes through the broker with this connection's event loop and outbound flow control. */
-    protected final SubscriptionSink subscribe(String project, String pattern, StartPosition start,
-                                               Encoding<byte[]> encoding) {
+    /**
+     * Takes one of the project's connection places; on refusal fails the session with LIMIT_EXCEEDED and
+     * returns false. A session is admitted to one project at most once.
+     */
+    protected final boolean admit(String project) {
+        if (admittedProject != null) {
+            return true;
+        }
+        if (!server.projectConnections().tryAcquire(project)) {
+            server.metrics().limitRejections.increment();
+            fail(Failure.LIMIT_EXCEEDED, "project " + project + " has reached its limit of "
+                    + server.projectConnections().limit() + " connections");
+            return false;
+        }
+        admittedProject = project;
+        return true;
+    }
+
+    /**
+     * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
+     * session must be admitted to the project, then the broker subscribes with this connection's event loop
+     * and outbound flow control. Throws AuthException or StreamsException for the dialect to render; returns
+     * null when admission failed (the session is then already failing).
+     */
+    protected final SubscriptionSink authorizeAndSubscribe(Principal who, String project, String pattern,
+                                                           StartPosition start, Encoding<byte[]> encoding) {
+        server.auth().checkSubscribe(who, project, pattern);
+        if (!admit(project)) {
+            return null;
+        }
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
         Subscription sub = server.broker().subscribe(project, pattern, start,
                 server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand().build(), sink);
@@ -92,8 +142,45 @@ public abstract class Session {
         }
     }
 
-    protected final int subscriptionCount() {
-        return sinks.size();
+    /** Renders an exception from authorizing or subscribing as this dialect's failure. */
+    protected static Failure failureOf(RuntimeException e) {
+        if (e instanceof AuthException auth) {
+            return Failure.of(auth.failure());
+        }
+        if (e instanceof StreamsException streams) {
+            return Failure.of(streams.kind());
+        }
+        return Failure.BAD_REQUEST;
+    }
+
+    /**
+     * Closes the session when {@code who}'s credential expires (with EXPIRED, in the dialect's shape), and
+     * calls {@link #onExpiring} {@code warning} before. Replaces what an earlier credential armed.
+     */
+    protected final void watchExpiry(Principal who, Duration warning) {
+        cancelExpiry();
+        if (who.expiresAt() == null) {
+            return;
+        }
+        long untilExpiry = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toMillis());
+        long untilWarning = Math.max(0, untilExpiry - warning.toMillis());
+        Instant at = who.expiresAt();
+        if (!warning.isZero() && !warning.isNegative()) {
+            expiryWarning = channel.eventLoop().schedule(() -> onExpiring(at), untilWarning, TimeUnit.MILLISECONDS);
+        }
+        expiry = channel.eventLoop().schedule(() -> fail(Failure.EXPIRED, "credential expired"),
+                untilExpiry, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelExpiry() {
+        if (expiryWarning != null) {
+            expiryWarning.cancel(false);
+            expiryWarning = null;
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
     }
 
     final void writabilityChanged() {
@@ -115,14 +202,14 @@ public abstract class Session {
         sendEncoded(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends the dialect's error object, then a close frame with a code and reason, then closes. */
-    protected final void fail(String errorJson, int code, String reason) {
+    /** Sends the dialect's last frame (if any), then a close frame with a code and reason, then closes. */
+    protected final void fail(String lastFrame, int code, String reason) {
         if (closing) {
             return;
         }
         counters.errors.increment();
-        if (errorJson != null) {
-            sendText(errorJson);
+        if (lastFrame != null) {
+            sendText(lastFrame);
         }
         close(code, reason);
     }
@@ -139,24 +226,19 @@ public abstract class Session {
             channel.close();
             return;
         }
+        // Netty's protocol handler closes the connection if the client does not answer in time.
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** A subscription of this session ended in the broker. */
     void subscriptionClosed(CloseReason reason) {
         if (reason == CloseReason.SLOW_CONSUMER) {
             counters.slowDisconnects.increment();
-            onSlowConsumer();
+            fail(Failure.SLOW_CONSUMER, "client is not reading fast enough");
         } else if (reason == CloseReason.BROKER_CLOSED) {
-            close(GOING_AWAY, "server shutting down");
+            goAway();
         }
     }
-
-    /** The client did not keep up under the DISCONNECT policy. */
-    protected abstract void onSlowConsumer();
 
     /** Runs a task on this session's event loop, where all its state lives. */
     public final void channelExecute(Runnable task) {
@@ -165,16 +247,23 @@ public abstract class Session {
 
     /** The server is shutting down: tell the client to come back later. */
     public final void goAway() {
-        close(GOING_AWAY, "server shutting down");
+        close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "server shutting down");
     }
 
     /** The channel closed, whoever closed it. */
     final void closed() {
         closing = true;
         frames.discard();
+        cancelExpiry();
         cancelAll();
-        server.sessions().remove(this);
-        counters.connectionsOpen.decrement();
+        if (admittedProject != null) {
+            server.projectConnections().release(admittedProject);
+            admittedProject = null;
+        }
+        if (open) {
+            open = false;
+            server.sessions().remove(this);
+        }
     }
 
     private void cancelAll() {

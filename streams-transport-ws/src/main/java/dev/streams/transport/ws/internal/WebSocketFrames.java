@@ -4,18 +4,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 
 /**
- * The last handler of a WebSocket pipeline: hands complete text messages to the session, answers pings,
- * pings an idle client once and drops it when it stays silent, and tells the session about writability.
+ * The last handler of a WebSocket pipeline, after Netty's protocol handler (which answers pings, runs the
+ * close handshake and validates frames and UTF-8): opens the session when the handshake completes, hands it
+ * complete text messages, pings an idle client once and drops it when it stays silent, and tells the session
+ * about writability and the end of the connection.
  */
 public final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final System.Logger LOG = System.getLogger(WebSocketFrames.class.getName());
@@ -31,20 +33,21 @@ public final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocket
         pinged = false;
         if (frame instanceof TextWebSocketFrame text) {
             session.onText(text.text());
-        } else if (frame instanceof PingWebSocketFrame ping) {
-            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-        } else if (frame instanceof CloseWebSocketFrame) {
-            session.close(1000, "bye");
         } else if (frame instanceof BinaryWebSocketFrame) {
-            session.fail(null, Session.UNSUPPORTED, "text frames only");
+            session.fail(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
         }
+        // Pongs (answers to our ping) only count as a sign of life.
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            session.opened();
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (pinged) {
-                session.close(Session.GOING_AWAY, "idle timeout");
+                session.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "idle timeout");
             } else {
                 pinged = true;
                 ctx.writeAndFlush(new PingWebSocketFrame());
@@ -68,8 +71,14 @@ public final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException) {
-            session.fail(null, Session.TOO_BIG, "message too big");
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            // Netty's decoder has already sent the close frame with the right code (1002, 1007, 1009).
+            LOG.log(Level.DEBUG, "peer broke the WebSocket protocol", cause);
+            ctx.close();
+            return;
+        }
+        if (cause instanceof TooLongFrameException) {
+            session.fail(null, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
         LOG.log(Level.DEBUG, "closing WebSocket after error", cause);

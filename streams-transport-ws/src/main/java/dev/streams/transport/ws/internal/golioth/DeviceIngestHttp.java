@@ -5,6 +5,7 @@ import dev.streams.auth.Principal;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
@@ -35,10 +36,10 @@ public final class DeviceIngestHttp {
             int stored = ingestor.ingest(project, deviceId, path, Requests.body(request)).size();
             server.metrics().of(Dialect.GOLIOTH).published.add(stored);
         } catch (AuthException e) {
-            reply(ctx, request, GoliothWire.codeOf(e.failure()), e.getMessage());
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
             return;
         } catch (StreamsException e) {
-            reply(ctx, request, GoliothWire.codeOf(e.kind()), e.getMessage());
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.kind())), e.getMessage());
             return;
         }
         HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");

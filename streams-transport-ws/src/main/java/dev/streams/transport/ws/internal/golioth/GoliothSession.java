@@ -4,16 +4,18 @@ import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.DeviceTopics;
 import dev.streams.auth.Principal;
+import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
-import dev.streams.transport.ws.internal.Cursors;
 import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -22,13 +24,16 @@ import java.util.Map;
 /**
  * Golioth's LightDB Stream over WebSocket, for one device or a whole project. Read-only for the client.
  * Beyond the original, it resumes: {@code resume=<deviceId>:<epoch>-<offset>,…} continues each listed device
- * after its cursor, and {@code since=<RFC 3339>} replays the other devices from that time.
+ * after its cursor, and {@code since=<RFC 3339>} replays the other devices from that time. With
+ * {@code gaps=true} it also says when events were missed ({@link GoliothWire#gap}); the original format has no
+ * such message, so it is opt-in. The stream ends with UNAUTHENTICATED when its credential expires.
  */
 public final class GoliothSession extends Session {
     private final Credentials credentials;
     private final QueryStringDecoder query;
     private final String project;
     private final String deviceId;
+    private final boolean gaps;
 
     public GoliothSession(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
                           String project, String deviceId) {
@@ -37,27 +42,28 @@ public final class GoliothSession extends Session {
         this.query = query;
         this.project = project;
         this.deviceId = deviceId;
+        this.gaps = Requests.flag(query, "gaps");
     }
 
     @Override
-    public void onOpen() {
+    protected void onOpen() {
         String pattern;
         StartPosition start;
         try {
             pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
             start = startPosition();
         } catch (StreamsException | IllegalArgumentException e) {
-            fail(GoliothWire.INVALID_ARGUMENT, e.getMessage());
+            fail(Failure.BAD_REQUEST, e.getMessage());
             return;
         }
         try {
             Principal who = server.auth().authenticate(credentials);
-            server.auth().checkSubscribe(who, project, pattern);
-        } catch (AuthException e) {
-            fail(GoliothWire.codeOf(e.failure()), e.getMessage());
-            return;
+            if (authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME) != null) {
+                watchExpiry(who, Duration.ZERO);
+            }
+        } catch (AuthException | StreamsException e) {
+            fail(failureOf(e), e.getMessage());
         }
-        subscribe(project, pattern, start, GoliothWire.FRAME);
     }
 
     private StartPosition startPosition() {
@@ -80,7 +86,7 @@ public final class GoliothSession extends Session {
             if (colon <= 0) {
                 throw new IllegalArgumentException("resume is a list of <deviceId>:<epoch>-<offset>");
             }
-            positions.put(DeviceTopics.topicOf(item.substring(0, colon)), Cursors.parse(item.substring(colon + 1)));
+            positions.put(DeviceTopics.topicOf(item.substring(0, colon)), Position.fromCursor(item.substring(colon + 1)));
         }
         return StartPosition.resume(positions, others);
     }
@@ -90,12 +96,15 @@ public final class GoliothSession extends Session {
         // The stream is read-only; Golioth ignored what clients sent, and so do we.
     }
 
-    private void fail(int code, String message) {
-        fail(GoliothWire.streamError(code, message), GoliothWire.closeCodeOf(code), message);
+    @Override
+    protected void onGap(Gap gap) {
+        if (gaps) {
+            sendText(GoliothWire.gap(gap));
+        }
     }
 
     @Override
-    protected void onSlowConsumer() {
-        fail(GoliothWire.RESOURCE_EXHAUSTED, "client is not reading fast enough");
+    protected void fail(Failure failure, String message) {
+        fail(GoliothWire.streamError(GoliothWire.codeOf(failure), message), failure.closeCode(), message);
     }
 }

@@ -1,13 +1,13 @@
 package dev.streams.transport.ws.internal.golioth;
 
 import com.google.gson.JsonObject;
-import dev.streams.auth.AuthFailure;
 import dev.streams.auth.DeviceTopics;
 import dev.streams.core.Encoding;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.transport.ws.DeviceIngestor;
-import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.core.Gap;
+import dev.streams.core.Position;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
 import java.nio.charset.StandardCharsets;
 
@@ -20,11 +20,13 @@ public final class GoliothWire {
     public static final Encoding<byte[]> FRAME = Encoding.of("golioth", GoliothWire::encode);
 
     public static final int INVALID_ARGUMENT = 3;
+    public static final int DEADLINE_EXCEEDED = 4;
     public static final int NOT_FOUND = 5;
     public static final int ALREADY_EXISTS = 6;
     public static final int PERMISSION_DENIED = 7;
     public static final int RESOURCE_EXHAUSTED = 8;
     public static final int INTERNAL = 13;
+    public static final int UNAVAILABLE = 14;
     public static final int UNAUTHENTICATED = 16;
 
     private GoliothWire() {
@@ -45,7 +47,7 @@ public final class GoliothWire {
         } else {
             Json.quote(out, event.payloadAsString());
         }
-        out.append("}},\"id\":\"").append(Cursors.format(event.epoch(), event.offset())).append("\"}");
+        Position.appendCursor(out.append("}},\"id\":\""), event.epoch(), event.offset()).append("\"}");
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -68,17 +70,44 @@ public final class GoliothWire {
         return Json.GSON.toJson(error);
     }
 
-    public static int codeOf(AuthFailure failure) {
-        return failure.isUnauthenticated() ? UNAUTHENTICATED : PERMISSION_DENIED;
+    /** Golioth's gRPC code for a failure. */
+    public static int codeOf(Failure failure) {
+        return switch (failure) {
+            case BAD_REQUEST, INVALID_TOPIC, PAYLOAD_TOO_LARGE -> INVALID_ARGUMENT;
+            case UNAUTHENTICATED, EXPIRED -> UNAUTHENTICATED;
+            case FORBIDDEN -> PERMISSION_DENIED;
+            case NOT_FOUND -> NOT_FOUND;
+            case TIMEOUT -> DEADLINE_EXCEEDED;
+            case TOO_MANY_SUBSCRIPTIONS, LIMIT_EXCEEDED, SLOW_CONSUMER -> RESOURCE_EXHAUSTED;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case INTERNAL -> INTERNAL;
+        };
     }
 
-    public static int codeOf(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_TOPIC, INVALID_PROJECT, INVALID_ARGUMENT, PAYLOAD_TOO_LARGE -> INVALID_ARGUMENT;
-            case FORBIDDEN -> PERMISSION_DENIED;
-            case UNAUTHENTICATED, EXPIRED -> UNAUTHENTICATED;
-            case SLOW_CONSUMER -> RESOURCE_EXHAUSTED;
-            case CLOSED -> INTERNAL;
+    /**
+     * The opt-in gap message ({@code gaps=true}): {@code {"gap":{"deviceId","epoch","missed","cause"}}}, sent
+     * before the events that follow the hole; {@code missed} is -1 when unknown (the history restarted).
+     */
+    public static String gap(Gap gap) {
+        String device = DeviceTopics.deviceOf(gap.topic());
+        StringBuilder out = new StringBuilder(128);
+        Json.quote(out.append("{\"gap\":{\"deviceId\":"), device == null ? gap.topic() : device);
+        out.append(",\"epoch\":\"").append(gap.epoch()).append("\",\"missed\":").append(gap.missed());
+        Json.quote(out.append(",\"cause\":"), gap.cause().name()).append("}}");
+        return out.toString();
+    }
+
+    /** The gRPC code for an HTTP status the server answers before a dialect has the request. */
+    public static int codeOfHttpStatus(int status) {
+        return switch (status) {
+            case 400, 405 -> INVALID_ARGUMENT;
+            case 401 -> UNAUTHENTICATED;
+            case 403 -> PERMISSION_DENIED;
+            case 404 -> NOT_FOUND;
+            case 408 -> DEADLINE_EXCEEDED;
+            case 413, 429 -> RESOURCE_EXHAUSTED;
+            case 503 -> UNAVAILABLE;
+            default -> INTERNAL;
         };
     }
 
@@ -86,6 +115,8 @@ public final class GoliothWire {
     public static int httpStatusOf(int code) {
         return switch (code) {
             case INVALID_ARGUMENT -> 400;
+            case DEADLINE_EXCEEDED -> 408;
+            case UNAVAILABLE -> 503;
             case UNAUTHENTICATED -> 401;
             case PERMISSION_DENIED -> 403;
             case NOT_FOUND -> 404;
@@ -95,8 +126,4 @@ public final class GoliothWire {
         };
     }
 
-    /** WebSocket close code: 4000 plus the HTTP status. */
-    public static int closeCodeOf(int code) {
-        return 4000 + httpStatusOf(code);
-    }
 }

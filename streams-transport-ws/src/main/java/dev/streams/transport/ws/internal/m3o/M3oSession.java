@@ -5,34 +5,54 @@ import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
+import dev.streams.core.Gap;
+import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
-import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * m3o's {@code Subscribe}: the first text frame is the SubscribeRequest {@code {"topic","token"}}; each
  * message follows as one Message frame. The request's token wins over the handshake's Bearer credential.
- * A resume cursor may come as the request's {@code after} field or the {@code after} query parameter.
+ * A resume cursor may come as the request's {@code after} field or the {@code after} query parameter; with
+ * the {@code gaps=true} query parameter, missed events are reported ({@link M3oWire#gap}).
+ *
+ * <p>The first frame must arrive within the server's request timeout. The credential is checked once, when
+ * the subscription starts, as m3o did: m3o's Token is a ticket to open one stream (its original was a random
+ * id that expired a minute after issue, whether or not a stream was using it) and m3o clients have no way to
+ * present a fresh one on an open stream, so closing at expiry would end every m3o stream after a minute.
  */
 public final class M3oSession extends Session {
     private final Credentials handshake;
     private final QueryStringDecoder query;
+    private final boolean gaps;
     private boolean subscribed;
+    private ScheduledFuture<?> firstFrameDeadline;
 
     public M3oSession(Channel channel, ServerContext server, Credentials handshake, QueryStringDecoder query) {
         super(channel, server, Dialect.M3O);
         this.handshake = handshake;
         this.query = query;
+        this.gaps = Requests.flag(query, "gaps");
     }
 
     @Override
-    public void onOpen() {
+    protected void onOpen() {
+        firstFrameDeadline = channel.eventLoop().schedule(() -> {
+            if (!subscribed) {
+                server.metrics().requestTimeouts.increment();
+                fail(Failure.TIMEOUT, "no SubscribeRequest within " + server.limits().requestTimeout().toMillis() + " ms");
+            }
+        }, server.limits().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -41,6 +61,7 @@ public final class M3oSession extends Session {
             return;
         }
         subscribed = true;
+        firstFrameDeadline.cancel(false);
         JsonObject request;
         try {
             request = Json.parseObject(text);
@@ -51,43 +72,32 @@ public final class M3oSession extends Session {
         String token = Json.string(request, "token");
         String topic = Json.string(request, "topic");
         Credentials credentials = token != null && !token.isEmpty() ? Credentials.bearer(token) : handshake;
-        M3oWire.Error invalid = M3oHttp.checkTopic(topic, true);
-        Principal who;
-        try {
-            if (isEmpty(credentials)) {
-                fail(M3oWire.Error.MISSING_TOKEN);
-                return;
-            }
-            if (invalid != null) {
-                fail(invalid);
-                return;
-            }
-            who = server.auth().authenticate(credentials);
-            server.auth().checkSubscribe(who, who.project(), topic);
-        } catch (AuthException e) {
-            fail(M3oWire.of(e.failure(), true));
+        if (credentials.isEmpty()) {
+            fail(M3oWire.Error.MISSING_TOKEN);
             return;
         }
-        String after = Json.string(request, "after");
-        if (after == null) {
-            after = Requests.param(query, "after");
+        M3oWire.Error invalid = M3oHttp.checkTopic(topic, true);
+        if (invalid != null) {
+            fail(invalid);
+            return;
         }
         StartPosition start;
         try {
-            start = after == null ? StartPosition.latest() : StartPosition.after(Cursors.parse(after));
-        } catch (IllegalArgumentException e) {
+            String after = Json.string(request, "after");
+            after = after != null ? after : Requests.param(query, "after");
+            start = after == null ? StartPosition.latest() : StartPosition.after(Position.fromCursor(after));
+        } catch (StreamsException e) {
             fail(M3oWire.Error.BAD_CURSOR);
             return;
         }
-        subscribe(who.project(), topic, start, M3oWire.MESSAGE);
-    }
-
-    private static boolean isEmpty(Credentials c) {
-        return blank(c.authorization()) && blank(c.apiKeyHeader()) && blank(c.apiKeyQuery()) && blank(c.jwtQuery());
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
+        try {
+            Principal who = server.auth().authenticate(credentials);
+            authorizeAndSubscribe(who, who.project(), topic, start, M3oWire.MESSAGE);
+        } catch (AuthException e) {
+            fail(M3oWire.of(e.failure(), true));
+        } catch (StreamsException e) {
+            fail(Failure.of(e.kind()), e.getMessage());
+        }
     }
 
     private void fail(M3oWire.Error error) {
@@ -95,7 +105,18 @@ public final class M3oSession extends Session {
     }
 
     @Override
-    protected void onSlowConsumer() {
-        fail(M3oWire.Error.SLOW_CONSUMER);
+    protected void fail(Failure failure, String message) {
+        if (failure == Failure.SLOW_CONSUMER) {
+            fail(M3oWire.Error.SLOW_CONSUMER);
+            return;
+        }
+        fail(M3oWire.errorBody(failure.httpStatus(), message), failure.closeCode(), failure.name());
+    }
+
+    @Override
+    protected void onGap(Gap gap) {
+        if (gaps) {
+            sendText(M3oWire.gap(gap));
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import dev.streams.auth.AuthFailure;
 import dev.streams.core.Encoding;
 import dev.streams.core.Event;
+import dev.streams.core.Gap;
+import dev.streams.core.Position;
 import dev.streams.transport.ws.internal.Json;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +26,20 @@ public final class M3oWire {
         Json.quote(out.append("{\"topic\":"), event.topic());
         Json.quote(out.append(",\"message\":"), event.payloadAsString());
         Json.quote(out.append(",\"sent_at\":"), event.timestamp().toString());
-        out.append(",\"id\":\"").append(event.epoch()).append('-').append(event.offset()).append("\"}");
+        Position.appendCursor(out.append(",\"id\":\""), event.epoch(), event.offset()).append("\"}");
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The opt-in gap message ({@code gaps=true}): {@code {"topic","gap":{"epoch","missed","cause"}}}, sent
+     * before the messages that follow the hole; {@code missed} is -1 when unknown (the history restarted).
+     */
+    public static String gap(Gap gap) {
+        StringBuilder out = new StringBuilder(128);
+        Json.quote(out.append("{\"topic\":"), gap.topic());
+        out.append(",\"gap\":{\"epoch\":\"").append(gap.epoch()).append("\",\"missed\":").append(gap.missed());
+        Json.quote(out.append(",\"cause\":"), gap.cause().name()).append("}}");
+        return out.toString();
     }
 
     /** The errors of COMPAT.md, in the order the service checks them, plus the gateway's and ours. */
@@ -66,18 +80,42 @@ public final class M3oWire {
 
         /** {@code {"id","code","detail","status"}} as go-micro wrote it. */
         public String body() {
-            JsonObject error = new JsonObject();
-            error.addProperty("id", id);
-            error.addProperty("code", code);
-            error.addProperty("detail", detail);
-            error.addProperty("status", HttpResponseStatus.valueOf(code).reasonPhrase());
-            return Json.GSON.toJson(error);
+            return M3oWire.body(id, code, detail);
         }
 
         /** WebSocket close code: 4000 plus the HTTP status. */
         public int closeCode() {
             return 4000 + code;
         }
+    }
+
+    /**
+     * An error outside the table (timeouts, oversize bodies, unknown paths) in go-micro's shape, its id
+     * derived from the HTTP status.
+     */
+    public static String errorBody(int httpStatus, String detail) {
+        String id = switch (httpStatus) {
+            case 400 -> "BAD_REQUEST";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 408 -> "REQUEST_TIMEOUT";
+            case 413 -> "REQUEST_TOO_LARGE";
+            case 429 -> "TOO_MANY_REQUESTS";
+            case 503 -> "UNAVAILABLE";
+            default -> "INTERNAL_SERVER_ERROR";
+        };
+        return body(id, httpStatus, detail);
+    }
+
+    private static String body(String id, int code, String detail) {
+        JsonObject error = new JsonObject();
+        error.addProperty("id", id);
+        error.addProperty("code", code);
+        error.addProperty("detail", detail);
+        error.addProperty("status", HttpResponseStatus.valueOf(code).reasonPhrase());
+        return Json.GSON.toJson(error);
     }
 
     /** How a refused credential reads in m3o: on the stream it is a token problem, over HTTP a key problem. */

@@ -1,16 +1,15 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import com.google.gson.JsonObject;
-import dev.streams.auth.AuthFailure;
 import dev.streams.core.Encoding;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
-import dev.streams.transport.ws.internal.Cursors;
+import dev.streams.core.Position;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
 import java.nio.charset.StandardCharsets;
 
-/** Frames of the native protocol (docs/PROTOCOL.md) and its one error table. */
+/** Frames of the native protocol (docs/PROTOCOL.md); errors carry a {@link Failure}'s name as their code. */
 public final class NativeWire {
     /**
      * {@code {"type":"event","topic","cursor","time","contentType","data"|"text"}}: the same bytes for every
@@ -18,38 +17,13 @@ public final class NativeWire {
      */
     public static final Encoding<byte[]> EVENT = Encoding.of("native", NativeWire::encode);
 
-    /** Error ids of the native protocol. */
-    public enum Error {
-        BAD_REQUEST(false),
-        INVALID_TOPIC(false),
-        NOT_FOUND(false),
-        TOO_MANY_SUBSCRIPTIONS(false),
-        PAYLOAD_TOO_LARGE(false),
-        FORBIDDEN(false),
-        UNAUTHENTICATED(true),
-        EXPIRED(true),
-        SLOW_CONSUMER(true),
-        INTERNAL(false);
-
-        private final boolean closes;
-
-        Error(boolean closes) {
-            this.closes = closes;
-        }
-
-        /** Whether the connection ends after this error. */
-        public boolean closes() {
-            return closes;
-        }
-    }
-
     private NativeWire() {
     }
 
     private static byte[] encode(Event event) {
         StringBuilder out = new StringBuilder(160 + event.payloadLength());
         Json.quote(out.append("{\"type\":\"event\",\"topic\":"), event.topic());
-        out.append(",\"cursor\":\"").append(event.epoch()).append('-').append(event.offset()).append('"');
+        Position.appendCursor(out.append(",\"cursor\":\""), event.epoch(), event.offset()).append('"');
         Json.quote(out.append(",\"time\":"), event.timestamp().toString());
         Json.quote(out.append(",\"contentType\":"), event.contentType());
         if (event.contentType().startsWith("application/json")) {
@@ -80,7 +54,8 @@ public final class NativeWire {
         return Json.GSON.toJson(frame);
     }
 
-    public static String error(String id, Error error, String message) {
+    /** {@code {"type":"error","id"?,"code":<failure name>,"message"}}: the native rendering of a failure. */
+    public static String error(String id, Failure error, String message) {
         JsonObject frame = new JsonObject();
         frame.addProperty("type", "error");
         if (id != null) {
@@ -101,27 +76,20 @@ public final class NativeWire {
         return Json.GSON.toJson(frame);
     }
 
+    /** {@code {"type":"error","code":"FORBIDDEN","subs":[…],"message"}}: these subscriptions were ended. */
+    public static String subscriptionsEnded(java.util.List<String> names, String message) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty("type", "error");
+        frame.addProperty("code", Failure.FORBIDDEN.name());
+        com.google.gson.JsonArray subs = new com.google.gson.JsonArray();
+        names.forEach(subs::add);
+        frame.add("subs", subs);
+        frame.addProperty("message", message);
+        return Json.GSON.toJson(frame);
+    }
+
     public static String expiring(java.time.Instant at) {
         return "{\"type\":\"expiring\",\"at\":\"" + at + "\"}";
     }
 
-    public static Error of(AuthFailure failure) {
-        if (failure == AuthFailure.EXPIRED) {
-            return Error.EXPIRED;
-        }
-        return failure.isUnauthenticated() ? Error.UNAUTHENTICATED : Error.FORBIDDEN;
-    }
-
-    public static Error of(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_TOPIC -> Error.INVALID_TOPIC;
-            case PAYLOAD_TOO_LARGE -> Error.PAYLOAD_TOO_LARGE;
-            case INVALID_PROJECT, INVALID_ARGUMENT -> Error.BAD_REQUEST;
-            case FORBIDDEN -> Error.FORBIDDEN;
-            case UNAUTHENTICATED -> Error.UNAUTHENTICATED;
-            case EXPIRED -> Error.EXPIRED;
-            case SLOW_CONSUMER -> Error.SLOW_CONSUMER;
-            case CLOSED -> Error.INTERNAL;
-        };
-    }
 }

@@ -1,0 +1,96 @@
+package dev.streams.transport.ws.internal;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP phase's one deadline: a request must be complete within the request timeout of the connection
+ * opening or of the previous response. That one rule closes silent connections, slow-header and slow-body
+ * senders, endless chunked bodies and idle keep-alive connections alike. A request cut off half-way gets 408;
+ * a connection idle between requests is just closed. Removed from the pipeline when the connection upgrades
+ * to a WebSocket, which has its own idle rule.
+ */
+final class HttpDeadline extends ChannelDuplexHandler {
+    private final ServerContext server;
+    private final long timeoutMillis;
+    private ScheduledFuture<?> timer;
+    private boolean requestStarted;
+
+    HttpDeadline(ServerContext server) {
+        this.server = server;
+        this.timeoutMillis = server.limits().requestTimeout().toMillis();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        arm(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        disarm();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        disarm();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            requestStarted = true;
+        }
+        if (msg instanceof LastHttpContent) {
+            // Complete: the application has it now; the clock starts again with the response.
+            requestStarted = false;
+            disarm();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof LastHttpContent) {
+            ChannelPromise written = promise.unvoid();
+            written.addListener(done -> arm(ctx));
+            ctx.write(msg, written);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        disarm();
+        if (ctx.isRemoved()) {
+            return;
+        }
+        timer = ctx.executor().schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void disarm() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        timer = null;
+        server.metrics().requestTimeouts.increment();
+        if (requestStarted && ctx.channel().isWritable()) {
+            // No request to keep alive for: the reply closes the connection.
+            HttpErrors.send(ctx, null, null, HttpResponseStatus.REQUEST_TIMEOUT,
+                    "request not completed within " + timeoutMillis + " ms");
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.streams.transport.ws.internal;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Reads from a peer only while the peer reads what we send. When the channel's outbound buffer passes its
+ * high-water mark (the peer stopped reading: pongs to a ping flood, replies to pipelined requests, events),
+ * this handler turns auto-read off and also holds back explicit {@code read()} calls (Netty's WebSocket
+ * handler issues one after every ping it answers), so TCP flow control pushes back on the peer and neither
+ * the outbound buffer nor the inbound queue can grow past the mark. Reading resumes when the buffer drains
+ * below the low-water mark; a peer that never drains is closed by the idle and request timeouts.
+ * First in the pipeline, so every handler's reads pass through it.
+ */
+final class ReadBackpressure extends ChannelDuplexHandler {
+    private boolean readHeld;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.read();
+        } else {
+            readHeld = true;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        if (writable && readHeld) {
+            readHeld = false;
+            ctx.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+}
