@@ -9,15 +9,17 @@ package dev.streams.examples;
  * @param apiKey  a key to use (from an earlier run), or null to create one
  * @param devices simulated devices
  * @param rate    readings per second per device
+ * @param dataDir where the demo keeps its master key and API keys (owner-only), so keys survive restarts
  */
-public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate) {
+public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
+                          java.nio.file.Path dataDir) {
     static final String USAGE = """
             usage: java -jar streams-demo.jar [--port 8080] [--host 127.0.0.1] [--project demo] [--api-key KEY]
-                                              [--devices 3] [--rate 1]
+                                              [--devices 3] [--rate 1] [--data-dir streams-data]
             """;
 
     public static DemoOptions defaults() {
-        return new DemoOptions("127.0.0.1", 8080, "demo", null, 3, 1.0);
+        return new DemoOptions("127.0.0.1", 8080, "demo", null, 3, 1.0, java.nio.file.Path.of("streams-data"));
     }
 
     /** Parses {@code --name value} pairs; throws IllegalArgumentException with the usage on anything else. */
@@ -30,12 +32,14 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
             String value = args[i + 1];
             try {
                 o = switch (args[i]) {
-                    case "--port" -> new DemoOptions(o.host, Integer.parseInt(value), o.project, o.apiKey, o.devices, o.rate);
-                    case "--host" -> new DemoOptions(value, o.port, o.project, o.apiKey, o.devices, o.rate);
-                    case "--project" -> new DemoOptions(o.host, o.port, value, o.apiKey, o.devices, o.rate);
-                    case "--api-key" -> new DemoOptions(o.host, o.port, o.project, value, o.devices, o.rate);
-                    case "--devices" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, Integer.parseInt(value), o.rate);
-                    case "--rate" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, Double.parseDouble(value));
+                    case "--port" -> new DemoOptions(o.host, Integer.parseInt(value), o.project, o.apiKey, o.devices, o.rate, o.dataDir);
+                    case "--host" -> new DemoOptions(value, o.port, o.project, o.apiKey, o.devices, o.rate, o.dataDir);
+                    case "--project" -> new DemoOptions(o.host, o.port, value, o.apiKey, o.devices, o.rate, o.dataDir);
+                    case "--api-key" -> new DemoOptions(o.host, o.port, o.project, value, o.devices, o.rate, o.dataDir);
+                    case "--devices" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, Integer.parseInt(value), o.rate, o.dataDir);
+                    case "--rate" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, Double.parseDouble(value), o.dataDir);
+                    case "--data-dir" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, o.rate,
+                            java.nio.file.Path.of(value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
                 };
             } catch (NumberFormatException e) {

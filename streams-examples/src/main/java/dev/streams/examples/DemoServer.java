@@ -12,7 +12,6 @@ import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -36,12 +35,16 @@ public final class DemoServer implements AutoCloseable {
 
     private DemoServer(DemoOptions options) {
         this.options = options;
-        byte[] master = new byte[32];
-        new SecureRandom().nextBytes(master);
-        StreamsAuth auth = StreamsAuth.builder().masterKey(master).keyStore(ApiKeyStore.inMemory()).build();
+        byte[] master = DemoSecrets.masterKey(options.dataDir());
+        StreamsAuth auth = StreamsAuth.builder().masterKey(master)
+                .keyStore(ApiKeyStore.file(options.dataDir().resolve(DemoSecrets.KEY_STORE_FILE))).build();
         Set<Scope> all = EnumSet.allOf(Scope.class);
         if (options.apiKey() != null) {
-            auth.importKey(options.project(), "demo", all, options.apiKey());
+            String id = options.apiKey().length() > 20 ? options.apiKey().substring(4, 20) : "";
+            boolean known = auth.listKeys(options.project()).stream().anyMatch(k -> k.id().equals(id) && !k.isRevoked());
+            if (!known) {
+                auth.importKey(options.project(), "demo", all, options.apiKey());
+            }
             apiKey = options.apiKey();
         } else {
             apiKey = auth.createKey(options.project(), "demo", all).key();
@@ -50,7 +53,8 @@ public final class DemoServer implements AutoCloseable {
         broker = Broker.create();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
                 .staticResources("dashboard")
-                .endpoint("/demo/token", call -> dashboardToken(auth, demo))
+                .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
+                        : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
                 .build();
         devices = new SimulatedDevices(new DeviceIngestor(broker), options.project(), options.devices(), options.rate());
     }
@@ -95,6 +99,7 @@ public final class DemoServer implements AutoCloseable {
         out.println("  Dashboard:   " + http + "/");
         out.println("  Project:     " + project);
         out.println("  API key:     " + apiKey + "   (pass --api-key to reuse it next time)");
+        out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key and API keys; keep it private)");
         out.println("  Devices:     " + devices.ids().size() + " simulated, " + options.rate() + " readings/s each");
         out.println();
         out.println("Try:");
@@ -126,7 +131,15 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        DemoServer demo = start(options);
+        DemoServer demo;
+        try {
+            demo = start(options);
+        } catch (RuntimeException e) {
+            // A bad key, an unusable data directory, a port in use: one line, not a stack trace.
+            System.err.println("cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         demo.printWelcome(System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,19 +19,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo server as a person meets it: printed instructions, the dashboard, its token, live readings. */
 class DemoServerTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void servesTheDashboardAndATokenThatReadsLiveDeviceData() throws Exception {
-        try (DemoServer demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 20))) {
+    void servesTheDashboardAndATokenThatReadsLiveDeviceData(@TempDir Path dataDir) throws Exception {
+        try (DemoServer demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 20, dataDir))) {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             demo.printWelcome(new PrintStream(printed, true, StandardCharsets.UTF_8));
             String welcome = printed.toString(StandardCharsets.UTF_8);
@@ -80,9 +91,49 @@ class DemoServerTest {
     }
 
     @Test
-    void reusesAGivenKeyAndRejectsBadOptions() {
+    void aKeyFromAnEarlierRunStillSignsGoliothJwtsAfterARestart(@TempDir Path dataDir) throws Exception {
+        String key;
+        try (DemoServer first = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
+                "--data-dir", dataDir.toString()))) {
+            key = first.apiKey();
+        }
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve(DemoSecrets.MASTER_KEY_FILE)))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(dataDir.resolve(DemoSecrets.KEY_STORE_FILE))).doesNotContain(key.substring(21));
+        try (DemoServer second = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
+                "--api-key", key, "--data-dir", dataDir.toString()))) {
+            // How a device makes a Golioth JWT: iss = the key id, HS256 with the key's secret part.
+            String id = key.substring(4, 20);
+            String secret = key.substring(21);
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                    new JWTClaimsSet.Builder().issuer(id).issueTime(new Date())
+                            .expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            String base = "http://127.0.0.1:" + second.port();
+            HttpResponse<String> ingest = http.send(HttpRequest.newBuilder(URI.create(base
+                            + "/v1/projects/demo/devices/d1/stream"))
+                    .header("Authorization", "Bearer " + jwt.serialize())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"temp\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theTokenEndpointAnswersOnlyGet(@TempDir Path dataDir) throws Exception {
+        try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
+                "--data-dir", dataDir.toString()))) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port()
+                    + "/demo/token")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.body()).doesNotContain("token\"");
+        }
+    }
+
+    @Test
+    void reusesAGivenKeyAndRejectsBadOptions(@TempDir Path dataDir) {
         String key = "stk_0123456789abcdef_aVeryLongDemoSecretValue";
-        try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--api-key", key, "--devices", "0"))) {
+        try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--api-key", key, "--devices", "0",
+                "--data-dir", dataDir.toString()))) {
             assertThat(demo.apiKey()).isEqualTo(key);
             assertThat(demo.deviceIds()).isEmpty();
         }

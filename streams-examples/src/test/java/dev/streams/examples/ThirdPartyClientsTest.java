@@ -23,8 +23,8 @@ class ThirdPartyClientsTest {
     private static DemoServer demo;
 
     @BeforeAll
-    static void startDemo() {
-        demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 5));
+    static void startDemo() throws java.io.IOException {
+        demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, "demo", null, 2, 5, java.nio.file.Files.createTempDirectory("streams-demo")));
     }
 
     @AfterAll

@@ -35,8 +35,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
     private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/stream(?:/(.+?))?/?$");
     private static final String NATIVE = "/v1/ws/native";
-    /** How long a client gets to answer our close frame before the connection is dropped. */
-    private static final long CLOSE_GRACE_MILLIS = 2000;
 
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
 
@@ -133,7 +131,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 .websocketPath(query.rawPath())
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(limits.requestTimeout().toMillis())
-                .forceCloseTimeoutMillis(CLOSE_GRACE_MILLIS)
+                // Sessions send their own close frames with their own codes; Netty must not add a 1000.
+                .sendCloseFrame(null)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(limits.maxFrameBytes())
                         .withUTF8Validator(true)

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * as their executor), timers and writability changes, so its state needs no locks.
  */
 public abstract class Session {
+    /** How long a client gets to take our close frame before the connection is dropped. */
+    private static final long CLOSE_GRACE_MILLIS = 2000;
     protected final Channel channel;
     protected final ServerContext server;
     protected final Dialect dialect;
@@ -226,8 +228,11 @@ public abstract class Session {
             channel.close();
             return;
         }
-        // Netty's protocol handler closes the connection if the client does not answer in time.
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A client whose socket takes the frame but never lets the write finish is dropped all the same.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** A subscription of this session ended in the broker. */
