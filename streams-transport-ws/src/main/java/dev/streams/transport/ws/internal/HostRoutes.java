@@ -37,8 +37,8 @@ public final class HostRoutes {
         this.resourceRoot = resourceRoot == null ? null : resourceRoot.replaceAll("^/+|/+$", "");
     }
 
-    /** The number of files held in memory (for tests: it must not grow with unknown paths). */
-    int cachedFiles() {
+    /** The number of files held in memory (a gauge in /metrics: it must not grow with unknown paths). */
+    public int cachedFiles() {
         return cache.size();
     }
 
