@@ -132,6 +132,11 @@ public final class StreamsServer implements AutoCloseable {
         return address().getPort();
     }
 
+    /** Connections open now, HTTP and WebSocket alike (also in /metrics as {@code streams_connections}). */
+    public int openConnections() {
+        return context.channels().size();
+    }
+
     /** Whether TLS is on, so clients should use https and wss. */
     public boolean isTls() {
         return ssl != null;

@@ -25,7 +25,7 @@ final class RawSocket implements AutoCloseable {
         responseHead = readHead(socket.getInputStream());
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
