@@ -32,6 +32,7 @@ public final class DemoServer implements AutoCloseable {
     private final SimulatedDevices devices;
     private final String apiKey;
     private final DemoOptions options;
+    private final StaticFiles staticFiles = new StaticFiles("dashboard");
 
     private DemoServer(DemoOptions options) {
         this.options = options;
@@ -52,7 +53,7 @@ public final class DemoServer implements AutoCloseable {
         Principal demo = auth.authenticate(Credentials.apiKey(apiKey));
         broker = Broker.create();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
-                .staticResources("dashboard")
+                .fallback(staticFiles)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
                 .build();
@@ -78,6 +79,11 @@ public final class DemoServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Dashboard files held in memory (bounded by the files that exist, whatever clients ask for). */
+    int staticFilesCached() {
+        return staticFiles.cachedFiles();
     }
 
     public String apiKey() {

@@ -119,6 +119,23 @@ class DemoServerTest {
     }
 
     @Test
+    void unknownPathsDoNotGrowTheFileCache(@TempDir Path dataDir) throws Exception {
+        try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
+                "--data-dir", dataDir.toString()))) {
+            String base = "http://127.0.0.1:" + demo.port();
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            for (int i = 0; i < 300; i++) {
+                HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + "/missing-" + i
+                        + "-" + "x".repeat(300))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(missing.statusCode()).isEqualTo(404);
+                assertThat(missing.body()).contains("\"code\":404");
+            }
+            assertThat(demo.staticFilesCached()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theTokenEndpointAnswersOnlyGet(@TempDir Path dataDir) throws Exception {
         try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
                 "--data-dir", dataDir.toString()))) {

@@ -96,7 +96,7 @@ class StreamsClientTest {
         client.subscribe("rooms.*", collector);
         assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
         assertThat(client.state()).isEqualTo(ConnectionState.CONNECTED);
-        Thread.sleep(100);
+        await(() -> broker.stats("alpha").subscriptions() == 1, "subscribed");
         String cursor = client.publishJson("rooms.lobby", "{\"hello\":1}").get(10, TimeUnit.SECONDS);
         assertThat(cursor).matches("\\d+-1");
         client.publish("rooms.kitchen", "plain").get(10, TimeUnit.SECONDS);
@@ -128,7 +128,7 @@ class StreamsClientTest {
         Collector collector = new Collector();
         client.subscribe("feed.*", collector);
         client.awaitConnected(Duration.ofSeconds(10));
-        Thread.sleep(100);
+        await(() -> broker.stats("alpha").subscriptions() == 1, "subscribed");
         broker.publish("alpha", "feed.a", "1".getBytes(UTF_8));
         await(() -> collector.events.size() == 1, "first event");
 
@@ -154,7 +154,7 @@ class StreamsClientTest {
         Collector collector = new Collector();
         client.subscribe("t", collector);
         client.awaitConnected(Duration.ofSeconds(10));
-        Thread.sleep(100);
+        await(() -> broker.stats("alpha").subscriptions() == 1, "subscribed");
         broker.publish("alpha", "t", "1".getBytes(UTF_8));
         await(() -> collector.events.size() == 1, "first");
         server.close();

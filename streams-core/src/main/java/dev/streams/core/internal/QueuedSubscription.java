@@ -9,8 +9,6 @@ import dev.streams.core.Subscription;
 import dev.streams.core.SubscriptionListener;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,14 +32,11 @@ public class QueuedSubscription implements Subscription {
     private final AtomicInteger wip = new AtomicInteger();
     private final Runnable drainTask = this::drain;
 
-    // Guarded by "this".
+    // Guarded by "this". Lock order: a topic's lock, then the pattern index's, then this monitor; never the
+    // reverse, and no listener runs while it is held.
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
-    private final Map<String, Gap> gaps = new LinkedHashMap<>();
+    private final GapLedger gaps = new GapLedger();
     private long queuedBytes;
-    /** The current run of overflow drops on one topic, counted here and turned into a Gap when it ends. */
-    private String dropTopic;
-    private long dropEpoch;
-    private long dropRun;
     private long demand;
     private long dropped;
     private CloseReason closing;
@@ -77,7 +72,8 @@ public class QueuedSubscription implements Subscription {
                 Event old = queue.poll();
                 queuedBytes -= old.sizeInBytes();
                 dropped++;
-                countDropLocked(old);
+                gaps.dropped(old);
+                project.dropped.increment();
             }
             if (closing == null) {
                 queue.add(event);
@@ -89,28 +85,6 @@ public class QueuedSubscription implements Subscription {
             project.unregister(this);
         }
         signal();
-    }
-
-    /**
-     * Drops come in runs on one topic; counting a run in three fields (the topic compared by reference, as
-     * events of a topic share its name) keeps an overloaded subscriber from paying a map update per drop.
-     */
-    private void countDropLocked(Event old) {
-        if (old.topic() != dropTopic || old.epoch() != dropEpoch) {
-            endDropRunLocked();
-            dropTopic = old.topic();
-            dropEpoch = old.epoch();
-        }
-        dropRun++;
-        project.dropped.increment();
-    }
-
-    private void endDropRunLocked() {
-        if (dropRun > 0) {
-            addGapLocked(new Gap(dropTopic, dropEpoch, dropRun, Gap.Cause.QUEUE_OVERFLOW));
-            dropRun = 0;
-            dropTopic = null;
-        }
     }
 
     /**
@@ -128,20 +102,9 @@ public class QueuedSubscription implements Subscription {
             if (closing != null) {
                 return;
             }
-            addGapLocked(gap);
+            gaps.add(gap);
         }
         signal();
-    }
-
-    private void addGapLocked(Gap gap) {
-        Gap previous = gaps.get(gap.topic());
-        if (previous != null && previous.cause() == gap.cause() && previous.epoch() == gap.epoch()) {
-            long missed = previous.missed() < 0 || gap.missed() < 0 ? -1 : previous.missed() + gap.missed();
-            gaps.put(gap.topic(), new Gap(gap.topic(), gap.epoch(), missed, gap.cause()));
-        } else {
-            gaps.remove(gap.topic());
-            gaps.put(gap.topic(), gap);
-        }
     }
 
     @Override
@@ -179,7 +142,6 @@ public class QueuedSubscription implements Subscription {
             queue.clear();
             gaps.clear();
             queuedBytes = 0;
-            dropRun = 0;
         }
     }
 
@@ -215,13 +177,10 @@ public class QueuedSubscription implements Subscription {
             if (closeDelivered) {
                 return false;
             }
-            endDropRunLocked();
             if (closing != null && !drainBeforeClose) {
                 close = closing;
-            } else if (!gaps.isEmpty()) {
-                var first = gaps.entrySet().iterator();
-                gap = first.next().getValue();
-                first.remove();
+            } else if ((gap = gaps.poll()) != null) {
+                // delivered below, before the queued events, which all follow the hole
             } else if (!queue.isEmpty() && demand > 0) {
                 count = (int) Math.min(BATCH, Math.min(demand, queue.size()));
                 for (int i = 0; i < count; i++) {
@@ -281,7 +240,6 @@ public class QueuedSubscription implements Subscription {
             queue.clear();
             gaps.clear();
             queuedBytes = 0;
-            dropRun = 0;
         }
         signal();
     }

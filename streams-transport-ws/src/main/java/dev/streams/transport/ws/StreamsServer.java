@@ -75,7 +75,7 @@ public final class StreamsServer implements AutoCloseable {
         this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
-                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.resourceRoot));
+                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback));
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {
@@ -198,7 +198,7 @@ public final class StreamsServer implements AutoCloseable {
         private Duration tokenTtl = Duration.ofMinutes(1);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>();
-        private String resourceRoot;
+        private HttpEndpoint fallback;
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -329,9 +329,12 @@ public final class StreamsServer implements AutoCloseable {
             return this;
         }
 
-        /** Serves GET requests no other route answers from this classpath folder ({@code /} is index.html). */
-        public Builder staticResources(String classpathFolder) {
-            this.resourceRoot = Objects.requireNonNull(classpathFolder, "classpathFolder");
+        /**
+         * Answers requests that no built-in path and no {@link #endpoint} covers (static files, say); when it
+         * returns null the server answers 404 in the shape of the API the path belongs to.
+         */
+        public Builder fallback(HttpEndpoint endpoint) {
+            this.fallback = Objects.requireNonNull(endpoint, "endpoint");
             return this;
         }
 

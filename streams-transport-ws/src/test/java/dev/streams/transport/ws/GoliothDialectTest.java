@@ -43,7 +43,7 @@ class GoliothDialectTest extends ServerFixture {
         TestClient project = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
         TestClient device = connect("/v1/ws/projects/alpha/devices/" + OTHER + "/stream",
                 Map.of("x-api-key", alphaKey.key()));
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 2);
         assertThat(ingest(DEVICE, null, "{\"temp\":29}").statusCode()).isEqualTo(200);
         assertThat(ingest(OTHER, "led_on", "true").statusCode()).isEqualTo(200);
 
@@ -63,7 +63,7 @@ class GoliothDialectTest extends ServerFixture {
     @Test
     void ingestionLiftsTimestampsAndSplitsBatches() throws Exception {
         TestClient project = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         ingest(DEVICE, "env", "[{\"temp\":20,\"ts\":1638385973350},{\"temp\":20.5,\"time\":\"2021-12-01T19:13:18.331914908Z\"}]");
         JsonObject a = dataOf(project.nextJson());
         assertThat(a.get("data").toString()).isEqualTo("{\"env\":{\"temp\":20}}");
@@ -121,7 +121,7 @@ class GoliothDialectTest extends ServerFixture {
         String token = auth.issueToken(auth.authenticate(Credentials.apiKey(alphaKey.key())), "alpha",
                 List.of("devices.*.stream"), Duration.ofMinutes(5), Set.of(Scope.SUBSCRIBE));
         TestClient browser = connect("/v1/ws/projects/alpha/stream?jwt=" + token);
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         ingest(DEVICE, null, "{\"temp\":1}");
         assertThat(dataOf(browser.nextJson()).get("data").toString()).isEqualTo("{\"temp\":1}");
 
@@ -132,7 +132,7 @@ class GoliothDialectTest extends ServerFixture {
     @Test
     void aReconnectingDashboardResumesWithoutGaps() throws Exception {
         TestClient dashboard = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         ingest(DEVICE, null, "{\"n\":1}");
         JsonObject seen = dashboard.nextJson();
         String cursor = seen.get("id").getAsString();

@@ -21,16 +21,6 @@ import org.junit.jupiter.api.Test;
 class HardeningTest extends ServerFixture {
 
     @Test
-    void unknownPathsDoNotGrowTheStaticFileCache() throws Exception {
-        start(b -> b.staticResources("static-test"));
-        assertThat(get("/").statusCode()).isEqualTo(200);
-        for (int i = 0; i < 500; i++) {
-            assertThat(get("/missing-" + i + "-" + "x".repeat(200)).statusCode()).isEqualTo(404);
-        }
-        assertThat(metric("streams_static_files_cached")).isEqualTo(1);
-    }
-
-    @Test
     void aPingFloodFromAClientThatDoesNotReadIsStoppedByBackPressure() throws Exception {
         start(b -> b.maxOutboundBytes(64 * 1024));
         long directBefore = metric("streams_netty_direct_memory_bytes");

@@ -51,7 +51,7 @@ class M3oDialectTest extends ServerFixture {
     @Test
     void publishedMessagesArriveExactlyAsSentWithFullPrecision() throws Exception {
         TestClient client = subscribe("{\"topic\":\"events\",\"token\":\"" + token("events") + "\"}");
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         Instant before = Instant.now();
         assertThat(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"events\",\"message\":\"hello\"}").body())
                 .isEqualTo("{}");
@@ -68,7 +68,7 @@ class M3oDialectTest extends ServerFixture {
     void pathFormsAndBearerKeyOnTheHandshakeWork() throws Exception {
         TestClient client = connect("/v1/streams/streams/subscribe", Map.of("Authorization", "Bearer " + alphaKey.key()));
         client.send("{\"topic\":\"t\"}");
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         assertThat(post("/streams/Streams/Publish", alphaKey.key(), "{\"topic\":\"t\",\"message\":\"a\"}").statusCode())
                 .isEqualTo(200);
         assertThat(post("/v1/streams/publish", alphaKey.key(), "{\"topic\":\"t\",\"message\":\"b\"}").statusCode())
@@ -118,7 +118,7 @@ class M3oDialectTest extends ServerFixture {
     void tokenWithoutTopicIsGoodForAnyTopicOfItsProjectOnly() throws Exception {
         String any = token(null);
         TestClient client = subscribe("{\"topic\":\"whatever\",\"token\":\"" + any + "\"}");
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         post("/v1/streams/Publish", betaKey.key(), "{\"topic\":\"whatever\",\"message\":\"beta's\"}");
         post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"whatever\",\"message\":\"alpha's\"}");
         assertThat(client.nextJson().get("message").getAsString()).isEqualTo("alpha's");
@@ -129,7 +129,7 @@ class M3oDialectTest extends ServerFixture {
     void resumeAfterACursorMissesNothing() throws Exception {
         String token = token("feed");
         TestClient first = subscribe("{\"topic\":\"feed\",\"token\":\"" + token + "\"}");
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"feed\",\"message\":\"1\"}");
         String cursor = first.nextJson().get("id").getAsString();
         first.closeBlocking();
@@ -145,7 +145,7 @@ class M3oDialectTest extends ServerFixture {
     @Test
     void largeMessagesUseTheLongFrameLengthAndArriveIntact() throws Exception {
         TestClient client = subscribe("{\"topic\":\"big\",\"token\":\"" + token("big") + "\"}");
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         String large = "L".repeat(200_000);
         String medium = "M".repeat(1_000);
         assertThat(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"big\",\"message\":\"" + large + "\"}")

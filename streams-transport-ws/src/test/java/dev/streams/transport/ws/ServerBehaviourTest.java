@@ -79,7 +79,7 @@ class ServerBehaviourTest extends ServerFixture {
     void closeTellsClientsToComeBackLater() throws Exception {
         start();
         TestClient client = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         server.close();
         assertThat(client.awaitClose().closeCode).isEqualTo(1001);
     }
@@ -124,7 +124,7 @@ class ServerBehaviourTest extends ServerFixture {
         TestClient healthy = connect(stream);
         try (RawSocket stalled = new RawSocket(server.port(), stream, "", 4096)) {
             assertThat(stalled.responseHead).startsWith("HTTP/1.1 101");
-            Thread.sleep(100);
+            awaitSubscriptions("alpha", 2);
             publishPacedBy(healthy, 6000);
             check.check(stalled);
         }

@@ -75,6 +75,19 @@ abstract class ServerFixture {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits until the broker holds {@code count} subscriptions of {@code project} (clients subscribe asynchronously). */
+    void awaitSubscriptions(String project, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (broker.stats(project).subscriptions() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + count + " subscriptions of " + project + ", have "
+                        + broker.stats(project).subscriptions());
+            }
+            Thread.onSpinWait();
+            Thread.sleep(1);
+        }
+    }
+
     @AfterEach
     void stopServer() throws InterruptedException {
         for (TestClient c : clients) {

@@ -68,7 +68,7 @@ class TlsTest extends ServerFixture {
         TestClient stream = TestClient.connect("wss://127.0.0.1:" + server.port() + "/v1/ws/projects/alpha/stream?x-api-key="
                 + alphaKey.key(), Map.of(), tls);
         clients.add(stream);
-        Thread.sleep(100);
+        awaitSubscriptions("alpha", 1);
         HttpResponse<String> ingest = client.send(HttpRequest.newBuilder(
                 URI.create("https://127.0.0.1:" + server.port() + "/v1/projects/alpha/devices/d1/stream"))
                 .header("x-api-key", alphaKey.key()).POST(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(),

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +21,8 @@ final class HttpDeadline extends ChannelDuplexHandler {
     private final ServerContext server;
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
-    private boolean requestStarted;
+    /** The path of the request being received, for the 408's shape; null between requests. */
+    private String requestPath;
 
     HttpDeadline(ServerContext server) {
         this.server = server;
@@ -45,12 +47,12 @@ final class HttpDeadline extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest) {
-            requestStarted = true;
+        if (msg instanceof HttpRequest request) {
+            requestPath = new QueryStringDecoder(request.uri()).path();
         }
         if (msg instanceof LastHttpContent) {
             // Complete: the application has it now; the clock starts again with the response.
-            requestStarted = false;
+            requestPath = null;
             disarm();
         }
         ctx.fireChannelRead(msg);
@@ -85,9 +87,9 @@ final class HttpDeadline extends ChannelDuplexHandler {
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
         server.metrics().requestTimeouts.increment();
-        if (requestStarted && ctx.channel().isWritable()) {
+        if (requestPath != null && ctx.channel().isWritable()) {
             // No request to keep alive for: the reply closes the connection.
-            HttpErrors.send(ctx, null, null, HttpResponseStatus.REQUEST_TIMEOUT,
+            HttpErrors.send(ctx, null, requestPath, HttpResponseStatus.REQUEST_TIMEOUT,
                     "request not completed within " + timeoutMillis + " ms");
         } else {
             ctx.close();

@@ -74,7 +74,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         } else if (path.equals("/metrics")) {
             if (readOnly(ctx, request, path)) {
                 HttpReplies.send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4",
-                        server.metrics().render(server.broker(), server.hostRoutes().cachedFiles()));
+                        server.metrics().render(server.broker()));
             }
         } else if (m3oPath.matches()) {
             m3o.handle(ctx, request, m3oPath.group(1));

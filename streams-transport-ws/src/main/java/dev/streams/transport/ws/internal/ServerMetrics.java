@@ -55,9 +55,8 @@ public final class ServerMetrics {
         }
     }
 
-    public String render(Broker broker, int staticFilesCached) {
+    public String render(Broker broker) {
         StringBuilder out = new StringBuilder(2048);
-        single(out, "streams_static_files_cached", "gauge", "Static files held in memory.", staticFilesCached);
         perDialect(out, "streams_connections", "gauge", "Open connections.", d -> d.connectionsOpen.sum());
         perDialect(out, "streams_connections_total", "counter", "Connections accepted.", d -> d.connectionsTotal.sum());
         perDialect(out, "streams_subscriptions", "gauge", "Open subscriptions of WebSocket clients.",

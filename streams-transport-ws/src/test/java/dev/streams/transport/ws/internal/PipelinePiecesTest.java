@@ -1,0 +1,175 @@
+package dev.streams.transport.ws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's own handlers on Netty's EmbeddedChannel: exact bytes and timers, no sockets. */
+class PipelinePiecesTest {
+
+    /** Decodes what the server wrote the way a client would (unmasked server frames). */
+    private static List<String> clientReads(ByteBuf written) {
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build()));
+        client.writeInbound(written);
+        List<String> texts = new ArrayList<>();
+        for (Object frame; (frame = client.readInbound()) != null; ) {
+            assertThat(frame).isInstanceOf(TextWebSocketFrame.class);
+            texts.add(((TextWebSocketFrame) frame).text());
+            ReferenceCountUtil.release(frame);
+        }
+        client.finishAndReleaseAll();
+        return texts;
+    }
+
+    @Test
+    void framesOfEveryLengthClassAreEncodedExactlyAndBatchedIntoOneWrite() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel);
+        List<String> sent = new ArrayList<>();
+        for (int length : new int[] {0, 125, 126, 65535, 65536, 70000}) {
+            char[] text = new char[length];
+            Arrays.fill(text, (char) ('a' + length % 26));
+            sent.add(new String(text));
+            batcher.add(new String(text).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat((Object) channel.readOutbound()).as("nothing leaves before the turn ends").isNull();
+        channel.runPendingTasks();
+        ByteBuf written = channel.readOutbound();
+        assertThat((Object) channel.readOutbound()).as("one write for the whole turn").isNull();
+        assertThat((int) written.getUnsignedByte(0)).isEqualTo(0x81);
+        assertThat(clientReads(written)).isEqualTo(sent);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void discardReleasesWhatWasCollected() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel);
+        batcher.add(new byte[100]);
+        batcher.discard();
+        channel.runPendingTasks();
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    private static ServerContext context(Duration requestTimeout) {
+        return new ServerContext(Broker.create(), StreamsAuth.builder().masterKey(new byte[32]).build(),
+                new ServerMetrics(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                new ProjectConnections(10), Set.of(),
+                new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10),
+                dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null));
+    }
+
+    @Test
+    void theRequestDeadlineRunsFromOpeningAndFromEachResponse() {
+        ServerContext server = context(Duration.ofSeconds(30));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new HttpDeadline(server));
+        channel.advanceTimeBy(29, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        // A request that completes in time stops the clock until its response is written.
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        channel.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.advanceTimeBy(60, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        channel.advanceTimeBy(31, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).as("idle keep-alive connection").isFalse();
+        assertThat(server.metrics().requestTimeouts.sum()).isEqualTo(1);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestCutOffMidwayGets408() {
+        ServerContext server = context(Duration.ofSeconds(1));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(new HttpDeadline(server));
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/streams/Publish"));
+        channel.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("{\"to", StandardCharsets.UTF_8)));
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        FullHttpResponse response = null;
+        channel.runPendingTasks();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            if (out instanceof FullHttpResponse r) {
+                response = r;
+            }
+        }
+        assertThat(response).isNotNull();
+        assertThat(response.status().code()).isEqualTo(408);
+        assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("\"id\":\"REQUEST_TIMEOUT\"");
+        response.release();
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void readsAreHeldWhileThePeerIsNotReading() {
+        List<String> reads = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads.add("read");
+                ctx.read();
+            }
+
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                // keep it unflushed: the outbound buffer fills like a peer that does not read
+                ctx.write(msg, promise);
+            }
+        });
+        channel.pipeline().addFirst(new ReadBackpressure());
+        channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(32, 64));
+        channel.write(Unpooled.wrappedBuffer(new byte[128]));
+        assertThat(channel.isWritable()).isFalse();
+        assertThat(channel.config().isAutoRead()).isFalse();
+        reads.clear();
+        channel.pipeline().lastContext().read();
+        assertThat(reads).as("a read asked for by a handler behind it is held").isEmpty();
+        channel.flush();
+        channel.runPendingTasks();
+        assertThat(channel.isWritable()).isTrue();
+        assertThat(channel.config().isAutoRead()).isTrue();
+        channel.finishAndReleaseAll();
+    }
+
+}
