@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
 
 /**
  * Device data in, with Golioth's semantics, for host applications that receive it by their own means (the
- * HTTP ingestion endpoint uses the same code). A JSON object is one record; a single value nests under the
- * path ({@code 20.5} at {@code temp} becomes {@code {"temp":20.5}}); an array at the root is a batch; a
- * timestamp under {@code t}, {@code ts}, {@code time} or {@code timestamp} (Unix milliseconds or ISO-8601) is
- * lifted out of the data. Each record is published to {@link DeviceTopics#topicOf} as {@code application/json}.
+ * HTTP ingestion endpoint uses the same code). A JSON object is one record, stored as sent ({@code null}
+ * members included); any other value nests under the path ({@code 20.5} at {@code temp} becomes
+ * {@code {"temp":20.5}}, {@code [1,2]} at {@code arr} becomes {@code {"arr":[1,2]}}); only an array posted at the
+ * root is a batch. A timestamp under {@code t}, {@code ts}, {@code time} or {@code timestamp} is lifted out of
+ * the data when it reads as one: Unix milliseconds (a number or a string of digits) or ISO-8601 (with an
+ * offset, or without one, taken as UTC); a member that does not read as a time stays in the data. Each record
+ * is published to {@link DeviceTopics#topicOf} as {@code application/json}.
  */
 public final class DeviceIngestor {
     /** Attribute with the device id. */
@@ -34,6 +37,7 @@ public final class DeviceIngestor {
     public static final String DEVICE_TIME = "timestamp";
     private static final String[] TIME_KEYS = {"t", "ts", "time", "timestamp"};
     private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,19}");
     private static final int MAX_BATCH = 1000;
 
     private final Broker broker;
@@ -58,7 +62,7 @@ public final class DeviceIngestor {
             throw invalid("body is not valid JSON");
         }
         List<JsonElement> items = new ArrayList<>();
-        if (root.isJsonArray()) {
+        if (root.isJsonArray() && segments.isEmpty()) {
             root.getAsJsonArray().forEach(items::add);
             if (items.size() > MAX_BATCH) {
                 throw invalid("a batch holds at most " + MAX_BATCH + " records");
@@ -92,9 +96,11 @@ public final class DeviceIngestor {
         if (item.isJsonObject()) {
             JsonObject copy = item.getAsJsonObject().deepCopy();
             for (String key : TIME_KEYS) {
-                JsonElement value = copy.remove(key);
-                if (value != null && time == null) {
-                    time = timeOf(value);
+                JsonElement value = copy.get(key);
+                Instant lifted = value == null || time != null ? null : timeOf(value);
+                if (lifted != null) {
+                    time = lifted;
+                    copy.remove(key);
                 }
             }
             data = copy;
@@ -109,25 +115,32 @@ public final class DeviceIngestor {
         return new Record(data, time);
     }
 
+    /** The time a member stands for, or null when it does not read as one (it then stays in the data). */
     private static Instant timeOf(JsonElement value) {
-        if (value.isJsonPrimitive()) {
-            JsonPrimitive p = value.getAsJsonPrimitive();
-            if (p.isNumber()) {
-                try {
-                    return Instant.ofEpochMilli(p.getAsBigDecimal().longValueExact());
-                } catch (ArithmeticException | java.time.DateTimeException e) {
-                    throw invalid("timestamp must be whole Unix milliseconds");
-                }
+        if (!value.isJsonPrimitive()) {
+            return null;
+        }
+        JsonPrimitive p = value.getAsJsonPrimitive();
+        String text = p.getAsString();
+        if (p.isNumber() || (p.isString() && DIGITS.matcher(text).matches())) {
+            try {
+                return Instant.ofEpochMilli(new java.math.BigDecimal(text).longValueExact());
+            } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException notMillis) {
+                return null;
             }
-            if (p.isString()) {
+        }
+        if (p.isString()) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException noOffset) {
                 try {
-                    return OffsetDateTime.parse(p.getAsString()).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw invalid("timestamp must be ISO-8601 with an offset");
+                    return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+                } catch (DateTimeParseException notATime) {
+                    return null;
                 }
             }
         }
-        throw invalid("timestamp must be Unix milliseconds or an ISO-8601 string");
+        return null;
     }
 
     private static List<String> segments(String path) {

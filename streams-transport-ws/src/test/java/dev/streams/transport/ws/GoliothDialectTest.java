@@ -64,13 +64,34 @@ class GoliothDialectTest extends ServerFixture {
     void ingestionLiftsTimestampsAndSplitsBatches() throws Exception {
         TestClient project = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
         awaitSubscriptions("alpha", 1);
-        ingest(DEVICE, "env", "[{\"temp\":20,\"ts\":1638385973350},{\"temp\":20.5,\"time\":\"2021-12-01T19:13:18.331914908Z\"}]");
+        ingest(DEVICE, null, "[{\"temp\":20,\"ts\":1638385973350},{\"temp\":20.5,\"time\":\"2021-12-01T19:13:18.331914908Z\"}]");
         JsonObject a = dataOf(project.nextJson());
-        assertThat(a.get("data").toString()).isEqualTo("{\"env\":{\"temp\":20}}");
+        assertThat(a.get("data").toString()).isEqualTo("{\"temp\":20}");
         assertThat(a.get("timestamp").getAsString()).isEqualTo("2021-12-01T19:12:53.350Z");
         JsonObject b = dataOf(project.nextJson());
-        assertThat(b.get("data").toString()).isEqualTo("{\"env\":{\"temp\":20.5}}");
+        assertThat(b.get("data").toString()).isEqualTo("{\"temp\":20.5}");
         assertThat(b.get("timestamp").getAsString()).isEqualTo("2021-12-01T19:13:18.331914908Z");
+    }
+
+    @Test
+    void deviceDataIsStoredAsSent() throws Exception {
+        TestClient project = connect("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key());
+        awaitSubscriptions("alpha", 1);
+        ingest(DEVICE, null, "{\"a\":null,\"b\":1}");
+        assertThat(dataOf(project.nextJson()).get("data").toString()).isEqualTo("{\"a\":null,\"b\":1}");
+        ingest(DEVICE, "n", "null");
+        assertThat(dataOf(project.nextJson()).get("data").toString()).isEqualTo("{\"n\":null}");
+        ingest(DEVICE, "arr", "[1,2]");
+        assertThat(dataOf(project.nextJson()).get("data").toString()).isEqualTo("{\"arr\":[1,2]}");
+        ingest(DEVICE, null, "{\"v\":1,\"ts\":\"1638385973350\"}");
+        JsonObject digits = dataOf(project.nextJson());
+        assertThat(digits.get("data").toString()).isEqualTo("{\"v\":1}");
+        assertThat(digits.get("timestamp").getAsString()).isEqualTo("2021-12-01T19:12:53.350Z");
+        ingest(DEVICE, null, "{\"v\":2,\"time\":\"2021-12-01T19:12:53\"}");
+        assertThat(dataOf(project.nextJson()).get("timestamp").getAsString()).isEqualTo("2021-12-01T19:12:53Z");
+        ingest(DEVICE, null, "{\"v\":3,\"time\":\"teatime\"}");
+        JsonObject kept = dataOf(project.nextJson());
+        assertThat(kept.get("data").toString()).isEqualTo("{\"v\":3,\"time\":\"teatime\"}");
     }
 
     @Test
@@ -83,7 +104,8 @@ class GoliothDialectTest extends ServerFixture {
         assertThat(error.getAsJsonArray("details")).isEmpty();
         assertThat(ingest(DEVICE, null, "{broken").statusCode()).isEqualTo(400);
         assertThat(ingest("bad.id", null, "{}").statusCode()).isEqualTo(400);
-        assertThat(ingest(DEVICE, null, "{\"ts\":\"yesterday\"}").statusCode()).isEqualTo(400);
+        // A member that does not read as a time is kept as data, not refused.
+        assertThat(ingest(DEVICE, null, "{\"ts\":\"yesterday\"}").statusCode()).isEqualTo(200);
 
         HttpRequest readerTries = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/stream"))
                 .header("x-api-key", alphaReader.key()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();

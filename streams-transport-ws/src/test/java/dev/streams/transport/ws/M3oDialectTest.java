@@ -65,6 +65,20 @@ class M3oDialectTest extends ServerFixture {
     }
 
     @Test
+    void aPublishersOwnSentAtIsDelivered() throws Exception {
+        TestClient client = subscribe("{\"topic\":\"events\",\"token\":\"" + token("events") + "\"}");
+        awaitSubscriptions("alpha", 1);
+        post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"events\",\"message\":\"a\",\"sent_at\":\"2021-12-01T19:12:53.5Z\"}");
+        post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"events\",\"message\":\"b\",\"sentAt\":\"2021-12-01T20:12:53+01:00\"}");
+        assertThat(client.nextJson().get("sent_at").getAsString()).isEqualTo("2021-12-01T19:12:53.500Z");
+        assertThat(client.nextJson().get("sent_at").getAsString()).isEqualTo("2021-12-01T19:12:53Z");
+        HttpResponse<String> bad = post("/v1/streams/Publish", alphaKey.key(),
+                "{\"topic\":\"events\",\"message\":\"c\",\"sent_at\":\"yesterday\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("sent_at");
+    }
+
+    @Test
     void pathFormsAndBearerKeyOnTheHandshakeWork() throws Exception {
         TestClient client = connect("/v1/streams/streams/subscribe", Map.of("Authorization", "Bearer " + alphaKey.key()));
         client.send("{\"topic\":\"t\"}");

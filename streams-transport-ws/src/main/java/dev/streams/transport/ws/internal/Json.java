@@ -13,7 +13,8 @@ import java.io.StringReader;
 
 /** Gson set up once, and strict parsing (Gson's own parser is lenient and would accept malformed input). */
 public final class Json {
-    public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Keeps {@code null} members: device data and published JSON are stored exactly as sent. */
+    public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private Json() {
     }

@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,16 +69,35 @@ public final class M3oHttp {
             reply(ctx, request, invalid);
             return;
         }
+        Map<String, String> attributes;
+        try {
+            attributes = sentAt(body);
+        } catch (DateTimeParseException e) {
+            reply(ctx, request, M3oWire.Error.BAD_SENT_AT);
+            return;
+        }
         server.auth().checkPublish(who, who.project(), topic);
         try {
             server.broker().publish(who.project(), topic, "text/plain; charset=utf-8",
-                    message.getBytes(StandardCharsets.UTF_8), Map.of());
+                    message.getBytes(StandardCharsets.UTF_8), attributes);
         } catch (StreamsException e) {
             reply(ctx, request, e.kind() == ErrorKind.PAYLOAD_TOO_LARGE ? M3oWire.Error.TOO_LARGE : M3oWire.Error.INVALID_TOPIC);
             return;
         }
         server.metrics().of(Dialect.M3O).published.increment();
         HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+    }
+
+    /** The publisher's own {@code sent_at} (or {@code sentAt}), RFC 3339, kept for delivery; none: empty. */
+    private static Map<String, String> sentAt(JsonObject body) {
+        String given = Json.string(body, "sent_at");
+        if (given == null) {
+            given = Json.string(body, "sentAt");
+        }
+        if (given == null || given.isEmpty()) {
+            return Map.of();
+        }
+        return Map.of(M3oWire.SENT_AT, OffsetDateTime.parse(given).toInstant().toString());
     }
 
     private void token(ChannelHandlerContext ctx, FullHttpRequest request, Principal who, JsonObject body) {

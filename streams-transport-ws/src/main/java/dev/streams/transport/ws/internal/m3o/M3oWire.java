@@ -14,9 +14,13 @@ import java.nio.charset.StandardCharsets;
 public final class M3oWire {
     /**
      * A delivered message: {@code {"topic","message","sent_at","id"}}. The message is the published string as
-     * is, {@code sent_at} keeps nanoseconds, and {@code id} is the resume cursor (m3o clients ignore it).
+     * is, {@code sent_at} is the publisher's own when its request gave one and otherwise the server's time
+     * with nanoseconds, and {@code id} is the resume cursor (m3o clients ignore it).
      */
     public static final Encoding<byte[]> MESSAGE = Encoding.of("m3o", M3oWire::encode);
+
+    /** Attribute with the publisher's own {@code sent_at}, when its Publish request carried one. */
+    public static final String SENT_AT = "sent_at";
 
     private M3oWire() {
     }
@@ -25,7 +29,8 @@ public final class M3oWire {
         StringBuilder out = new StringBuilder(96 + event.payloadLength());
         Json.quote(out.append("{\"topic\":"), event.topic());
         Json.quote(out.append(",\"message\":"), event.payloadAsString());
-        Json.quote(out.append(",\"sent_at\":"), event.timestamp().toString());
+        String sentAt = event.attributes().get(SENT_AT);
+        Json.quote(out.append(",\"sent_at\":"), sentAt != null ? sentAt : event.timestamp().toString());
         Position.appendCursor(out.append(",\"id\":\""), event.epoch(), event.offset()).append("\"}");
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -53,6 +58,7 @@ public final class M3oWire {
         FORBIDDEN_TOPIC("FORBIDDEN_TOPIC", 403, "Token has not have permission to subscribe to this topic"),
         BAD_REQUEST("BAD_REQUEST", 400, "Invalid JSON request"),
         BAD_CURSOR("BAD_REQUEST", 400, "Invalid resume cursor"),
+        BAD_SENT_AT("BAD_REQUEST", 400, "sent_at must be an RFC 3339 time"),
         TOO_LARGE("BAD_REQUEST", 400, "Message too large"),
         UNAUTHORIZED("UNAUTHORIZED", 401, "Unauthorized"),
         FORBIDDEN("FORBIDDEN", 403, "Forbidden"),
