@@ -33,6 +33,25 @@ async def main(base, project, key, device):
             assert "id" in frame
             print(f"python-websockets: {name} stream ok", flush=True)
 
+    # websockets offers permessage-deflate by default; a large reading goes out compressed and must arrive intact.
+    async with websockets.connect(device_url, extra_headers={"x-api-key": key}) as compressed:
+        names = [type(e).__name__ for e in compressed.extensions]
+        assert any("Deflate" in n for n in names), names
+        await asyncio.sleep(0.3)
+        big = "reading " * 500
+        request = urllib.request.Request(
+            f"{base}/v1/projects/{project}/devices/{device}/stream",
+            data=json.dumps({"note": big}).encode(),
+            headers={"x-api-key": key, "Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200, response.status
+        while True:
+            data = json.loads(await asyncio.wait_for(compressed.recv(), 10))["result"]["data"]["data"]
+            if data.get("note") is not None:
+                break
+        assert data["note"] == big
+        print("python-websockets: compressed stream ok", flush=True)
+
     async with websockets.connect(f"{ws_base}/v1/ws/projects/{project}/stream?x-api-key=wrong") as refused:
         error = json.loads(await asyncio.wait_for(refused.recv(), 10))
         assert error["error"]["code"] == 16, error

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class EncodingBenchmark {
-    @Param({"m3o", "golioth", "native"})
+    @Param({"m3o", "golioth", "native", "native+deflate"})
     String dialect;
 
     private Encoding<byte[]> encoding;
@@ -39,9 +39,10 @@ public class EncodingBenchmark {
     @org.openjdk.jmh.annotations.Setup
     public void setUp() {
         encoding = switch (dialect) {
-            case "m3o" -> M3oWire.MESSAGE;
-            case "golioth" -> GoliothWire.FRAME;
-            default -> NativeWire.EVENT;
+            case "m3o" -> M3oWire.MESSAGE.plain();
+            case "golioth" -> GoliothWire.FRAME.plain();
+            case "native+deflate" -> NativeWire.EVENT.deflated();
+            default -> NativeWire.EVENT.plain();
         };
     }
 

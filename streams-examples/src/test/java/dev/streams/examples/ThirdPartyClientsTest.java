@@ -78,7 +78,16 @@ class ThirdPartyClientsTest {
         require(present, "Debian package python3-websockets");
         String output = run(List.of("/usr/bin/python3", "golioth_stream.py", "http://127.0.0.1:" + demo.port(), "demo",
                 demo.apiKey(), "0123456789abcdef01234567"));
-        assertThat(output).contains("project stream ok", "device stream ok", "python-websockets: ok");
+        assertThat(output).contains("project stream ok", "device stream ok", "compressed stream ok",
+                "python-websockets: ok");
+    }
+
+    @Test
+    void chromiumNegotiatesCompressionAndReadsALargeMessageIntact() throws Exception {
+        require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
+                "Debian package chromium and npm package playwright-core");
+        String output = run(List.of("node", "deflate.js", "http://127.0.0.1:" + demo.port(), demo.apiKey()));
+        assertThat(output).contains("chromium deflate: ok");
     }
 
     @Test

@@ -41,6 +41,24 @@ final class Bytes {
         return out;
     }
 
+    private static final String[] WORDS = {"temp", "humidity", "pressure", "battery", "rssi", "lat", "lon", "speed"};
+
+    /**
+     * Like {@link #payload(long, int)}, but filled with readings ({@code temp 21.53 humidity 48.20 …} with random
+     * values) rather than one repeated byte: text that compresses about as well as real device data.
+     */
+    static byte[] readingsPayload(long nanos, int size, java.util.Random random) {
+        byte[] out = payload(nanos, size);
+        StringBuilder text = new StringBuilder(size);
+        while (text.length() < size) {
+            text.append(' ').append(WORDS[random.nextInt(WORDS.length)]).append(' ')
+                    .append(random.nextInt(1000)).append('.').append(random.nextInt(100));
+        }
+        byte[] filler = text.toString().getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(filler, 0, out, 21, size - 21);
+        return out;
+    }
+
     /** Calls {@code stamp} with the send time of every payload in a frame (NATS may batch several). */
     static int forEachStamp(byte[] frame, java.util.function.LongConsumer stamp) {
         int found = 0;

@@ -115,7 +115,9 @@ public final class LoadTool {
         int seconds = intOption("seconds", 10);
         LongAdder delivered = new LongAdder();
         Recorder latency = new Recorder(3);
-        try (WsClient client = new WsClient(intOption("client-threads", 2))) {
+        boolean readings = option("payload", "filler").equals("readings");
+        java.util.Random random = new java.util.Random(1);
+        try (WsClient client = new WsClient(intOption("client-threads", 2), Boolean.parseBoolean(option("deflate", "false")))) {
             long setupStart = System.nanoTime();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
                 byte[] answer = target.answer(frame);
@@ -136,7 +138,9 @@ public final class LoadTool {
                 while (System.nanoTime() < warmEnd) {
                     boolean due = rate == 0 || warmSent < (System.nanoTime() - warmStart) * rate / 1_000_000_000L;
                     if (due && publisher.isWritable()) {
-                        WsClient.sendText(publisher, target.publishFrame(topic, Bytes.payload(System.nanoTime(), size)));
+                        byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
+                            : Bytes.payload(System.nanoTime(), size);
+                    WsClient.sendText(publisher, target.publishFrame(topic, payload));
                         warmSent++;
                     } else {
                         LockSupport.parkNanos(20_000);
@@ -155,6 +159,7 @@ public final class LoadTool {
             List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
             Histogram total = new Histogram(3);
             long sent = 0;
+            ServerCost costBefore = serverCost();
             long start = System.nanoTime();
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
@@ -165,7 +170,9 @@ public final class LoadTool {
                 long now = System.nanoTime();
                 boolean due = rate == 0 || sent < (now - start) * rate / 1_000_000_000L;
                 if (due && publisher.isWritable()) {
-                    WsClient.sendText(publisher, target.publishFrame(topic, Bytes.payload(System.nanoTime(), size)));
+                    byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
+                            : Bytes.payload(System.nanoTime(), size);
+                    WsClient.sendText(publisher, target.publishFrame(topic, payload));
                     sent++;
                 } else {
                     LockSupport.parkNanos(20_000);
@@ -202,6 +209,12 @@ public final class LoadTool {
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ServerCost costAfter = serverCost();
+            if (costBefore != null && costAfter != null && got > 0) {
+                out.printf(Locale.ROOT, "server: %.2f us CPU and %.1f bytes out per delivered message (deflate %s)%n",
+                        (costAfter.cpuMicros - costBefore.cpuMicros) / (double) got,
+                        (costAfter.bytesOut - costBefore.bytesOut) / (double) got, option("deflate", "false"));
+            }
             for (Channel c : channels) {
                 c.close();
             }
@@ -240,6 +253,25 @@ public final class LoadTool {
                 c.close();
             }
         }
+    }
+
+    /** The server's CPU time (from /proc, with --pid) and payload bytes sent (from /metrics, with --metrics). */
+    private record ServerCost(long cpuMicros, long bytesOut) {
+    }
+
+    private ServerCost serverCost() throws IOException, InterruptedException {
+        String pid = option("pid", null);
+        String metricsUrl = option("metrics", null);
+        if (pid == null || metricsUrl == null) {
+            return null;
+        }
+        String[] stat = Files.readString(Path.of("/proc", pid, "stat")).replaceFirst("^.*\\) ", "").split(" ");
+        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        long bytes = text.lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return new ServerCost(ticks * 10_000L, bytes);
     }
 
     private record Memory(long rss, long javaBytes) {

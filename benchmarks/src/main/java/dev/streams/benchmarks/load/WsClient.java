@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +34,16 @@ import java.util.function.Consumer;
 /** A lean Netty WebSocket client: frames arrive as bytes to a callback; nothing else is built per message. */
 final class WsClient implements AutoCloseable {
     private final EventLoopGroup group;
+    private final boolean deflate;
 
     WsClient(int threads) {
-        group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this(threads, false);
+    }
+
+    /** With {@code deflate}, offers permessage-deflate (as browsers do) and inflates what the server compressed. */
+    WsClient(int threads, boolean deflate) {
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.deflate = deflate;
     }
 
     /** Connects and completes once the WebSocket handshake is done. */
@@ -47,9 +55,13 @@ final class WsClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536));
+                        if (deflate) {
+                            ch.pipeline().addLast(new WebSocketClientCompressionHandler(1 << 22));
+                        }
+                        ch.pipeline().addLast(
                                 new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(uri,
-                                        WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)),
+                                        WebSocketVersion.V13, null, deflate, new DefaultHttpHeaders(), 1 << 20)),
                                 new WebSocketFrameAggregator(1 << 22),
                                 new SimpleChannelInboundHandler<WebSocketFrame>() {
                                     @Override

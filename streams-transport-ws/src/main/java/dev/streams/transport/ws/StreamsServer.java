@@ -75,7 +75,8 @@ public final class StreamsServer implements AutoCloseable {
         this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
-                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback));
+                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback),
+                new ServerContext.Compression(b.compression, b.compressMinBytes));
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {
@@ -199,6 +200,8 @@ public final class StreamsServer implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>();
         private HttpEndpoint fallback;
+        private boolean compression = true;
+        private int compressMinBytes = 256;
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -305,6 +308,24 @@ public final class StreamsServer implements AutoCloseable {
         /** Queue bounds and slow-consumer policy of each WebSocket subscription (default 1024 events, DROP_OLDEST). */
         public Builder subscribeOptions(SubscribeOptions options) {
             this.subscribeOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Whether WebSocket clients that offer permessage-deflate (browsers do) get it (default on). Each event
+         * is compressed once per dialect and the same bytes go to every connection that negotiated it.
+         */
+        public Builder compression(boolean enabled) {
+            this.compression = enabled;
+            return this;
+        }
+
+        /** Frames shorter than this go uncompressed even where compression was negotiated (default 256 bytes). */
+        public Builder compressMinBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("compressMinBytes must not be negative");
+            }
+            this.compressMinBytes = bytes;
             return this;
         }
 

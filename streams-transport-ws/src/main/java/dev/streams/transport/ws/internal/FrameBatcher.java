@@ -11,6 +11,8 @@ import io.netty.channel.Channel;
  */
 final class FrameBatcher {
     private static final int FIN_TEXT = 0x81;
+    /** FIN, RSV1 (permessage-deflate: this message is compressed), text. */
+    private static final int FIN_DEFLATED_TEXT = 0xC1;
 
     private final Channel channel;
     private final Runnable flushTask = this::flush;
@@ -21,11 +23,16 @@ final class FrameBatcher {
     }
 
     void add(byte[] payload) {
+        add(payload, false);
+    }
+
+    /** Adds one text message; {@code deflated} when the payload is permessage-deflate compressed. */
+    void add(byte[] payload, boolean deflated) {
         if (pending == null) {
             pending = channel.alloc().ioBuffer(Math.max(1024, payload.length + 10));
             channel.eventLoop().execute(flushTask);
         }
-        pending.writeByte(FIN_TEXT);
+        pending.writeByte(deflated ? FIN_DEFLATED_TEXT : FIN_TEXT);
         int length = payload.length;
         if (length < 126) {
             pending.writeByte(length);

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -137,10 +138,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                         .maxFramePayloadLength(limits.maxFrameBytes())
                         .withUTF8Validator(true)
                         .closeOnProtocolViolation(true)
+                        .allowExtensions(server.compression().enabled())
                         .build())
                 .build();
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
+        if (server.compression().enabled()) {
+            // Sees the request's offer and our 101 on their way, then installs Netty's inflater (bounded).
+            p.addLast(new WebSocketServerExtensionHandler(Deflate.handshaker(ctx.channel(), limits.maxMessageBytes())));
+        }
         p.addLast(new WebSocketServerProtocolHandler(config),
                 new WebSocketFrameAggregator(limits.maxMessageBytes()),
                 new WebSocketFrames(session));

@@ -16,7 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
                             ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
-                            Duration tokenTtl, HostRoutes hostRoutes) {
+                            Duration tokenTtl, HostRoutes hostRoutes, Compression compression) {
+
+    /**
+     * permessage-deflate settings.
+     *
+     * @param enabled  whether the server accepts clients' offers
+     * @param minBytes frames shorter than this go uncompressed even on connections that negotiated it
+     */
+    public record Compression(boolean enabled, int minBytes) {
+    }
 
     public static Set<Session> newSessionSet() {
         return ConcurrentHashMap.newKeySet();

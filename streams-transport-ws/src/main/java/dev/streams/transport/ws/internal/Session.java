@@ -3,7 +3,7 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
-import dev.streams.core.Encoding;
+import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
@@ -39,6 +39,8 @@ public abstract class Session {
     private final ServerMetrics.PerDialect counters;
     private final FrameBatcher frames;
     private boolean open;
+    /** Whether this connection negotiated permessage-deflate (events above the size bound go compressed). */
+    private boolean deflate;
     private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
@@ -73,6 +75,7 @@ public abstract class Session {
     /** The handshake completed: the session joins the server's and takes over the connection gauge. */
     final void opened() {
         open = true;
+        deflate = Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
         server.sessions().add(this);
         server.metrics().switchDialect(channel, dialect);
         onOpen();
@@ -123,7 +126,7 @@ public abstract class Session {
      * null when admission failed (the session is then already failing).
      */
     protected final SubscriptionSink authorizeAndSubscribe(Principal who, String project, String pattern,
-                                                           StartPosition start, Encoding<byte[]> encoding) {
+                                                           StartPosition start, FrameEncoding encoding) {
         server.auth().checkSubscribe(who, project, pattern);
         if (!admit(project)) {
             return null;
@@ -193,9 +196,27 @@ public abstract class Session {
         }
     }
 
-    /** Sends one text frame (batched with others of this turn); fan-out never waits for the write. */
+    /**
+     * Sends one event as a text frame (batched with others of this turn); fan-out never waits for the write.
+     * The bytes are the event's shared encoding for this dialect, compressed (once per event, shared too)
+     * when this connection negotiated permessage-deflate and the frame is big enough to gain from it.
+     */
+    final void sendEvent(Event event, FrameEncoding encoding) {
+        byte[] plain = event.encoded(encoding.plain());
+        if (deflate && plain.length >= server.compression().minBytes()) {
+            byte[] deflated = event.encoded(encoding.deflated());
+            frames.add(deflated, true);
+            counters.bytesOut.add(deflated.length);
+        } else {
+            frames.add(plain, false);
+            counters.bytesOut.add(plain.length);
+        }
+        counters.framesOut.increment();
+    }
+
+    /** Sends one text frame of this session's own (a reply, an error), uncompressed. */
     final void sendEncoded(byte[] utf8) {
-        frames.add(utf8);
+        frames.add(utf8, false);
         counters.framesOut.increment();
         counters.bytesOut.add(utf8.length);
     }

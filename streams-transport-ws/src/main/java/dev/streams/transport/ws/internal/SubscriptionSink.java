@@ -1,7 +1,6 @@
 package dev.streams.transport.ws.internal;
 
 import dev.streams.core.CloseReason;
-import dev.streams.core.Encoding;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Subscription;
@@ -17,11 +16,11 @@ public final class SubscriptionSink implements SubscriptionListener {
     static final int WINDOW = 64;
 
     private final Session session;
-    private final Encoding<byte[]> encoding;
+    private final FrameEncoding encoding;
     private Subscription subscription;
     private int outstanding;
 
-    SubscriptionSink(Session session, Encoding<byte[]> encoding) {
+    SubscriptionSink(Session session, FrameEncoding encoding) {
         this.session = session;
         this.encoding = encoding;
     }
@@ -53,7 +52,7 @@ public final class SubscriptionSink implements SubscriptionListener {
     public void onEvent(Event event) {
         outstanding--;
         if (!session.isClosing()) {
-            session.sendEncoded(event.encoded(encoding));
+            session.sendEvent(event, encoding);
         }
         refill();
     }

@@ -2,12 +2,12 @@ package dev.streams.transport.ws.internal.golioth;
 
 import com.google.gson.JsonObject;
 import dev.streams.auth.DeviceTopics;
-import dev.streams.core.Encoding;
 import dev.streams.core.Event;
 import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.FrameEncoding;
 import dev.streams.transport.ws.internal.Json;
 import java.nio.charset.StandardCharsets;
 
@@ -17,7 +17,7 @@ public final class GoliothWire {
      * {@code {"result":{"data":{"timestamp","deviceId","data"}},"id":"<epoch>-<offset>"}}. JSON device data is
      * spliced in as stored, without re-parsing; anything else is sent as a JSON string.
      */
-    public static final Encoding<byte[]> FRAME = Encoding.of("golioth", GoliothWire::encode);
+    public static final FrameEncoding FRAME = FrameEncoding.of("golioth", GoliothWire::encode);
 
     public static final int INVALID_ARGUMENT = 3;
     public static final int DEADLINE_EXCEEDED = 4;

@@ -2,10 +2,10 @@ package dev.streams.transport.ws.internal.m3o;
 
 import com.google.gson.JsonObject;
 import dev.streams.auth.AuthFailure;
-import dev.streams.core.Encoding;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
+import dev.streams.transport.ws.internal.FrameEncoding;
 import dev.streams.transport.ws.internal.Json;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ public final class M3oWire {
      * is, {@code sent_at} is the publisher's own when its request gave one and otherwise the server's time
      * with nanoseconds, and {@code id} is the resume cursor (m3o clients ignore it).
      */
-    public static final Encoding<byte[]> MESSAGE = Encoding.of("m3o", M3oWire::encode);
+    public static final FrameEncoding MESSAGE = FrameEncoding.of("m3o", M3oWire::encode);
 
     /** Attribute with the publisher's own {@code sent_at}, when its Publish request carried one. */
     public static final String SENT_AT = "sent_at";

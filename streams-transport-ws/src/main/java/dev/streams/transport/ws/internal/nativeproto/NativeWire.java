@@ -1,11 +1,11 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import com.google.gson.JsonObject;
-import dev.streams.core.Encoding;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.FrameEncoding;
 import dev.streams.transport.ws.internal.Json;
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +15,7 @@ public final class NativeWire {
      * {@code {"type":"event","topic","cursor","time","contentType","data"|"text"}}: the same bytes for every
      * subscriber, so it names no subscription; clients route by topic.
      */
-    public static final Encoding<byte[]> EVENT = Encoding.of("native", NativeWire::encode);
+    public static final FrameEncoding EVENT = FrameEncoding.of("native", NativeWire::encode);
 
     private NativeWire() {
     }
