@@ -1,16 +1,12 @@
 // Loads the demo dashboard in headless Chromium and waits for live readings to appear; saves a screenshot.
 // Usage: node dashboard.js <dashboard url> <screenshot path>
 'use strict';
-const { chromium } = require('playwright-core');
+const { launch } = require('./browser');
 
 const [url, screenshot] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     const problems = [];

@@ -2,16 +2,12 @@
 // checks that the server accepted it and that a large reading (sent compressed) arrives intact.
 // Usage: node deflate.js <demo base url> <api key>
 'use strict';
-const { chromium } = require('playwright-core');
+const { launch } = require('./browser');
 
 const [base, key] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(base + '/');
