@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * its test with a note on how to install it, but under CI a missing tool fails.
  */
 class ThirdPartyClientsTest {
-    private static final Path CLIENTS = Path.of("src", "test", "clients").toAbsolutePath();
+    static final Path CLIENTS = Path.of("src", "test", "clients").toAbsolutePath();
     private static DemoServer demo;
 
     @BeforeAll
@@ -32,7 +32,7 @@ class ThirdPartyClientsTest {
         demo.close();
     }
 
-    private static void require(boolean present, String what) {
+    static void require(boolean present, String what) {
         if (!present && System.getenv("CI") != null) {
             throw new AssertionError(what + " is missing; .ci/run should have installed it");
         }
@@ -51,7 +51,7 @@ class ThirdPartyClientsTest {
         return output;
     }
 
-    private static boolean nodeModules(String name) {
+    static boolean nodeModules(String name) {
         return Files.isDirectory(CLIENTS.resolve("node_modules").resolve(name)) && new File("/usr/bin/node").exists()
                 || Files.isDirectory(CLIENTS.resolve("node_modules").resolve(name)) && onPath("node");
     }

@@ -11,6 +11,7 @@ import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerLimits;
 import dev.streams.transport.ws.internal.ServerMetrics;
 import dev.streams.transport.ws.internal.Session;
+import dev.streams.transport.ws.internal.SseResumes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -76,7 +77,8 @@ public final class StreamsServer implements AutoCloseable {
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback),
-                new ServerContext.Compression(b.compression, b.compressMinBytes));
+                new ServerContext.Compression(b.compression, b.compressMinBytes),
+                new SseResumes(b.maxConnections, Duration.ofMinutes(5)));
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 /**
- * Collects the text frames a session sends during one event-loop turn into one buffer and writes it once
- * at the end of the turn: one outbound-buffer entry, one pass through the pipeline and one flush for what
+ * Collects what a session sends during one event-loop turn (WebSocket text frames, or Server-Sent Events)
+ * into one buffer and writes it once at the end of the turn: one outbound-buffer entry, one pass through the pipeline and one flush for what
  * would otherwise be a frame object, an encoder call and a buffer entry per event. Server frames are not
  * masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload. Event loop only.
  */
@@ -28,10 +28,7 @@ final class FrameBatcher {
 
     /** Adds one text message; {@code deflated} when the payload is permessage-deflate compressed. */
     void add(byte[] payload, boolean deflated) {
-        if (pending == null) {
-            pending = channel.alloc().ioBuffer(Math.max(1024, payload.length + 10));
-            channel.eventLoop().execute(flushTask);
-        }
+        ByteBuf pending = buffer(payload.length + 10);
         pending.writeByte(deflated ? FIN_DEFLATED_TEXT : FIN_TEXT);
         int length = payload.length;
         if (length < 126) {
@@ -42,6 +39,18 @@ final class FrameBatcher {
             pending.writeByte(127).writeLong(length);
         }
         pending.writeBytes(payload);
+    }
+
+    /**
+     * This turn's buffer, to append bytes that are already framed (Server-Sent Events); the first call of a
+     * turn allocates it and schedules the write for the end of the turn.
+     */
+    ByteBuf buffer(int sizeHint) {
+        if (pending == null) {
+            pending = channel.alloc().ioBuffer(Math.max(1024, sizeHint));
+            channel.eventLoop().execute(flushTask);
+        }
+        return pending;
     }
 
     /** Writes what was collected; called at the end of the turn, and before anything that must come after it. */

@@ -7,15 +7,19 @@ import dev.streams.transport.ws.internal.golioth.GoliothSession;
 import dev.streams.transport.ws.internal.m3o.M3oHttp;
 import dev.streams.transport.ws.internal.m3o.M3oSession;
 import dev.streams.transport.ws.internal.m3o.M3oWire;
+import dev.streams.transport.ws.internal.nativeproto.NativeEventStream;
 import dev.streams.transport.ws.internal.nativeproto.NativeSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -36,6 +40,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
     private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/stream(?:/(.+?))?/?$");
     private static final String NATIVE = "/v1/ws/native";
+    private static final String NATIVE_EVENTS = "/v1/sse";
 
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
 
@@ -65,6 +70,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (isUpgrade(request)) {
             upgrade(ctx, request, path, query);
             return;
+        }
+        if (wantsEventStream(request) && request.method().equals(HttpMethod.GET)) {
+            Session events = eventStreamFor(ctx, request, path, query);
+            if (events != null) {
+                startEventStream(ctx, request, events);
+                return;
+            }
         }
         Matcher m3oPath = M3O.matcher(path);
         Matcher ingestPath = INGEST.matcher(path);
@@ -112,6 +124,53 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                         String message) {
         server.metrics().of(Dialect.HTTP).errors.increment();
         HttpErrors.send(ctx, request, path, status, message);
+    }
+
+    private static boolean wantsEventStream(FullHttpRequest request) {
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
+    }
+
+    /** The SSE session for a path that has one, or null (the request then takes its ordinary route). */
+    private Session eventStreamFor(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+                                   QueryStringDecoder query) {
+        String lastEventId = request.headers().get("Last-Event-ID", Requests.param(query, "lastEventId"));
+        Credentials credentials = Requests.credentials(request, query);
+        Matcher golioth = GOLIOTH_STREAM.matcher(path);
+        if (golioth.matches()) {
+            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2),
+                    new SseOutbound(ctx.channel()), lastEventId);
+        }
+        if (path.equals(NATIVE_EVENTS) || path.equals(NATIVE_EVENTS + "/")) {
+            return new NativeEventStream(ctx.channel(), server, credentials, query, lastEventId);
+        }
+        return null;
+    }
+
+    /**
+     * Answers with the head of an endless {@code text/event-stream} response and hands the connection to the
+     * session: the request deadline and body limit are done, the idle handler now sends keep-alive comments.
+     */
+    private void startEventStream(ChannelHandlerContext ctx, FullHttpRequest request, Session session) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!server.originAllowed(origin)) {
+            reject(ctx, request, Requests.path(request), HttpResponseStatus.FORBIDDEN, "origin not allowed");
+            return;
+        }
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+                .set("X-Accel-Buffering", "no");
+        if (origin != null && !server.allowedOrigins().isEmpty()) {
+            head.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        }
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(HttpDeadline.class);
+        p.addLast(new SseHandler(session, (SseOutbound) session.out));
+        p.remove(this);
+        ctx.channel().writeAndFlush(head);
+        session.opened();
     }
 
     private static boolean isUpgrade(FullHttpRequest request) {
@@ -176,7 +235,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         Matcher golioth = GOLIOTH_STREAM.matcher(path);
         if (golioth.matches()) {
-            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2));
+            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2),
+                    new WebSocketOutbound(ctx.channel(), server), null);
         }
         if (path.equals(NATIVE) || path.equals(NATIVE + "/")) {
             return new NativeSession(ctx.channel(), server, credentials);

@@ -33,6 +33,22 @@ public final class Requests {
         return value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1");
     }
 
+    /** Query parameters {@code names} as the string members of a JSON object (for decoders that read JSON). */
+    public static com.google.gson.JsonObject asObject(QueryStringDecoder query, String... names) {
+        com.google.gson.JsonObject object = new com.google.gson.JsonObject();
+        for (String name : names) {
+            String value = param(query, name);
+            if (value != null) {
+                if (value.matches("[0-9]{1,18}")) {
+                    object.addProperty(name, Long.parseLong(value));
+                } else {
+                    object.addProperty(name, value);
+                }
+            }
+        }
+        return object;
+    }
+
     /** The request's path, without the query. */
     public static String path(FullHttpRequest request) {
         return new QueryStringDecoder(request.uri()).path();

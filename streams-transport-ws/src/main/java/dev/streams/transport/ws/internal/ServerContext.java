@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
                             ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
-                            Duration tokenTtl, HostRoutes hostRoutes, Compression compression) {
+                            Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
+                            SseResumes sseResumes) {
 
     /**
      * permessage-deflate settings.

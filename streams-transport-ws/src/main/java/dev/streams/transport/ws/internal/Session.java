@@ -5,12 +5,12 @@ import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
+import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.core.Subscription;
+import dev.streams.core.Topics;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -28,31 +28,28 @@ import java.util.concurrent.TimeUnit;
  * <p>Runs on its channel's event loop only: frames in, broker deliveries (the subscriptions use the event loop
  * as their executor), timers and writability changes, so its state needs no locks.
  */
-public abstract class Session {
-    /** How long a client gets to take our close frame before the connection is dropped. */
-    private static final long CLOSE_GRACE_MILLIS = 2000;
-    protected final Channel channel;
+public abstract class Session {    protected final Channel channel;
     protected final ServerContext server;
     protected final Dialect dialect;
     private final List<SubscriptionSink> sinks = new ArrayList<>();
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
-    private final FrameBatcher frames;
+    /** Where this session's messages go: a WebSocket or a Server-Sent Events response. */
+    protected final Outbound out;
     private boolean open;
-    /** Whether this connection negotiated permessage-deflate (events above the size bound go compressed). */
-    private boolean deflate;
     private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
+    private SseResumes.Record sseRecord;
     private ScheduledFuture<?> expiryWarning;
     private ScheduledFuture<?> expiry;
 
-    protected Session(Channel channel, ServerContext server, Dialect dialect) {
+    protected Session(Channel channel, ServerContext server, Dialect dialect, Outbound out) {
         this.channel = channel;
         this.server = server;
         this.dialect = dialect;
         this.counters = server.metrics().of(dialect);
-        this.frames = new FrameBatcher(channel);
+        this.out = out;
     }
 
     /** Called once the handshake completed. */
@@ -75,7 +72,7 @@ public abstract class Session {
     /** The handshake completed: the session joins the server's and takes over the connection gauge. */
     final void opened() {
         open = true;
-        deflate = Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
+        out.opened();
         server.sessions().add(this);
         server.metrics().switchDialect(channel, dialect);
         onOpen();
@@ -147,6 +144,29 @@ public abstract class Session {
         }
     }
 
+    /**
+     * Where a Server-Sent Events stream starts: after the client's Last-Event-ID when it has one (the cursor
+     * itself for one topic; the server's resume record for a pattern), else at {@code fresh}. Sets the ids
+     * the stream gives its events. When a resume was asked for and cannot be honoured, the stream starts live
+     * and {@code lostMessage} is sent first as a gap. Call only on a session whose outbound is SSE.
+     */
+    protected final StartPosition sseStart(String project, String pattern, StartPosition fresh, String lastEventId,
+                                           String lostMessage) {
+        SseOutbound sse = (SseOutbound) out;
+        if (!Topics.hasWildcard(pattern)) {
+            sse.useIds(SseIds.CURSORS);
+            return lastEventId == null || lastEventId.isEmpty() ? fresh
+                    : StartPosition.after(Position.fromCursor(lastEventId));
+        }
+        SseResumes.Start start = server.sseResumes().start(project, pattern, lastEventId, fresh);
+        sse.useIds(start.ids());
+        sseRecord = start.record();
+        if (start.resumeLost()) {
+            sendGap(lostMessage);
+        }
+        return start.position();
+    }
+
     /** Renders an exception from authorizing or subscribing as this dialect's failure. */
     protected static Failure failureOf(RuntimeException e) {
         if (e instanceof AuthException auth) {
@@ -196,29 +216,22 @@ public abstract class Session {
         }
     }
 
-    /**
-     * Sends one event as a text frame (batched with others of this turn); fan-out never waits for the write.
-     * The bytes are the event's shared encoding for this dialect, compressed (once per event, shared too)
-     * when this connection negotiated permessage-deflate and the frame is big enough to gain from it.
-     */
+    /** Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. */
     final void sendEvent(Event event, FrameEncoding encoding) {
-        byte[] plain = event.encoded(encoding.plain());
-        if (deflate && plain.length >= server.compression().minBytes()) {
-            byte[] deflated = event.encoded(encoding.deflated());
-            frames.add(deflated, true);
-            counters.bytesOut.add(deflated.length);
-        } else {
-            frames.add(plain, false);
-            counters.bytesOut.add(plain.length);
-        }
+        counters.bytesOut.add(out.event(event, encoding));
         counters.framesOut.increment();
     }
 
-    /** Sends one text frame of this session's own (a reply, an error), uncompressed. */
+    /** Sends one message of this session's own (a reply, a warning). */
     final void sendEncoded(byte[] utf8) {
-        frames.add(utf8, false);
+        counters.bytesOut.add(out.message(null, utf8));
         counters.framesOut.increment();
-        counters.bytesOut.add(utf8.length);
+    }
+
+    /** Sends a gap message: named {@code gap} where the transport names messages (SSE). */
+    protected final void sendGap(String json) {
+        counters.bytesOut.add(out.message("gap", json.getBytes(StandardCharsets.UTF_8)));
+        counters.framesOut.increment();
     }
 
     protected final void sendText(String text) {
@@ -231,10 +244,9 @@ public abstract class Session {
             return;
         }
         counters.errors.increment();
-        if (lastFrame != null) {
-            sendText(lastFrame);
-        }
-        close(code, reason);
+        closing = true;
+        cancelAll();
+        out.end(lastFrame == null ? null : lastFrame.getBytes(StandardCharsets.UTF_8), code, reason);
     }
 
     protected final void close(int code, String reason) {
@@ -243,17 +255,7 @@ public abstract class Session {
         }
         closing = true;
         cancelAll();
-        frames.flush();
-        if (!channel.isWritable()) {
-            // A client that stopped reading would never receive the close frame: drop it now.
-            channel.close();
-            return;
-        }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        // A client whose socket takes the frame but never lets the write finish is dropped all the same.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        out.end(code, reason);
     }
 
     /** A subscription of this session ended in the broker. */
@@ -279,7 +281,7 @@ public abstract class Session {
     /** The channel closed, whoever closed it. */
     final void closed() {
         closing = true;
-        frames.discard();
+        out.discard();
         cancelExpiry();
         cancelAll();
         if (admittedProject != null) {
@@ -290,6 +292,14 @@ public abstract class Session {
             open = false;
             server.sessions().remove(this);
         }
+        if (sseRecord != null) {
+            server.sseResumes().closed(sseRecord);
+        }
+        onClosed();
+    }
+
+    /** The connection ended; dialects release what they hold beyond their subscriptions. */
+    protected void onClosed() {
     }
 
     private void cancelAll() {

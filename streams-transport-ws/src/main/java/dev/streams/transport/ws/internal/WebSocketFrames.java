@@ -1,14 +1,13 @@
 package dev.streams.transport.ws.internal;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
@@ -19,24 +18,27 @@ import java.lang.System.Logger.Level;
  * complete text messages, pings an idle client once and drops it when it stays silent, and tells the session
  * about writability and the end of the connection.
  */
-public final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocketFrame> {
+public final class WebSocketFrames extends SessionChannelHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketFrames.class.getName());
-    private final Session session;
     private boolean pinged;
 
     public WebSocketFrames(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        pinged = false;
-        if (frame instanceof TextWebSocketFrame text) {
-            session.onText(text.text());
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            session.fail(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            pinged = false;
+            if (msg instanceof TextWebSocketFrame text) {
+                session.onText(text.text());
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                session.fail(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
+            }
+            // Pongs (answers to our ping) only count as a sign of life.
+        } finally {
+            ReferenceCountUtil.release(msg);
         }
-        // Pongs (answers to our ping) only count as a sign of life.
     }
 
     @Override
@@ -55,18 +57,6 @@ public final class WebSocketFrames extends SimpleChannelInboundHandler<WebSocket
             return;
         }
         super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        session.writabilityChanged();
-        super.channelWritabilityChanged(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        session.closed();
-        super.channelInactive(ctx);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.Outbound;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
@@ -34,15 +35,21 @@ public final class GoliothSession extends Session {
     private final String project;
     private final String deviceId;
     private final boolean gaps;
+    private final String lastEventId;
 
+    /**
+     * @param out         a WebSocket, or an SSE response (then gap messages are always sent, as named events)
+     * @param lastEventId for SSE, the id the client last saw (its Last-Event-ID), or null
+     */
     public GoliothSession(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
-                          String project, String deviceId) {
-        super(channel, server, Dialect.GOLIOTH);
+                          String project, String deviceId, Outbound out, String lastEventId) {
+        super(channel, server, Dialect.GOLIOTH, out);
         this.credentials = credentials;
         this.query = query;
         this.project = project;
         this.deviceId = deviceId;
-        this.gaps = Requests.flag(query, "gaps");
+        this.gaps = out.namesEvents() || Requests.flag(query, "gaps");
+        this.lastEventId = lastEventId;
     }
 
     @Override
@@ -52,6 +59,9 @@ public final class GoliothSession extends Session {
         try {
             pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
             start = startPosition();
+            if (out.namesEvents()) {
+                start = sseStart(project, pattern, start, lastEventId, GoliothWire.resumeLost());
+            }
         } catch (StreamsException | IllegalArgumentException e) {
             fail(Failure.BAD_REQUEST, e.getMessage());
             return;
@@ -99,7 +109,7 @@ public final class GoliothSession extends Session {
     @Override
     protected void onGap(Gap gap) {
         if (gaps) {
-            sendText(GoliothWire.gap(gap));
+            sendGap(GoliothWire.gap(gap));
         }
     }
 

@@ -51,6 +51,11 @@ public final class GoliothWire {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The gap message of an SSE stream whose Last-Event-ID could not be resumed: it starts live. */
+    public static String resumeLost() {
+        return "{\"gap\":{\"deviceId\":null,\"epoch\":null,\"missed\":-1,\"cause\":\"RESUME_UNAVAILABLE\"}}";
+    }
+
     /** The stream's in-band error: {@code {"error":{"code","message"}}}. */
     public static String streamError(int code, String message) {
         JsonObject inner = new JsonObject();

@@ -15,6 +15,7 @@ import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
+import dev.streams.transport.ws.internal.WebSocketOutbound;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,7 +40,7 @@ public final class M3oSession extends Session {
     private ScheduledFuture<?> firstFrameDeadline;
 
     public M3oSession(Channel channel, ServerContext server, Credentials handshake, QueryStringDecoder query) {
-        super(channel, server, Dialect.M3O);
+        super(channel, server, Dialect.M3O, new WebSocketOutbound(channel, server));
         this.handshake = handshake;
         this.query = query;
         this.gaps = Requests.flag(query, "gaps");
@@ -116,7 +117,7 @@ public final class M3oSession extends Session {
     @Override
     protected void onGap(Gap gap) {
         if (gaps) {
-            sendText(M3oWire.gap(gap));
+            sendGap(M3oWire.gap(gap));
         }
     }
 }

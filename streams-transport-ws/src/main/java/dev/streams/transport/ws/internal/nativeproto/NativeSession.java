@@ -6,14 +6,12 @@ import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.Event;
-import dev.streams.core.Gap;
 import dev.streams.core.StreamsException;
-import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.ServerContext;
-import dev.streams.transport.ws.internal.Session;
 import dev.streams.transport.ws.internal.SubscriptionSink;
+import dev.streams.transport.ws.internal.WebSocketOutbound;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +26,7 @@ import java.util.Map;
  * errors that carry the request's id, and in-band credential refresh before expiry. See docs/PROTOCOL.md.
  * A malformed request is answered with BAD_REQUEST and the connection and its other subscriptions stay.
  */
-public final class NativeSession extends Session {
+public final class NativeSession extends NativeDialect {
     private static final Duration EXPIRY_WARNING = Duration.ofSeconds(30);
 
     private final Credentials handshake;
@@ -37,7 +35,7 @@ public final class NativeSession extends Session {
     private long nextSubscription = 1;
 
     public NativeSession(Channel channel, ServerContext server, Credentials handshake) {
-        super(channel, server, Dialect.NATIVE);
+        super(channel, server, new WebSocketOutbound(channel, server));
         this.handshake = handshake;
     }
 
@@ -166,15 +164,5 @@ public final class NativeSession extends Session {
     @Override
     protected void onExpiring(Instant at) {
         sendText(NativeWire.expiring(at));
-    }
-
-    @Override
-    protected void fail(Failure failure, String message) {
-        fail(NativeWire.error(null, failure, message), failure.closeCode(), failure.name());
-    }
-
-    @Override
-    protected void onGap(Gap gap) {
-        sendText(NativeWire.gap(gap));
     }
 }

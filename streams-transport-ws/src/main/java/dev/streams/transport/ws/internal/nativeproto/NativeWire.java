@@ -88,6 +88,11 @@ public final class NativeWire {
         return Json.GSON.toJson(frame);
     }
 
+    /** The gap event of an SSE stream whose Last-Event-ID could not be resumed: it starts live. */
+    public static String resumeLost() {
+        return "{\"type\":\"gap\",\"topic\":null,\"epoch\":null,\"missed\":-1,\"cause\":\"RESUME_UNAVAILABLE\"}";
+    }
+
     public static String expiring(java.time.Instant at) {
         return "{\"type\":\"expiring\",\"at\":\"" + at + "\"}";
     }

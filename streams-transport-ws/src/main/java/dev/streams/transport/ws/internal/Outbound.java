@@ -1,0 +1,37 @@
+package dev.streams.transport.ws.internal;
+
+import dev.streams.core.Event;
+
+/**
+ * Where a session's messages go: a WebSocket ({@link WebSocketOutbound}) or a Server-Sent Events response
+ * ({@link SseOutbound}). Events arrive in their dialect's shared encoding and are framed here without copying
+ * the encoded bytes per connection; everything a turn produces goes out in one write. Event loop only.
+ */
+public abstract class Outbound {
+    /** The handshake completed (the WebSocket upgrade, or the SSE response head was written). */
+    void opened() {
+    }
+
+    /** Whether this transport can name messages, so dialects may send gap messages unasked. */
+    public boolean namesEvents() {
+        return false;
+    }
+
+    /** Frames one event; returns the bytes it adds to the stream. */
+    abstract int event(Event event, FrameEncoding encoding);
+
+    /**
+     * Frames one message of the session's own: a reply, a gap, a warning. {@code kind} names it where the
+     * transport names messages ("gap", "expiring"); null for a plain message.
+     */
+    abstract int message(String kind, byte[] utf8);
+
+    /** Sends {@code lastMessage} (if any) as an error, then ends the stream with the code and reason it has. */
+    abstract void end(byte[] lastMessage, int code, String reason);
+
+    /** Ends the stream without a last message (server shutdown, idle). */
+    abstract void end(int code, String reason);
+
+    /** Drops what was collected but not written (the channel is gone). */
+    abstract void discard();
+}

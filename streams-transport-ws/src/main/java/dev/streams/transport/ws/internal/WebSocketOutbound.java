@@ -1,0 +1,78 @@
+package dev.streams.transport.ws.internal;
+
+import dev.streams.core.Event;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Text frames on a WebSocket: one event-loop turn's frames in one write, permessage-deflate where the client
+ * negotiated it and the frame is big enough, and a close frame to end.
+ */
+public final class WebSocketOutbound extends Outbound {
+    /** How long a client gets to take our close frame before the connection is dropped. */
+    private static final long CLOSE_GRACE_MILLIS = 2000;
+
+    private final Channel channel;
+    private final int compressMinBytes;
+    private final FrameBatcher frames;
+    private boolean deflate;
+
+    public WebSocketOutbound(Channel channel, ServerContext server) {
+        this.channel = channel;
+        this.compressMinBytes = server.compression().minBytes();
+        this.frames = new FrameBatcher(channel);
+    }
+
+    @Override
+    void opened() {
+        deflate = Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
+    }
+
+    @Override
+    int event(Event event, FrameEncoding encoding) {
+        byte[] plain = event.encoded(encoding.plain());
+        if (deflate && plain.length >= compressMinBytes) {
+            byte[] deflated = event.encoded(encoding.deflated());
+            frames.add(deflated, true);
+            return deflated.length;
+        }
+        frames.add(plain, false);
+        return plain.length;
+    }
+
+    @Override
+    int message(String kind, byte[] utf8) {
+        frames.add(utf8, false);
+        return utf8.length;
+    }
+
+    @Override
+    void end(byte[] lastMessage, int code, String reason) {
+        if (lastMessage != null) {
+            frames.add(lastMessage, false);
+        }
+        end(code, reason);
+    }
+
+    @Override
+    void end(int code, String reason) {
+        frames.flush();
+        if (!channel.isWritable()) {
+            // A client that stopped reading would never receive the close frame: drop it now.
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A client whose socket takes the frame but never lets the write finish is dropped all the same.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    void discard() {
+        frames.discard();
+    }
+}
