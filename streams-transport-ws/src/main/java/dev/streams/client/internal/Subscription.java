@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.streams.client.ClientEvent;
 import dev.streams.client.ClientSubscription;
 import dev.streams.client.EventHandler;
+import dev.streams.core.Position;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,8 +16,8 @@ final class Subscription implements ClientSubscription {
     final EventHandler handler;
     private final Connection connection;
     private final Instant createdAt = Instant.now();
-    /** Per topic: {epoch, offset} of the last event delivered. Guarded by the connection's lock. */
-    private final Map<String, long[]> positions = new HashMap<>();
+    /** Per topic: the position of the last event delivered. Guarded by the connection's lock. */
+    private final Map<String, Position> positions = new HashMap<>();
     private Instant lastTime;
     String serverName;
     volatile boolean cancelled;
@@ -47,7 +48,7 @@ final class Subscription implements ClientSubscription {
         request.addProperty("topic", pattern);
         if (!positions.isEmpty()) {
             JsonObject resume = new JsonObject();
-            positions.forEach((topic, p) -> resume.addProperty(topic, p[0] + "-" + p[1]));
+            positions.forEach((topic, p) -> resume.addProperty(topic, p.cursor()));
             request.add("resume", resume);
         }
         request.addProperty("since", (lastTime != null ? lastTime : createdAt).toString());
@@ -56,14 +57,12 @@ final class Subscription implements ClientSubscription {
 
     /** Whether the event is new to this subscription (two server subscriptions may both deliver it). */
     boolean accept(ClientEvent event) {
-        int dash = event.cursor().indexOf('-');
-        long epoch = Long.parseLong(event.cursor().substring(0, dash));
-        long offset = Long.parseLong(event.cursor().substring(dash + 1));
-        long[] last = positions.get(event.topic());
-        if (last != null && last[0] == epoch && offset <= last[1]) {
+        Position position = Position.fromCursor(event.cursor());
+        Position last = positions.get(event.topic());
+        if (last != null && last.epoch() == position.epoch() && position.offset() <= last.offset()) {
             return false;
         }
-        positions.put(event.topic(), new long[] {epoch, offset});
+        positions.put(event.topic(), position);
         if (lastTime == null || event.time().isAfter(lastTime)) {
             lastTime = event.time();
         }

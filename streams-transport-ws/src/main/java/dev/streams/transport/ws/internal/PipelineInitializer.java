@@ -1,10 +1,10 @@
 package dev.streams.transport.ws.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * the body limit, idle detection, flush batching (many frames written in one event-loop turn go out in one
  * syscall), then routing. A WebSocket upgrade swaps the HTTP-only handlers for Netty's WebSocket handlers.
  */
-public final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
+public final class PipelineInitializer extends ChannelInitializer<Channel> {
     private final ServerContext server;
     private final SslContext ssl;
 
@@ -29,7 +29,12 @@ public final class PipelineInitializer extends ChannelInitializer<SocketChannel>
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
+        configure(channel);
+    }
+
+    /** Builds one connection's pipeline (also on an EmbeddedChannel, in tests). */
+    void configure(Channel channel) {
         ChannelPipeline p = channel.pipeline();
         if (server.channels().size() >= server.limits().maxConnections()) {
             server.metrics().rejectedConnections.increment();

@@ -142,6 +142,34 @@ class PipelinePiecesTest {
     }
 
     @Test
+    void theCloseHandshakeIsAnsweredThroughTheServersOwnPipeline() {
+        ServerContext server = context(Duration.ofSeconds(30));
+        dev.streams.auth.NewApiKey key = server.auth().createKey("p", "k", java.util.EnumSet.allOf(dev.streams.auth.Scope.class));
+        EmbeddedChannel channel = new EmbeddedChannel();
+        new PipelineInitializer(server, null).configure(channel);
+        channel.writeInbound(Unpooled.copiedBuffer("GET /v1/ws/native?x-api-key=" + key.key() + " HTTP/1.1\r\n"
+                + "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+        channel.runPendingTasks();
+        ByteBuf response = Unpooled.buffer();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            response.writeBytes((ByteBuf) out);
+            ReferenceCountUtil.release(out);
+        }
+        assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101").contains("welcome");
+        response.release();
+        // A masked close frame with code 1000 and no reason.
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x88, (byte) 0x82, 1, 2, 3, 4, 0x03 ^ 1, (byte) (0xE8 ^ 2)}));
+        channel.runPendingTasks();
+        ByteBuf echoed = channel.readOutbound();
+        assertThat(echoed.getUnsignedByte(0) & 0x0F).as("a close frame").isEqualTo(8);
+        assertThat(echoed.getUnsignedShort(2)).isEqualTo(1000);
+        echoed.release();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void readsAreHeldWhileThePeerIsNotReading() {
         List<String> reads = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel();
