@@ -149,9 +149,9 @@ public final class Broker implements AutoCloseable {
 
     /** The resume point of the newest event of a topic, if the topic has one. */
     public Optional<Position> latestPosition(String project, String topic) {
-        validateProject(project);
-        ProjectState state = projects.get(project);
-        return state == null ? Optional.empty() : state.latestPosition(topic);
+        Topics.check(topic, false, maxTopicLength);
+        ensureOpen();
+        return project(project).latestPosition(topic);
     }
 
     /** Counters and gauges of one project (all zero for a project never seen). */

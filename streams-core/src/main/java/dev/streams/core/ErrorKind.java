@@ -23,6 +23,8 @@ public enum ErrorKind {
     LIMIT_EXCEEDED,
     /** A subscriber fell too far behind and was disconnected. */
     SLOW_CONSUMER,
+    /** Something the broker depends on (the history store) cannot take the request now; retrying may work. */
+    UNAVAILABLE,
     /** The broker is closed and accepts no more work. */
     CLOSED
 }

@@ -15,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  * the event's topic.
  */
 public final class Event {
+    /** Attribute naming the device an event came from (set by device ingestion; history queries use it). */
+    public static final String DEVICE_ID = "deviceId";
+    /** Attribute with the device's own time of a reading, RFC 3339, when the device sent one. */
+    public static final String DEVICE_TIME = "timestamp";
+
     /** The content type used when a publisher gives none. */
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 

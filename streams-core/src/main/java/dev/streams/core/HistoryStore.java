@@ -14,6 +14,26 @@ public interface HistoryStore {
      */
     TopicHistory open(String project, String topic);
 
+    /**
+     * How the store is doing, for {@code /healthz} and {@code /metrics}: healthy or not, why, and its gauges
+     * and counters (name to value). An in-memory store is always healthy and has none.
+     */
+    default Status status() {
+        return Status.OK;
+    }
+
+    /**
+     * A store's health.
+     *
+     * @param healthy whether it stores what it is given now
+     * @param detail  why not (the last error), or "ok"
+     * @param metrics gauges and counters by metric name (for example {@code streams_history_queue_depth})
+     */
+    record Status(boolean healthy, String detail, java.util.Map<String, Number> metrics) {
+        /** Healthy, with nothing to report. */
+        public static final Status OK = new Status(true, "ok", java.util.Map.of());
+    }
+
     /** A store that keeps each topic's most recent events in memory, within {@code limits}. */
     static HistoryStore inMemory(HistoryLimits limits) {
         return (project, topic) -> new RingHistory(limits);

@@ -26,7 +26,11 @@ public interface TopicHistory {
     /** Drops events that the retention policy no longer keeps, given the current time. */
     void expire(long nowNanos);
 
-    /** Retained events with an offset above {@code offset}, oldest first. */
+    /**
+     * Retained events with an offset above {@code offset}, oldest first. A history that cannot return them all
+     * at once (a durable one, for a client far behind) may return only the newest ones; the broker reports
+     * the ones left out as a gap.
+     */
     List<Event> readAfter(long offset);
 
     /** Retained events with a timestamp at or after {@code timestampNanos}, oldest first. */
@@ -46,5 +50,22 @@ public interface TopicHistory {
     /** Drops the oldest retained event to make room; false when nothing is retained (or it cannot). */
     default boolean dropOldest() {
         return false;
+    }
+
+    /**
+     * Whether this history holds events in memory; the broker forgets an idle topic's state only when it does
+     * not (a durable history reopens from its store). By default: whether any event is retained.
+     */
+    default boolean holdsMemory() {
+        return firstOffset() <= lastOffset();
+    }
+
+    /**
+     * Events of an earlier epoch of this topic after {@code position}, oldest first, when the history still
+     * has them (a durable store that started a new epoch after a crash keeps the old one's committed events);
+     * empty by default. A resume from an old epoch gets these after its EPOCH_CHANGED gap.
+     */
+    default List<Event> readEarlierEpochAfter(Position position) {
+        return List.of();
     }
 }

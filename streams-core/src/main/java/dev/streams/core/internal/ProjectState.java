@@ -264,7 +264,8 @@ public final class ProjectState {
     public Optional<Position> latestPosition(String topic) {
         TopicState state = topics.get(topic);
         if (state == null) {
-            return Optional.empty();
+            // Not in memory: a durable store may still have it.
+            state = topicState(topic);
         }
         synchronized (state) {
             long last = state.history.lastOffset();

@@ -41,17 +41,35 @@ final class Replayer {
         }
     }
 
+    /**
+     * Resumes after {@code position}. An old epoch gets EPOCH_CHANGED (count unknown), then whatever the
+     * history still has of that epoch after the position, then the current epoch from its start. Within one
+     * epoch, events the history no longer has (or did not return, for a client far behind) are one gap with
+     * their exact count: HISTORY_EXPIRED when retention took any of them, QUEUE_OVERFLOW otherwise.
+     */
     private static List<Event> resumeAfter(QueuedSubscription sub, TopicState topic, Position position) {
         TopicHistory history = topic.history;
         if (position.epoch() != history.epoch()) {
             sub.gap(new Gap(topic.name, history.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
-            return history.readAfter(0);
+            List<Event> earlier = history.readEarlierEpochAfter(position);
+            List<Event> current = history.readAfter(0);
+            if (earlier.isEmpty()) {
+                return current;
+            }
+            List<Event> both = new java.util.ArrayList<>(earlier.size() + current.size());
+            both.addAll(earlier);
+            both.addAll(current);
+            return both;
         }
-        long missed = history.firstOffset() - position.offset() - 1;
-        if (missed > 0) {
-            sub.gap(new Gap(topic.name, history.epoch(), missed, Gap.Cause.HISTORY_EXPIRED));
+        long expected = position.offset() + 1;
+        long firstRetained = history.firstOffset();
+        List<Event> events = history.readAfter(position.offset());
+        long first = events.isEmpty() ? history.lastOffset() + 1 : events.get(0).offset();
+        if (first > expected) {
+            Gap.Cause cause = expected < firstRetained ? Gap.Cause.HISTORY_EXPIRED : Gap.Cause.QUEUE_OVERFLOW;
+            sub.gap(new Gap(topic.name, history.epoch(), first - expected, cause));
         }
-        return history.readAfter(position.offset());
+        return events;
     }
 
     private static long toNanos(StartPosition.Since since) {

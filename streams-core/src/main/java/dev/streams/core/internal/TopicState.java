@@ -46,9 +46,9 @@ final class TopicState {
         return delta;
     }
 
-    /** Whether the topic can be forgotten: nobody subscribes to it exactly and it retains no event. */
+    /** Whether the topic can be forgotten: nobody subscribes to it exactly and its history holds no memory. */
     boolean isIdle() {
-        return exact.length == 0 && history.firstOffset() > history.lastOffset();
+        return exact.length == 0 && !history.holdsMemory();
     }
 
     void addExact(QueuedSubscription sub) {

@@ -31,10 +31,10 @@ import java.util.regex.Pattern;
  * is published to {@link DeviceTopics#topicOf} as {@code application/json}.
  */
 public final class DeviceIngestor {
-    /** Attribute with the device id. */
-    public static final String DEVICE_ID = "deviceId";
-    /** Attribute with the device's own timestamp (RFC 3339), when it sent one. */
-    public static final String DEVICE_TIME = "timestamp";
+    /** Attribute with the device id ({@link Event#DEVICE_ID}). */
+    public static final String DEVICE_ID = Event.DEVICE_ID;
+    /** Attribute with the device's own timestamp, RFC 3339, when it sent one ({@link Event#DEVICE_TIME}). */
+    public static final String DEVICE_TIME = Event.DEVICE_TIME;
     private static final String[] TIME_KEYS = {"t", "ts", "time", "timestamp"};
     private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,19}");

@@ -57,7 +57,7 @@ public enum Failure {
             case EXPIRED -> EXPIRED;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
-            case CLOSED -> UNAVAILABLE;
+            case UNAVAILABLE, CLOSED -> UNAVAILABLE;
         };
     }
 }

@@ -4,11 +4,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.InvalidTopicException;
 import dev.streams.core.StreamsException;
 import dev.streams.core.Topics;
 import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.Requests;
@@ -81,7 +81,17 @@ public final class M3oHttp {
             server.broker().publish(who.project(), topic, "text/plain; charset=utf-8",
                     message.getBytes(StandardCharsets.UTF_8), attributes);
         } catch (StreamsException e) {
-            reply(ctx, request, e.kind() == ErrorKind.PAYLOAD_TOO_LARGE ? M3oWire.Error.TOO_LARGE : M3oWire.Error.INVALID_TOPIC);
+            switch (e.kind()) {
+                case PAYLOAD_TOO_LARGE -> reply(ctx, request, M3oWire.Error.TOO_LARGE);
+                case INVALID_TOPIC -> reply(ctx, request, M3oWire.Error.INVALID_TOPIC);
+                default -> {
+                    // A limit, or the history store unavailable: the publish was not accepted, and says why.
+                    Failure failure = Failure.of(e.kind());
+                    server.metrics().of(Dialect.M3O).errors.increment();
+                    HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
+                            M3oWire.errorBody(failure.httpStatus(), e.getMessage()));
+                }
+            }
             return;
         }
         server.metrics().of(Dialect.M3O).published.increment();

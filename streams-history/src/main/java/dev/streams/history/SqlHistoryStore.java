@@ -1,0 +1,208 @@
+package dev.streams.history;
+
+import dev.streams.core.HistoryLimits;
+import dev.streams.core.HistoryStore;
+import dev.streams.core.TopicHistory;
+import dev.streams.history.internal.Database;
+import dev.streams.history.internal.SqlDialect;
+import dev.streams.history.internal.StoreEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The broker's durable {@link HistoryStore}: every event is stored in a database, SQLite embedded in a data
+ * directory by default, or PostgreSQL through a {@link DataSource} the host passes. Pass it to
+ * {@code Broker.builder().historyStore(store)}, close the broker, then close the store.
+ *
+ * <pre>{@code
+ * try (SqlHistoryStore store = SqlHistoryStore.sqlite(Path.of("data")).build()) {
+ *     Broker broker = Broker.builder().historyStore(store).build();
+ *     ...
+ *     broker.close();
+ * }
+ * }</pre>
+ *
+ * <p>What survives what: after a clean shutdown ({@link #close()}) every topic keeps its epoch and offsets,
+ * so clients resume from any cursor they were given with no gap and no duplicate. Events are written by one
+ * thread in batches a few milliseconds behind the live fan-out, so a publish acknowledgement (HTTP 200, a
+ * native ack, {@code DeviceIngestor}'s return) promises the event was <em>accepted</em>, in order and with its
+ * offset, not yet that it is on disk. After a crash the store starts a new epoch for every topic: a client
+ * resuming from a cursor of the old epoch gets an EPOCH_CHANGED gap (count unknown, because what the crash
+ * lost cannot be known), then the old epoch's stored events after its cursor, then the new epoch; so no
+ * offset a subscriber saw is ever reused for another event, and a loss is never silent.
+ */
+public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
+    private final StoreEngine engine;
+
+    private SqlHistoryStore(StoreEngine engine) {
+        this.engine = engine;
+    }
+
+    /** A store in {@code directory}/streams.db (created with the directory when absent). */
+    public static Builder sqlite(Path directory) {
+        return new Builder(directory, null);
+    }
+
+    /** A store in the PostgreSQL database behind {@code dataSource} (tables are created when absent). */
+    public static Builder postgres(DataSource dataSource) {
+        return new Builder(null, Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    @Override
+    public TopicHistory open(String project, String topic) {
+        return engine.open(project, topic);
+    }
+
+    /** Healthy while batches commit; the last error when they do not; queue depth, write latency, counts. */
+    @Override
+    public Status status() {
+        return engine.status();
+    }
+
+    /** Whether this start found that the previous run did not shut down cleanly (so epochs were renewed). */
+    public boolean recoveredFromCrash() {
+        return engine.recoveredFromCrash();
+    }
+
+    /** Runs retention now (it also runs every retention interval by itself). */
+    public void enforceRetention() {
+        engine.enforceRetention();
+    }
+
+    /**
+     * Stores everything queued (waiting up to the close timeout), records the clean shutdown and closes the
+     * database. Close the broker first, so that nothing is published meanwhile.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** Builds a {@link SqlHistoryStore}; every setting has a default. */
+    public static final class Builder {
+        private final Path directory;
+        private final DataSource dataSource;
+        private HistoryLimits hotCache = HistoryLimits.DEFAULT;
+        private Retention retention = Retention.DEFAULT;
+        private final Map<String, Retention> projectRetention = new HashMap<>();
+        private Duration retentionInterval = Duration.ofMinutes(1);
+        private int queueCapacity = 100_000;
+        private int maxBatch = 5_000;
+        private int readLimit = 10_000;
+        private int readers = 4;
+        private long maxDatabaseBytes;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        private Builder(Path directory, DataSource dataSource) {
+            this.directory = directory;
+            this.dataSource = dataSource;
+        }
+
+        /** The newest events kept in memory per topic for resumes that need no query (default 1024, 4 MiB, 1 h). */
+        public Builder hotCache(HistoryLimits limits) {
+            this.hotCache = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Retention of every project without its own (default {@link Retention#DEFAULT}). */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** Retention of one project. */
+        public Builder retention(String project, Retention retention) {
+            projectRetention.put(Objects.requireNonNull(project, "project"), Objects.requireNonNull(retention, "retention"));
+            return this;
+        }
+
+        /** How often retention runs (default one minute). */
+        public Builder retentionInterval(Duration interval) {
+            this.retentionInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Events accepted but not yet written, at most (default 100,000); when the database falls this far
+         * behind (or fails), publishes are refused with UNAVAILABLE rather than accepted and lost.
+         */
+        public Builder queueCapacity(int events) {
+            this.queueCapacity = positive(events, "queueCapacity");
+            return this;
+        }
+
+        /** Events written in one transaction, at most (default 5,000). */
+        public Builder maxBatch(int events) {
+            this.maxBatch = positive(events, "maxBatch");
+            return this;
+        }
+
+        /** Events one history read returns at most (default 10,000); the broker reports the rest as a gap. */
+        public Builder readLimit(int events) {
+            this.readLimit = positive(events, "readLimit");
+            return this;
+        }
+
+        /** Connections for reads (default 4). */
+        public Builder readers(int connections) {
+            this.readers = positive(connections, "readers");
+            return this;
+        }
+
+        /** SQLite only: the database file's size limit (default none); past it, writes fail as on a full disk. */
+        public Builder maxDatabaseBytes(long bytes) {
+            this.maxDatabaseBytes = bytes;
+            return this;
+        }
+
+        /** How long {@link #close()} waits to store what is queued (default 10 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Opens (or creates) the database and starts the writer; throws {@link HistoryStoreException} with why not. */
+        public SqlHistoryStore build() {
+            String where = directory != null ? directory.resolve("streams.db").toString() : "the PostgreSQL database";
+            try {
+                Database db = directory != null
+                        ? new Database(SqlDialect.SQLITE, sqliteSource(), readers)
+                        : new Database(SqlDialect.POSTGRES, dataSource, readers);
+                return new SqlHistoryStore(new StoreEngine(db, hotCache, retention, Map.copyOf(projectRetention),
+                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout));
+            } catch (SQLException e) {
+                throw new HistoryStoreException("cannot open the history database at " + where + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new HistoryStoreException("cannot create the data directory " + directory + ": " + e, e);
+            }
+        }
+
+        private DataSource sqliteSource() throws IOException {
+            Files.createDirectories(directory);
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout(5000);
+            if (maxDatabaseBytes > 0) {
+                config.setPragma(SQLiteConfig.Pragma.MAX_PAGE_COUNT, Long.toString(Math.max(16, maxDatabaseBytes / 4096)));
+            }
+            SQLiteDataSource source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + directory.resolve("streams.db").toAbsolutePath());
+            return source;
+        }
+
+        private static int positive(int value, String name) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package dev.streams.history.internal;
+
+import dev.streams.core.Event;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Every statement the store runs, over one writer connection (owned by the writer thread) and a small pool of
+ * reader connections (SQLite in WAL mode: readers never block the writer, nor it them).
+ */
+public final class Database implements AutoCloseable {
+    /** The one event a stored row stands for, with the columns queries use. */
+    private static final String EVENT_COLUMNS = "project, topic, epoch, event_offset, server_time, content_type,"
+            + " attributes, data, payload";
+
+    private final SqlDialect dialect;
+    private final Supplier<Connection> connections;
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+    private final int readerCount;
+
+    /** Opens the database: connections, settings, schema. Throws SQLException with the database's reason. */
+    public Database(SqlDialect dialect, DataSource source, int readers) throws SQLException {
+        this.dialect = dialect;
+        this.connections = () -> {
+            try {
+                Connection c = source.getConnection();
+                try (Statement s = c.createStatement()) {
+                    for (String setting : dialect.connectionSettings()) {
+                        s.execute(setting);
+                    }
+                }
+                return c;
+            } catch (SQLException e) {
+                throw new SqlFailure(e);
+            }
+        };
+        try {
+            this.writer = connections.get();
+            try (Statement s = writer.createStatement()) {
+                for (String ddl : dialect.schema()) {
+                    s.execute(ddl);
+                }
+            }
+            writer.setAutoCommit(false);
+            writer.commit();
+            this.readers = new ArrayBlockingQueue<>(readers);
+            this.readerCount = readers;
+            for (int i = 0; i < readers; i++) {
+                this.readers.add(connections.get());
+            }
+        } catch (SqlFailure e) {
+            throw e.getCause();
+        }
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** Thrown through lambdas; carries the SQLException. */
+    static final class SqlFailure extends RuntimeException {
+        SqlFailure(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    // ---- writer thread only ----
+
+    public String meta(String name) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement("SELECT value FROM streams_meta WHERE name = ?")) {
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    public void setMeta(String name, String value) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(dialect.upsertMeta())) {
+            s.setString(1, name);
+            s.setString(2, value);
+            s.executeUpdate();
+        }
+        writer.commit();
+    }
+
+    public int newEpochForEveryTopic() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            int changed = s.executeUpdate(dialect.newEpochForEveryTopic());
+            writer.commit();
+            return changed;
+        }
+    }
+
+    /** Writes one batch in one transaction: new topic epochs, then the events. */
+    public void writeBatch(List<TopicEpoch> topics, List<Event> events) throws SQLException {
+        try {
+            if (!topics.isEmpty()) {
+                try (PreparedStatement s = writer.prepareStatement(dialect.upsertTopic())) {
+                    for (TopicEpoch t : topics) {
+                        s.setString(1, t.project());
+                        s.setString(2, t.topic());
+                        s.setLong(3, t.epoch());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+            try (PreparedStatement s = writer.prepareStatement(dialect.insertEvent())) {
+                for (Event e : events) {
+                    bind(s, e, true);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes one event on its own; with {@code asJson} false its payload goes in the bytes column only (for a
+     * payload labelled JSON that the database refuses as JSON).
+     */
+    public void writeOne(Event event, boolean asJson) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(dialect.insertEvent())) {
+            bind(s, event, asJson);
+            s.executeUpdate();
+            writer.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw e;
+        }
+    }
+
+    /** A topic's epoch as first stored, written with its first event. */
+    public record TopicEpoch(String project, String topic, long epoch) {
+    }
+
+    private void bind(PreparedStatement s, Event e, boolean asJson) throws SQLException {
+        String device = e.attributes().get(Event.DEVICE_ID);
+        Long deviceTime = deviceTime(e.attributes().get(Event.DEVICE_TIME));
+        boolean json = asJson && e.contentType().startsWith("application/json");
+        s.setString(1, e.project());
+        s.setString(2, e.topic());
+        s.setLong(3, e.epoch());
+        s.setLong(4, e.offset());
+        s.setLong(5, e.timestampNanos());
+        if (deviceTime == null) {
+            s.setNull(6, Types.BIGINT);
+        } else {
+            s.setLong(6, deviceTime);
+        }
+        s.setLong(7, deviceTime != null ? deviceTime : e.timestampNanos());
+        s.setString(8, device);
+        s.setString(9, e.contentType());
+        s.setString(10, AttributeCodec.encode(e.attributes()));
+        if (json) {
+            s.setString(11, e.payloadAsString());
+            s.setNull(12, Types.BINARY);
+        } else {
+            s.setNull(11, Types.VARCHAR);
+            s.setBytes(12, e.payload());
+        }
+        s.setLong(13, e.sizeInBytes());
+    }
+
+    private static Long deviceTime(String rfc3339) {
+        if (rfc3339 == null) {
+            return null;
+        }
+        try {
+            Instant t = Instant.parse(rfc3339);
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writer.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the next attempt reports it
+        }
+    }
+
+    /** Deletes a project's events older than {@code serverTime}; returns how many. */
+    public int deleteOlderThan(String project, long serverTime) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(
+                "DELETE FROM streams_events WHERE project = ? AND server_time < ?")) {
+            s.setString(1, project);
+            s.setLong(2, serverTime);
+            int deleted = s.executeUpdate();
+            writer.commit();
+            return deleted;
+        }
+    }
+
+    /**
+     * The server time at and below which a project's events must go so that at most {@code maxEvents} and
+     * {@code maxBytes} remain (newest kept), or {@code Long.MIN_VALUE} when nothing must.
+     */
+    public long retentionCutoff(String project, long maxEvents, long maxBytes) throws SQLException {
+        String sql = "SELECT server_time FROM (SELECT server_time, SUM(size) OVER (ORDER BY server_time DESC,"
+                + " event_offset DESC) AS bytes, ROW_NUMBER() OVER (ORDER BY server_time DESC, event_offset DESC) AS n"
+                + " FROM streams_events WHERE project = ?) AS newest WHERE n > ? OR bytes > ?"
+                + " ORDER BY server_time DESC LIMIT 1";
+        try (PreparedStatement s = writer.prepareStatement(sql)) {
+            s.setString(1, project);
+            s.setLong(2, maxEvents);
+            s.setLong(3, maxBytes);
+            try (ResultSet r = s.executeQuery()) {
+                long cutoff = r.next() ? r.getLong(1) : Long.MIN_VALUE;
+                writer.commit();
+                return cutoff;
+            }
+        }
+    }
+
+    /** Deletes a project's events at or before {@code serverTime}. */
+    public int deleteUpTo(String project, long serverTime) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(
+                "DELETE FROM streams_events WHERE project = ? AND server_time <= ?")) {
+            s.setString(1, project);
+            s.setLong(2, serverTime);
+            int deleted = s.executeUpdate();
+            writer.commit();
+            return deleted;
+        }
+    }
+
+    public List<String> projects() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = writer.createStatement();
+             ResultSet r = s.executeQuery("SELECT DISTINCT project FROM streams_topics")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        writer.commit();
+        return out;
+    }
+
+    // ---- any thread (reader pool) ----
+
+    /** A topic's stored state: its epoch (or null when unknown), its last offset and time in that epoch. */
+    public record TopicState(Long epoch, long lastOffset, long lastTimestampNanos) {
+    }
+
+    public TopicState topic(String project, String topic) throws SQLException {
+        return read(c -> {
+            Long epoch = null;
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT epoch FROM streams_topics WHERE project = ? AND topic = ?")) {
+                s.setString(1, project);
+                s.setString(2, topic);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        epoch = r.getLong(1);
+                    }
+                }
+            }
+            if (epoch == null) {
+                return new TopicState(null, 0, 0);
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT MAX(event_offset), MAX(server_time) FROM streams_events"
+                    + " WHERE project = ? AND topic = ? AND epoch = ?")) {
+                s.setString(1, project);
+                s.setString(2, topic);
+                s.setLong(3, epoch);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return new TopicState(epoch, r.getLong(1), r.getLong(2));
+                }
+            }
+        });
+    }
+
+    /** The first stored offset of a topic's epoch, or {@code Long.MAX_VALUE} when none is stored. */
+    public long firstOffset(String project, String topic, long epoch) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT MIN(event_offset) FROM streams_events"
+                    + " WHERE project = ? AND topic = ? AND epoch = ?")) {
+                s.setString(1, project);
+                s.setString(2, topic);
+                s.setLong(3, epoch);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    long first = r.getLong(1);
+                    return r.wasNull() ? Long.MAX_VALUE : first;
+                }
+            }
+        });
+    }
+
+    /** The newest {@code limit} events of an epoch with offsets in [from, to], oldest first. */
+    public List<Event> range(String project, String topic, long epoch, long from, long to, int limit) throws SQLException {
+        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE project = ? AND topic = ? AND epoch = ?"
+                + " AND event_offset >= ? AND event_offset <= ? ORDER BY event_offset DESC LIMIT ?",
+                project, topic, epoch, from, to, limit);
+    }
+
+    /** The newest {@code limit} events of an epoch at or after a server time, below an offset; oldest first. */
+    public List<Event> since(String project, String topic, long epoch, long serverTime, long belowOffset, int limit)
+            throws SQLException {
+        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE project = ? AND topic = ? AND epoch = ?"
+                + " AND server_time >= ? AND event_offset < ? ORDER BY event_offset DESC LIMIT ?",
+                project, topic, epoch, serverTime, belowOffset, limit);
+    }
+
+    private List<Event> events(String sql, String project, String topic, long epoch, long a, long b, int limit)
+            throws SQLException {
+        return read(c -> {
+            List<Event> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, project);
+                s.setString(2, topic);
+                s.setLong(3, epoch);
+                s.setLong(4, a);
+                s.setLong(5, b);
+                s.setInt(6, limit);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(event(r));
+                    }
+                }
+            }
+            Collections.reverse(out);
+            return out;
+        });
+    }
+
+    private static Event event(ResultSet r) throws SQLException {
+        String data = r.getString(8);
+        byte[] payload = data != null ? data.getBytes(StandardCharsets.UTF_8) : r.getBytes(9);
+        return new Event(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                payload == null ? new byte[0] : payload, r.getString(6), AttributeCodec.decode(r.getString(7)));
+    }
+
+    /** A read on a pooled connection. */
+    interface Read<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(Read<T> read) throws SQLException {
+        Connection c;
+        try {
+            c = readers.poll(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a database connection");
+        }
+        if (c == null) {
+            throw new SQLException("no database connection free within 10 s");
+        }
+        boolean broken = false;
+        try {
+            return read.run(c);
+        } catch (SQLException e) {
+            broken = !c.isValid(1);
+            throw e;
+        } finally {
+            readers.add(broken ? replace(c) : c);
+        }
+    }
+
+    /** A fresh connection for a broken one; the old one when none can be had (the next read reports why). */
+    private Connection replace(Connection broken) {
+        try {
+            Connection fresh = connections.get();
+            closeQuietly(broken);
+            return fresh;
+        } catch (SqlFailure stillBroken) {
+            return broken;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(writer);
+        for (int i = 0; i < readerCount; i++) {
+            Connection c = readers.poll();
+            if (c != null) {
+                closeQuietly(c);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}

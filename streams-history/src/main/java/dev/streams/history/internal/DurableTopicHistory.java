@@ -1,0 +1,261 @@
+package dev.streams.history.internal;
+
+import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
+import dev.streams.core.HistoryLimits;
+import dev.streams.core.Position;
+import dev.streams.core.StreamsException;
+import dev.streams.core.TopicHistory;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One topic's durable history: the events in the database, and in front of them a hot ring in memory that
+ * holds the newest events (within the hot-cache limits) and every event not yet committed, so that reads join
+ * the two with no hole. Resumes from recent cursors are served from the ring; older ones read the database,
+ * at most {@code readLimit} events at a time (the broker reports what a read leaves out as a gap).
+ *
+ * <p>Concurrency: the broker calls every method under the topic's lock; the writer thread only moves
+ * {@link #committed} forward and sets {@link #epochStored}, both volatile.
+ */
+public final class DurableTopicHistory implements TopicHistory {
+    private final String project;
+    private final String topic;
+    private final long epoch;
+    private final Database db;
+    private final Writer writer;
+    private final HistoryLimits hotLimits;
+    private final long hotMaxAgeNanos;
+    private final int readLimit;
+    private final LongSupplier retentionVersion;
+    private final ArrayDeque<Event> hot = new ArrayDeque<>();
+    private long hotBytes;
+    private long lastOffset;
+    private long lastTimestampNanos;
+    private long storedFirst;
+    private long storedFirstVersion;
+    private volatile long committed;
+    private volatile boolean epochStored;
+
+    DurableTopicHistory(String project, String topic, long epoch, boolean epochStored, long storedFirst,
+                        long lastOffset, long lastTimestampNanos, Database db, Writer writer, HistoryLimits hotLimits,
+                        int readLimit, LongSupplier retentionVersion) {
+        this.project = project;
+        this.topic = topic;
+        this.epoch = epoch;
+        this.epochStored = epochStored;
+        this.lastOffset = lastOffset;
+        this.committed = lastOffset;
+        this.lastTimestampNanos = lastTimestampNanos;
+        this.db = db;
+        this.writer = writer;
+        this.hotLimits = hotLimits;
+        this.hotMaxAgeNanos = saturatedNanos(hotLimits);
+        this.readLimit = readLimit;
+        this.retentionVersion = retentionVersion;
+        this.storedFirst = storedFirst;
+        this.storedFirstVersion = retentionVersion.getAsLong();
+    }
+
+    private static long saturatedNanos(HistoryLimits limits) {
+        try {
+            return limits.maxAge().toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    String project() {
+        return project;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    boolean epochStored() {
+        return epochStored;
+    }
+
+    void epochWasStored() {
+        epochStored = true;
+    }
+
+    /** The writer committed this topic's events up to {@code offset}. */
+    void committed(long offset) {
+        if (offset > committed) {
+            committed = offset;
+        }
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    @Override
+    public long lastTimestampNanos() {
+        return lastTimestampNanos;
+    }
+
+    @Override
+    public long firstOffset() {
+        long first = Math.min(storedFirst(), hot.isEmpty() ? Long.MAX_VALUE : hot.peekFirst().offset());
+        return first == Long.MAX_VALUE || first > lastOffset ? lastOffset + 1 : first;
+    }
+
+    /**
+     * The first offset the database has or will have (everything from the ring's start on is in the ring or
+     * committed), looked up again only after retention ran.
+     */
+    private long storedFirst() {
+        long version = retentionVersion.getAsLong();
+        if (version != storedFirstVersion) {
+            try {
+                storedFirst = Math.min(db.firstOffset(project, topic, epoch), hotFirst());
+            } catch (SQLException e) {
+                throw unavailable(e);
+            }
+            storedFirstVersion = version;
+        }
+        return storedFirst;
+    }
+
+    @Override
+    public void append(Event event) {
+        if (!writer.offer(this, event)) {
+            throw new StreamsException(ErrorKind.UNAVAILABLE, writer.healthy()
+                    ? "the history store is behind; try again" : writer.lastError());
+        }
+        hot.addLast(event);
+        hotBytes += event.sizeInBytes();
+        lastOffset = event.offset();
+        lastTimestampNanos = event.timestampNanos();
+        if (storedFirst > event.offset()) {
+            // The database will hold this event from its commit on; reads until then come from the ring.
+            storedFirst = event.offset();
+        }
+        trimHot(Long.MIN_VALUE);
+    }
+
+    @Override
+    public void expire(long nowNanos) {
+        trimHot(nowNanos);
+    }
+
+    /** Keeps the ring within its limits, never letting go of an event the database does not have yet. */
+    private void trimHot(long nowNanos) {
+        long safe = committed;
+        while (!hot.isEmpty() && hot.peekFirst().offset() <= safe
+                && (hot.size() > hotLimits.maxEvents() || hotBytes > hotLimits.maxBytes()
+                || (nowNanos != Long.MIN_VALUE && nowNanos - hot.peekFirst().timestampNanos() > hotMaxAgeNanos))) {
+            hotBytes -= hot.removeFirst().sizeInBytes();
+        }
+    }
+
+    @Override
+    public boolean holdsMemory() {
+        return !hot.isEmpty();
+    }
+
+    @Override
+    public long retainedBytes() {
+        return hotBytes;
+    }
+
+    @Override
+    public boolean dropOldest() {
+        if (hot.isEmpty() || hot.peekFirst().offset() > committed) {
+            return false;
+        }
+        hotBytes -= hot.removeFirst().sizeInBytes();
+        return true;
+    }
+
+    private long hotFirst() {
+        return hot.isEmpty() ? lastOffset + 1 : hot.peekFirst().offset();
+    }
+
+    @Override
+    public List<Event> readAfter(long offset) {
+        long from = offset + 1;
+        long hotFirst = hotFirst();
+        if (from >= hotFirst) {
+            return hotFrom(e -> e.offset() >= from);
+        }
+        try {
+            List<Event> out = new ArrayList<>(db.range(project, topic, epoch, from, hotFirst - 1, readLimit));
+            out.addAll(hot);
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public List<Event> readSince(long timestampNanos) {
+        if (!hot.isEmpty() && hot.peekFirst().timestampNanos() <= timestampNanos) {
+            return hotFrom(e -> e.timestampNanos() >= timestampNanos);
+        }
+        try {
+            List<Event> out = new ArrayList<>(db.since(project, topic, epoch, timestampNanos, hotFirst(), readLimit));
+            out.addAll(hot);
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public List<Event> readLast(int count) {
+        if (hot.size() >= count) {
+            List<Event> out = new ArrayList<>(count);
+            Iterator<Event> newest = hot.descendingIterator();
+            for (int i = 0; i < count; i++) {
+                out.add(newest.next());
+            }
+            java.util.Collections.reverse(out);
+            return out;
+        }
+        try {
+            int fromDb = Math.min(readLimit, count - hot.size());
+            List<Event> out = new ArrayList<>(db.range(project, topic, epoch, 1, hotFirst() - 1, fromDb));
+            out.addAll(hot);
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public List<Event> readEarlierEpochAfter(Position position) {
+        try {
+            return db.range(project, topic, position.epoch(), position.offset() + 1, Long.MAX_VALUE, readLimit);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private List<Event> hotFrom(java.util.function.Predicate<Event> from) {
+        List<Event> out = new ArrayList<>();
+        for (Event e : hot) {
+            if (!out.isEmpty() || from.test(e)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static StreamsException unavailable(SQLException e) {
+        return new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
+    }
+}

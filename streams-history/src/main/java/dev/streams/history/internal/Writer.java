@@ -1,0 +1,205 @@
+package dev.streams.history.internal;
+
+import dev.streams.core.Event;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The store's one writer: a bounded queue that publishers fill without waiting (a full queue refuses, so a
+ * publish is never accepted and then dropped) and a thread that commits whatever has gathered in one
+ * transaction, so that a busier store writes bigger batches rather than falling behind. A batch that fails is
+ * kept and retried, with back-off, until it is stored; meanwhile the store reports itself unhealthy and the
+ * queue fills, which refuses publishes with a clear error. Between batches the thread runs maintenance
+ * (retention).
+ */
+public final class Writer {
+    private static final System.Logger LOG = System.getLogger(Writer.class.getName());
+
+    /** One event waiting to be stored, and the history to tell once it is. */
+    record Pending(DurableTopicHistory history, Event event) {
+    }
+
+    private final Database db;
+    private final ArrayBlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final Runnable maintenance;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile boolean healthy = true;
+    private volatile String lastError = "ok";
+    private volatile long lastCommitMicros;
+    final LongAdder stored = new LongAdder();
+    final LongAdder batches = new LongAdder();
+    final LongAdder failures = new LongAdder();
+    final LongAdder refused = new LongAdder();
+
+    Writer(Database db, int capacity, int maxBatch, Runnable maintenance) {
+        this.db = db;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.maintenance = maintenance;
+        this.thread = new Thread(this::run, "streams-history-writer");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an event; false when the queue is full (the caller refuses the publish). */
+    boolean offer(DurableTopicHistory history, Event event) {
+        if (stopping || !queue.offer(new Pending(history, event))) {
+            refused.increment();
+            return false;
+        }
+        return true;
+    }
+
+    int depth() {
+        return queue.size();
+    }
+
+    boolean healthy() {
+        return healthy;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    long lastCommitMicros() {
+        return lastCommitMicros;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (!stopping || !queue.isEmpty()) {
+            Pending first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                runMaintenance();
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            storeUntilDone(batch);
+            batch.clear();
+        }
+    }
+
+    private void runMaintenance() {
+        try {
+            maintenance.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "history maintenance failed", e);
+        }
+    }
+
+    /** Stores a batch, retrying with back-off; gives up only when closing and the close timeout passed. */
+    private void storeUntilDone(List<Pending> batch) {
+        long backoff = 50;
+        while (true) {
+            try {
+                store(batch);
+                healthy = true;
+                lastError = "ok";
+                return;
+            } catch (SQLException e) {
+                failures.increment();
+                if (healthy) {
+                    LOG.log(Level.WARNING, "storing " + batch.size() + " events failed; retrying until it works", e);
+                }
+                healthy = false;
+                lastError = "history store: " + e.getMessage();
+                if (stopping && System.nanoTime() > giveUpAt) {
+                    LOG.log(Level.ERROR, "closing with " + batch.size() + " events not stored: " + e.getMessage());
+                    return;
+                }
+                sleep(backoff);
+                backoff = Math.min(5000, backoff * 2);
+            }
+        }
+    }
+
+    private void store(List<Pending> batch) throws SQLException {
+        Map<DurableTopicHistory, Boolean> newEpochs = new LinkedHashMap<>();
+        List<Event> events = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (!p.history().epochStored()) {
+                newEpochs.put(p.history(), Boolean.TRUE);
+            }
+            events.add(p.event());
+        }
+        List<Database.TopicEpoch> topics = new ArrayList<>(newEpochs.size());
+        for (DurableTopicHistory h : newEpochs.keySet()) {
+            topics.add(new Database.TopicEpoch(h.project(), h.topic(), h.epoch()));
+        }
+        long start = System.nanoTime();
+        try {
+            db.writeBatch(topics, events);
+        } catch (SQLException e) {
+            if (!isDataError(e)) {
+                throw e;
+            }
+            // One row the database refuses (a payload labelled JSON that is not): store the rest row by row
+            // and that one as bytes, so that nothing valid waits behind it.
+            db.writeBatch(topics, List.of());
+            for (Event event : events) {
+                try {
+                    db.writeOne(event, true);
+                } catch (SQLException refused) {
+                    if (!isDataError(refused)) {
+                        throw refused;
+                    }
+                    db.writeOne(event, false);
+                }
+            }
+        }
+        lastCommitMicros = (System.nanoTime() - start) / 1000;
+        batches.increment();
+        stored.add(events.size());
+        for (DurableTopicHistory h : newEpochs.keySet()) {
+            h.epochWasStored();
+        }
+        for (Pending p : batch) {
+            p.history().committed(p.event().offset());
+        }
+    }
+
+    /** A value the database refuses (SQL state class 22: data exception), as opposed to a database failure. */
+    private static boolean isDataError(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    private volatile long giveUpAt = Long.MAX_VALUE;
+
+    /** Stops taking events, stores what is queued (for at most {@code timeoutMillis}), then returns. */
+    void close(long timeoutMillis) {
+        giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        stopping = true;
+        try {
+            thread.join(timeoutMillis + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.streams.history;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streams.core.Broker;
+import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
+import dev.streams.core.Gap;
+import dev.streams.core.HistoryLimits;
+import dev.streams.core.Position;
+import dev.streams.core.StartPosition;
+import dev.streams.core.StreamsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite store under a real broker: restarts, crashes, reads past the hot ring, retention, faults. */
+class SqliteHistoryStoreTest {
+    @TempDir
+    Path dir;
+
+    private static final HistoryLimits SMALL_HOT = new HistoryLimits(4, 1 << 20, Duration.ofHours(1));
+
+    private static Event publish(Broker broker, String topic, String text) {
+        return broker.publish("p", topic, "application/json", ("{\"v\":\"" + text + "\"}").getBytes(UTF_8),
+                Map.of(Event.DEVICE_ID, "d1"));
+    }
+
+    private static void awaitStored(SqlHistoryStore store, long count) {
+        Collector.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() >= count,
+                () -> "stored " + store.status());
+    }
+
+    @Test
+    void aCleanRestartKeepsEpochsAndOffsetsAndResumesWithNoGapOrDuplicate() {
+        Position seen;
+        long epoch;
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).build()) {
+            Broker broker = Broker.builder().historyStore(store).build();
+            Event last = null;
+            for (int i = 1; i <= 10; i++) {
+                last = publish(broker, "devices.d1.stream", "a" + i);
+            }
+            epoch = last.epoch();
+            seen = new Position(epoch, 3);
+            broker.close();
+        }
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).build()) {
+            assertThat(store.recoveredFromCrash()).isFalse();
+            Broker broker = Broker.builder().historyStore(store).build();
+            assertThat(broker.latestPosition("p", "devices.d1.stream")).contains(new Position(epoch, 10));
+            Collector resumed = new Collector();
+            broker.subscribe("p", "devices.*.stream", StartPosition.resume(Map.of("devices.d1.stream", seen),
+                    StartPosition.latest()), resumed);
+            Event next = publish(broker, "devices.d1.stream", "a11");
+            assertThat(next.epoch()).isEqualTo(epoch);
+            assertThat(next.offset()).isEqualTo(11);
+            resumed.awaitEvents(8);
+            assertThat(resumed.gaps).isEmpty();
+            assertThat(resumed.events.stream().map(Event::offset).toList()).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+            assertThat(resumed.events.get(0).attributes()).containsEntry(Event.DEVICE_ID, "d1");
+            assertThat(resumed.payloads().get(0)).isEqualTo("{\"v\":\"a4\"}");
+            broker.close();
+        }
+    }
+
+    @Test
+    void readsOlderThanTheHotRingComeFromTheDatabaseInOrder() {
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).readLimit(50).build()) {
+            Broker broker = Broker.builder().historyStore(store).build();
+            for (int i = 1; i <= 100; i++) {
+                publish(broker, "t", Integer.toString(i));
+            }
+            awaitStored(store, 100);
+            Collector last20 = new Collector();
+            broker.subscribe("p", "t", StartPosition.last(20), last20);
+            last20.awaitEvents(20);
+            assertThat(last20.events.get(0).offset()).isEqualTo(81);
+            // A client far behind gets the newest readLimit stored events, the ring, and an exact gap for the rest.
+            Collector behind = new Collector();
+            broker.subscribe("p", "t", StartPosition.after(new Position(last20.events.get(0).epoch(), 10)), behind);
+            behind.awaitEvents(54);
+            assertThat(behind.gaps).containsExactly(new Gap("t", last20.events.get(0).epoch(), 36, Gap.Cause.QUEUE_OVERFLOW));
+            assertThat(behind.events.get(0).offset()).isEqualTo(47);
+            assertThat(behind.events.stream().map(Event::offset).toList()).isSorted().doesNotHaveDuplicates();
+            broker.close();
+        }
+    }
+
+    @Test
+    void afterACrashEveryTopicStartsANewEpochAndAResumeHearsOfItThenGetsWhatWasStored() throws Exception {
+        Path crashed = dir.resolve("crashed");
+        Position seen;
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir.resolve("live")).hotCache(SMALL_HOT).build()) {
+            Broker broker = Broker.builder().historyStore(store).build();
+            Event first = publish(broker, "t", "1");
+            for (int i = 2; i <= 6; i++) {
+                publish(broker, "t", Integer.toString(i));
+            }
+            awaitStored(store, 6);
+            seen = first.position();
+            // What a kill -9 leaves: the files as they are while the store runs, never marked clean.
+            Files.createDirectories(crashed);
+            for (String file : List.of("streams.db", "streams.db-wal", "streams.db-shm")) {
+                Path from = dir.resolve("live").resolve(file);
+                if (Files.exists(from)) {
+                    Files.copy(from, crashed.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            broker.close();
+        }
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(crashed).hotCache(SMALL_HOT).build()) {
+            assertThat(store.recoveredFromCrash()).isTrue();
+            Broker broker = Broker.builder().historyStore(store).build();
+            Collector resumed = new Collector();
+            broker.subscribe("p", "t", StartPosition.after(seen), resumed);
+            Event after = publish(broker, "t", "7");
+            assertThat(after.epoch()).isNotEqualTo(seen.epoch());
+            assertThat(after.offset()).isEqualTo(1);
+            resumed.awaitEvents(6);
+            assertThat(resumed.gaps).singleElement().satisfies(g -> {
+                assertThat(g.cause()).isEqualTo(Gap.Cause.EPOCH_CHANGED);
+                assertThat(g.missed()).isEqualTo(-1);
+            });
+            assertThat(resumed.payloads()).containsExactly("{\"v\":\"2\"}", "{\"v\":\"3\"}", "{\"v\":\"4\"}",
+                    "{\"v\":\"5\"}", "{\"v\":\"6\"}", "{\"v\":\"7\"}");
+            broker.close();
+        }
+    }
+
+    @Test
+    void retentionDeletesAndAResumeBeforeWhatIsKeptGetsAnExactGap() {
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT)
+                .retention(new Retention(Duration.ofDays(1), 1L << 30, 30)).retentionInterval(Duration.ofHours(1))
+                .build()) {
+            Broker broker = Broker.builder().historyStore(store).build();
+            List<Event> events = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                events.add(publish(broker, "t", Integer.toString(i)));
+            }
+            awaitStored(store, 50);
+            store.enforceRetention();
+            assertThat(store.status().metrics().get("streams_history_expired_total").longValue()).isEqualTo(20);
+            Collector resumed = new Collector();
+            broker.subscribe("p", "t", StartPosition.after(events.get(4).position()), resumed);
+            resumed.awaitEvents(30);
+            assertThat(resumed.gaps).containsExactly(new Gap("t", events.get(0).epoch(), 15, Gap.Cause.HISTORY_EXPIRED));
+            assertThat(resumed.events.get(0).offset()).isEqualTo(21);
+            broker.close();
+        }
+    }
+
+    @Test
+    void aFullDatabaseRefusesPublishesClearlyWhileLiveDeliveryGoesOn() {
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).maxDatabaseBytes(256 * 1024).queueCapacity(200)
+                .closeTimeout(Duration.ofMillis(200)).build()) {
+            Broker broker = Broker.builder().historyStore(store).build();
+            Collector live = new Collector();
+            broker.subscribe("p", "t", StartPosition.latest(), live);
+            byte[] payload = new byte[2000];
+            StreamsException refused = null;
+            int accepted = 0;
+            for (int i = 0; i < 5000 && refused == null; i++) {
+                try {
+                    broker.publish("p", "t", payload);
+                    accepted++;
+                } catch (StreamsException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).isNotNull();
+            assertThat(refused.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+            assertThat(store.status().healthy()).isFalse();
+            assertThat(store.status().detail()).contains("full");
+            int acceptedCount = accepted;
+            Collector.await(() -> live.events.size() == acceptedCount, () -> "live delivery of every accepted event");
+            broker.close();
+        }
+    }
+
+    @Test
+    void anUnusableDatabaseFailsAtStartWithTheReason() throws Exception {
+        Path corrupt = dir.resolve("corrupt");
+        Files.createDirectories(corrupt);
+        Files.write(corrupt.resolve("streams.db"), "this is not a database, just some bytes".repeat(200).getBytes(UTF_8));
+        assertThatThrownBy(() -> SqlHistoryStore.sqlite(corrupt).build()).isInstanceOf(HistoryStoreException.class)
+                .hasMessageContaining(corrupt.resolve("streams.db").toString()).hasMessageContaining("not a database");
+
+        Path readOnly = dir.resolve("read-only");
+        Files.createDirectories(readOnly);
+        readOnly.toFile().setWritable(false, false);
+        try {
+            // As root the directory stays writable; the check is meaningful for ordinary users only.
+            if (!Files.isWritable(readOnly)) {
+                assertThatThrownBy(() -> SqlHistoryStore.sqlite(readOnly).build()).isInstanceOf(HistoryStoreException.class)
+                        .hasMessageContaining("cannot open the history database");
+            }
+        } finally {
+            readOnly.toFile().setWritable(true, false);
+        }
+
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        assertThatThrownBy(() -> SqlHistoryStore.sqlite(file).build()).isInstanceOf(HistoryStoreException.class)
+                .hasMessageContaining("cannot create the data directory");
+    }
+}
