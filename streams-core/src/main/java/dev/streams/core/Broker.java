@@ -161,6 +161,11 @@ public final class Broker implements AutoCloseable {
         return state == null ? ProjectStats.EMPTY : state.stats();
     }
 
+    /** How the history store is doing (always healthy for the in-memory store); see {@link HistoryStore#status()}. */
+    public HistoryStore.Status historyStatus() {
+        return historyStore.status();
+    }
+
     /** The limits every project is held to. */
     public ProjectLimits projectLimits() {
         return projectLimits;

@@ -8,6 +8,7 @@ import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
+import dev.streams.history.SqlHistoryStore;
 import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
@@ -28,6 +29,8 @@ public final class DemoServer implements AutoCloseable {
     static final Duration DASHBOARD_TOKEN_TTL = Duration.ofMinutes(5);
 
     private final Broker broker;
+    /** Durable history in the data directory, or null with --in-memory. */
+    private final SqlHistoryStore history;
     private final StreamsServer server;
     private final SimulatedDevices devices;
     private final String apiKey;
@@ -51,7 +54,8 @@ public final class DemoServer implements AutoCloseable {
             apiKey = auth.createKey(options.project(), "demo", all).key();
         }
         Principal demo = auth.authenticate(Credentials.apiKey(apiKey));
-        broker = Broker.create();
+        history = options.inMemory() ? null : SqlHistoryStore.sqlite(options.dataDir()).build();
+        broker = history == null ? Broker.create() : Broker.builder().historyStore(history).build();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
                 .fallback(staticFiles)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
@@ -105,7 +109,8 @@ public final class DemoServer implements AutoCloseable {
         out.println("  Dashboard:   " + http + "/");
         out.println("  Project:     " + project);
         out.println("  API key:     " + apiKey + "   (pass --api-key to reuse it next time)");
-        out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key and API keys; keep it private)");
+        out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key, API keys"
+                + (history != null ? " and history" : "; history in memory only") + "; keep it private)");
         out.println("  Devices:     " + devices.ids().size() + " simulated, " + options.rate() + " readings/s each");
         out.println();
         out.println("Try:");
@@ -121,11 +126,20 @@ public final class DemoServer implements AutoCloseable {
         out.println("  curl -s " + http + "/healthz ; curl -s " + http + "/metrics");
     }
 
+    /** Stops the devices and the server, then the broker, then stores what is left and closes the history. */
     @Override
     public void close() {
         devices.close();
         server.close();
         broker.close();
+        if (history != null) {
+            history.close();
+        }
+    }
+
+    /** Whether this start found that the last run did not shut down cleanly. */
+    boolean recoveredFromCrash() {
+        return history != null && history.recoveredFromCrash();
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -180,7 +180,11 @@ public final class Database implements AutoCloseable {
         s.setString(10, AttributeCodec.encode(e.attributes()));
         if (json) {
             s.setString(11, e.payloadAsString());
-            s.setNull(12, Types.BINARY);
+            if (dialect.keepsJsonText()) {
+                s.setNull(12, Types.BINARY);
+            } else {
+                s.setBytes(12, e.payload());
+            }
         } else {
             s.setNull(11, Types.VARCHAR);
             s.setBytes(12, e.payload());
@@ -355,8 +359,11 @@ public final class Database implements AutoCloseable {
     }
 
     private static Event event(ResultSet r) throws SQLException {
-        String data = r.getString(8);
-        byte[] payload = data != null ? data.getBytes(StandardCharsets.UTF_8) : r.getBytes(9);
+        byte[] payload = r.getBytes(9);
+        if (payload == null) {
+            String data = r.getString(8);
+            payload = data == null ? null : data.getBytes(StandardCharsets.UTF_8);
+        }
         return new Event(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
                 payload == null ? new byte[0] : payload, r.getString(6), AttributeCodec.decode(r.getString(7)));
     }

@@ -26,6 +26,14 @@ public enum SqlDialect {
         this.randomEpoch = randomEpoch;
     }
 
+    /**
+     * Whether the JSON column gives back exactly the text stored. PostgreSQL's jsonb normalizes (key order,
+     * spaces), so there the payload's bytes are stored too and read back instead: data is delivered as sent.
+     */
+    public boolean keepsJsonText() {
+        return this == SQLITE;
+    }
+
     /** The schema, idempotent. */
     public List<String> schema() {
         return List.of(

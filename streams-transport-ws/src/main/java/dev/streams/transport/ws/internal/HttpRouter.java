@@ -114,10 +114,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return false;
     }
 
+    /**
+     * 200 {@code ok} while everything works; 200 {@code degraded} (with the reason) while the history store
+     * fails, since live traffic is still served; 503 {@code closing} once the broker closed.
+     */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean up = !server.broker().isClosed();
-        HttpReplies.json(ctx, request, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                up ? "{\"status\":\"ok\"}" : "{\"status\":\"closing\"}");
+        if (server.broker().isClosed()) {
+            HttpReplies.json(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"closing\"}");
+            return;
+        }
+        var history = server.broker().historyStatus();
+        HttpReplies.json(ctx, request, HttpResponseStatus.OK, history.healthy() ? "{\"status\":\"ok\"}"
+                : "{\"status\":\"degraded\",\"history\":" + Json.GSON.toJson(history.detail()) + "}");
     }
 
     private void reject(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpResponseStatus status,

@@ -103,6 +103,11 @@ public final class ServerMetrics {
         single(out, "streams_broker_slow_disconnects_total", "counter", "Subscriptions ended as slow.", slow);
         single(out, "streams_broker_topics", "gauge", "Topics holding history.", topics);
         single(out, "streams_broker_subscriptions", "gauge", "Broker subscriptions.", subscriptions);
+        for (var metric : broker.historyStatus().metrics().entrySet()) {
+            single(out, metric.getKey(), metric.getKey().endsWith("_total") ? "counter" : "gauge",
+                    "History store: " + metric.getKey().replace("streams_history_", "").replace('_', ' ') + ".",
+                    metric.getValue().longValue());
+        }
         single(out, "streams_jvm_heap_used_bytes", "gauge", "JVM heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
