@@ -96,7 +96,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private final Map<String, Retention> projectRetention = new HashMap<>();
         private Duration retentionInterval = Duration.ofMinutes(1);
         private int queueCapacity = 100_000;
-        private int maxBatch = 5_000;
+        private int maxBatch = 20_000;
         private int readLimit = 10_000;
         private int readers = 4;
         private long maxDatabaseBytes;
@@ -140,7 +140,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
             return this;
         }
 
-        /** Events written in one transaction, at most (default 5,000). */
+        /** Events written in one transaction, at most (default 20,000: bigger batches stopped paying). */
         public Builder maxBatch(int events) {
             this.maxBatch = positive(events, "maxBatch");
             return this;

@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,9 @@ import javax.sql.DataSource;
  * reader connections (SQLite in WAL mode: readers never block the writer, nor it them).
  */
 public final class Database implements AutoCloseable {
-    /** The one event a stored row stands for, with the columns queries use. */
-    private static final String EVENT_COLUMNS = "project, topic, epoch, event_offset, server_time, content_type,"
-            + " attributes, data, payload";
+    /** The columns an event is rebuilt from (project and topic come from the caller, who asked by topic). */
+    private static final String EVENT_COLUMNS = "epoch, event_offset, server_time, content_type, attributes, data,"
+            + " payload";
 
     private final SqlDialect dialect;
     private final Supplier<Connection> connections;
@@ -113,23 +114,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Writes one batch in one transaction: new topic epochs, then the events. */
-    public void writeBatch(List<TopicEpoch> topics, List<Event> events) throws SQLException {
+    /**
+     * Writes one batch in one transaction: the rows of topics whose epoch is not stored yet, then the events
+     * ({@code owners.get(i)} is the history of {@code events.get(i)}). Only after the commit are the new topics
+     * told their ids.
+     */
+    public void writeBatch(List<DurableTopicHistory> newTopics, List<DurableTopicHistory> owners, List<Event> events)
+            throws SQLException {
+        Map<DurableTopicHistory, long[]> ids = new java.util.IdentityHashMap<>();
         try {
-            if (!topics.isEmpty()) {
-                try (PreparedStatement s = writer.prepareStatement(dialect.upsertTopic())) {
-                    for (TopicEpoch t : topics) {
-                        s.setString(1, t.project());
-                        s.setString(2, t.topic());
-                        s.setLong(3, t.epoch());
-                        s.addBatch();
-                    }
-                    s.executeBatch();
-                }
+            for (DurableTopicHistory t : newTopics) {
+                long projectId = projectId(t.project());
+                ids.put(t, new long[] {projectId, topicId(projectId, t.topic(), t.epoch())});
             }
             try (PreparedStatement s = writer.prepareStatement(dialect.insertEvent())) {
-                for (Event e : events) {
-                    bind(s, e, true);
+                for (int i = 0; i < events.size(); i++) {
+                    DurableTopicHistory owner = owners.get(i);
+                    long[] fresh = ids.get(owner);
+                    bind(s, events.get(i), fresh != null ? fresh[1] : owner.topicId(),
+                            fresh != null ? fresh[0] : owner.projectId(), true);
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -139,15 +142,42 @@ public final class Database implements AutoCloseable {
             rollbackQuietly();
             throw e;
         }
+        ids.forEach((t, pair) -> t.stored(pair[0], pair[1]));
+    }
+
+    private long projectId(String project) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(dialect.insertProject())) {
+            s.setString(1, project);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = writer.prepareStatement("SELECT id FROM streams_projects WHERE name = ?")) {
+            s.setString(1, project);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private long topicId(long projectId, String topic, long epoch) throws SQLException {
+        try (PreparedStatement s = writer.prepareStatement(dialect.upsertTopic())) {
+            s.setLong(1, projectId);
+            s.setString(2, topic);
+            s.setLong(3, epoch);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     /**
      * Writes one event on its own; with {@code asJson} false its payload goes in the bytes column only (for a
      * payload labelled JSON that the database refuses as JSON).
      */
-    public void writeOne(Event event, boolean asJson) throws SQLException {
+    public void writeOne(Event event, long topicId, long projectId, boolean asJson) throws SQLException {
         try (PreparedStatement s = writer.prepareStatement(dialect.insertEvent())) {
-            bind(s, event, asJson);
+            bind(s, event, topicId, projectId, asJson);
             s.executeUpdate();
             writer.commit();
         } catch (SQLException e) {
@@ -156,18 +186,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A topic's epoch as first stored, written with its first event. */
-    public record TopicEpoch(String project, String topic, long epoch) {
-    }
-
-    private void bind(PreparedStatement s, Event e, boolean asJson) throws SQLException {
+    private void bind(PreparedStatement s, Event e, long topicId, long projectId, boolean asJson) throws SQLException {
         String device = e.attributes().get(Event.DEVICE_ID);
         Long deviceTime = deviceTime(e.attributes().get(Event.DEVICE_TIME));
         boolean json = asJson && e.contentType().startsWith("application/json");
-        s.setString(1, e.project());
-        s.setString(2, e.topic());
-        s.setLong(3, e.epoch());
-        s.setLong(4, e.offset());
+        s.setLong(1, topicId);
+        s.setLong(2, e.epoch());
+        s.setLong(3, e.offset());
+        s.setLong(4, projectId);
         s.setLong(5, e.timestampNanos());
         if (deviceTime == null) {
             s.setNull(6, Types.BIGINT);
@@ -213,10 +239,10 @@ public final class Database implements AutoCloseable {
     }
 
     /** Deletes a project's events older than {@code serverTime}; returns how many. */
-    public int deleteOlderThan(String project, long serverTime) throws SQLException {
+    public int deleteOlderThan(long project, long serverTime) throws SQLException {
         try (PreparedStatement s = writer.prepareStatement(
-                "DELETE FROM streams_events WHERE project = ? AND server_time < ?")) {
-            s.setString(1, project);
+                "DELETE FROM streams_events WHERE project_id = ? AND server_time < ?")) {
+            s.setLong(1, project);
             s.setLong(2, serverTime);
             int deleted = s.executeUpdate();
             writer.commit();
@@ -228,13 +254,13 @@ public final class Database implements AutoCloseable {
      * The server time at and below which a project's events must go so that at most {@code maxEvents} and
      * {@code maxBytes} remain (newest kept), or {@code Long.MIN_VALUE} when nothing must.
      */
-    public long retentionCutoff(String project, long maxEvents, long maxBytes) throws SQLException {
+    public long retentionCutoff(long project, long maxEvents, long maxBytes) throws SQLException {
         String sql = "SELECT server_time FROM (SELECT server_time, SUM(size) OVER (ORDER BY server_time DESC,"
                 + " event_offset DESC) AS bytes, ROW_NUMBER() OVER (ORDER BY server_time DESC, event_offset DESC) AS n"
-                + " FROM streams_events WHERE project = ?) AS newest WHERE n > ? OR bytes > ?"
+                + " FROM streams_events WHERE project_id = ?) AS newest WHERE n > ? OR bytes > ?"
                 + " ORDER BY server_time DESC LIMIT 1";
         try (PreparedStatement s = writer.prepareStatement(sql)) {
-            s.setString(1, project);
+            s.setLong(1, project);
             s.setLong(2, maxEvents);
             s.setLong(3, maxBytes);
             try (ResultSet r = s.executeQuery()) {
@@ -246,10 +272,10 @@ public final class Database implements AutoCloseable {
     }
 
     /** Deletes a project's events at or before {@code serverTime}. */
-    public int deleteUpTo(String project, long serverTime) throws SQLException {
+    public int deleteUpTo(long project, long serverTime) throws SQLException {
         try (PreparedStatement s = writer.prepareStatement(
-                "DELETE FROM streams_events WHERE project = ? AND server_time <= ?")) {
-            s.setString(1, project);
+                "DELETE FROM streams_events WHERE project_id = ? AND server_time <= ?")) {
+            s.setLong(1, project);
             s.setLong(2, serverTime);
             int deleted = s.executeUpdate();
             writer.commit();
@@ -257,12 +283,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    public List<String> projects() throws SQLException {
-        List<String> out = new ArrayList<>();
+    /** Every project by id and name. */
+    public Map<Long, String> projects() throws SQLException {
+        Map<Long, String> out = new java.util.LinkedHashMap<>();
         try (Statement s = writer.createStatement();
-             ResultSet r = s.executeQuery("SELECT DISTINCT project FROM streams_topics")) {
+             ResultSet r = s.executeQuery("SELECT id, name FROM streams_projects")) {
             while (r.next()) {
-                out.add(r.getString(1));
+                out.put(r.getLong(1), r.getString(2));
             }
         }
         writer.commit();
@@ -271,47 +298,50 @@ public final class Database implements AutoCloseable {
 
     // ---- any thread (reader pool) ----
 
-    /** A topic's stored state: its epoch (or null when unknown), its last offset and time in that epoch. */
-    public record TopicState(Long epoch, long lastOffset, long lastTimestampNanos) {
+    /**
+     * A topic's stored state: its ids and epoch (ids 0 and epoch null when never stored), its last offset and
+     * time in that epoch.
+     */
+    public record TopicState(long projectId, long topicId, Long epoch, long lastOffset, long lastTimestampNanos) {
     }
 
     public TopicState topic(String project, String topic) throws SQLException {
         return read(c -> {
-            Long epoch = null;
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT epoch FROM streams_topics WHERE project = ? AND topic = ?")) {
+            long projectId;
+            long topicId;
+            long epoch;
+            try (PreparedStatement s = c.prepareStatement("SELECT p.id, t.id, t.epoch FROM streams_topics t"
+                    + " JOIN streams_projects p ON p.id = t.project_id WHERE p.name = ? AND t.name = ?")) {
                 s.setString(1, project);
                 s.setString(2, topic);
                 try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                        epoch = r.getLong(1);
+                    if (!r.next()) {
+                        return new TopicState(0, 0, null, 0, 0);
                     }
+                    projectId = r.getLong(1);
+                    topicId = r.getLong(2);
+                    epoch = r.getLong(3);
                 }
             }
-            if (epoch == null) {
-                return new TopicState(null, 0, 0);
-            }
             try (PreparedStatement s = c.prepareStatement("SELECT MAX(event_offset), MAX(server_time) FROM streams_events"
-                    + " WHERE project = ? AND topic = ? AND epoch = ?")) {
-                s.setString(1, project);
-                s.setString(2, topic);
-                s.setLong(3, epoch);
+                    + " WHERE topic_id = ? AND epoch = ?")) {
+                s.setLong(1, topicId);
+                s.setLong(2, epoch);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
-                    return new TopicState(epoch, r.getLong(1), r.getLong(2));
+                    return new TopicState(projectId, topicId, epoch, r.getLong(1), r.getLong(2));
                 }
             }
         });
     }
 
     /** The first stored offset of a topic's epoch, or {@code Long.MAX_VALUE} when none is stored. */
-    public long firstOffset(String project, String topic, long epoch) throws SQLException {
+    public long firstOffset(long topicId, long epoch) throws SQLException {
         return read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT MIN(event_offset) FROM streams_events"
-                    + " WHERE project = ? AND topic = ? AND epoch = ?")) {
-                s.setString(1, project);
-                s.setString(2, topic);
-                s.setLong(3, epoch);
+                    + " WHERE topic_id = ? AND epoch = ?")) {
+                s.setLong(1, topicId);
+                s.setLong(2, epoch);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     long first = r.getLong(1);
@@ -322,34 +352,34 @@ public final class Database implements AutoCloseable {
     }
 
     /** The newest {@code limit} events of an epoch with offsets in [from, to], oldest first. */
-    public List<Event> range(String project, String topic, long epoch, long from, long to, int limit) throws SQLException {
-        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE project = ? AND topic = ? AND epoch = ?"
+    public List<Event> range(String project, String topic, long topicId, long epoch, long from, long to, int limit)
+            throws SQLException {
+        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE topic_id = ? AND epoch = ?"
                 + " AND event_offset >= ? AND event_offset <= ? ORDER BY event_offset DESC LIMIT ?",
-                project, topic, epoch, from, to, limit);
+                project, topic, topicId, epoch, from, to, limit);
     }
 
     /** The newest {@code limit} events of an epoch at or after a server time, below an offset; oldest first. */
-    public List<Event> since(String project, String topic, long epoch, long serverTime, long belowOffset, int limit)
-            throws SQLException {
-        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE project = ? AND topic = ? AND epoch = ?"
+    public List<Event> since(String project, String topic, long topicId, long epoch, long serverTime, long belowOffset,
+                             int limit) throws SQLException {
+        return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE topic_id = ? AND epoch = ?"
                 + " AND server_time >= ? AND event_offset < ? ORDER BY event_offset DESC LIMIT ?",
-                project, topic, epoch, serverTime, belowOffset, limit);
+                project, topic, topicId, epoch, serverTime, belowOffset, limit);
     }
 
-    private List<Event> events(String sql, String project, String topic, long epoch, long a, long b, int limit)
-            throws SQLException {
+    private List<Event> events(String sql, String project, String topic, long topicId, long epoch, long a, long b,
+                               int limit) throws SQLException {
         return read(c -> {
             List<Event> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(sql)) {
-                s.setString(1, project);
-                s.setString(2, topic);
-                s.setLong(3, epoch);
-                s.setLong(4, a);
-                s.setLong(5, b);
-                s.setInt(6, limit);
+                s.setLong(1, topicId);
+                s.setLong(2, epoch);
+                s.setLong(3, a);
+                s.setLong(4, b);
+                s.setInt(5, limit);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        out.add(event(r));
+                        out.add(event(project, topic, r));
                     }
                 }
             }
@@ -358,14 +388,14 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    private static Event event(ResultSet r) throws SQLException {
-        byte[] payload = r.getBytes(9);
+    private static Event event(String project, String topic, ResultSet r) throws SQLException {
+        byte[] payload = r.getBytes(7);
         if (payload == null) {
-            String data = r.getString(8);
+            String data = r.getString(6);
             payload = data == null ? null : data.getBytes(StandardCharsets.UTF_8);
         }
-        return new Event(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
-                payload == null ? new byte[0] : payload, r.getString(6), AttributeCodec.decode(r.getString(7)));
+        return new Event(project, topic, r.getLong(1), r.getLong(2), r.getLong(3),
+                payload == null ? new byte[0] : payload, r.getString(4), AttributeCodec.decode(r.getString(5)));
     }
 
     /** A read on a pooled connection. */

@@ -40,14 +40,19 @@ public final class DurableTopicHistory implements TopicHistory {
     private long storedFirstVersion;
     private volatile long committed;
     private volatile boolean epochStored;
+    /** The database's numbers for this topic and its project; 0 until the topic's row is stored. */
+    private volatile long projectId;
+    private volatile long topicId;
 
-    DurableTopicHistory(String project, String topic, long epoch, boolean epochStored, long storedFirst,
+    DurableTopicHistory(String project, String topic, long epoch, long projectId, long topicId, long storedFirst,
                         long lastOffset, long lastTimestampNanos, Database db, Writer writer, HistoryLimits hotLimits,
                         int readLimit, LongSupplier retentionVersion) {
         this.project = project;
         this.topic = topic;
         this.epoch = epoch;
-        this.epochStored = epochStored;
+        this.projectId = projectId;
+        this.topicId = topicId;
+        this.epochStored = topicId != 0;
         this.lastOffset = lastOffset;
         this.committed = lastOffset;
         this.lastTimestampNanos = lastTimestampNanos;
@@ -81,8 +86,19 @@ public final class DurableTopicHistory implements TopicHistory {
         return epochStored;
     }
 
-    void epochWasStored() {
-        epochStored = true;
+    long projectId() {
+        return projectId;
+    }
+
+    long topicId() {
+        return topicId;
+    }
+
+    /** The writer stored this topic's row with its epoch; these are its ids. */
+    void stored(long projectId, long topicId) {
+        this.projectId = projectId;
+        this.topicId = topicId;
+        this.epochStored = true;
     }
 
     /** The writer committed this topic's events up to {@code offset}. */
@@ -121,7 +137,8 @@ public final class DurableTopicHistory implements TopicHistory {
         long version = retentionVersion.getAsLong();
         if (version != storedFirstVersion) {
             try {
-                storedFirst = Math.min(db.firstOffset(project, topic, epoch), hotFirst());
+                long inDatabase = topicId == 0 ? Long.MAX_VALUE : db.firstOffset(topicId, epoch);
+                storedFirst = Math.min(inDatabase, hotFirst());
             } catch (SQLException e) {
                 throw unavailable(e);
             }
@@ -193,7 +210,7 @@ public final class DurableTopicHistory implements TopicHistory {
             return hotFrom(e -> e.offset() >= from);
         }
         try {
-            List<Event> out = new ArrayList<>(db.range(project, topic, epoch, from, hotFirst - 1, readLimit));
+            List<Event> out = new ArrayList<>(db.range(project, topic, topicId, epoch, from, hotFirst - 1, readLimit));
             out.addAll(hot);
             return out;
         } catch (SQLException e) {
@@ -207,7 +224,7 @@ public final class DurableTopicHistory implements TopicHistory {
             return hotFrom(e -> e.timestampNanos() >= timestampNanos);
         }
         try {
-            List<Event> out = new ArrayList<>(db.since(project, topic, epoch, timestampNanos, hotFirst(), readLimit));
+            List<Event> out = new ArrayList<>(db.since(project, topic, topicId, epoch, timestampNanos, hotFirst(), readLimit));
             out.addAll(hot);
             return out;
         } catch (SQLException e) {
@@ -228,7 +245,7 @@ public final class DurableTopicHistory implements TopicHistory {
         }
         try {
             int fromDb = Math.min(readLimit, count - hot.size());
-            List<Event> out = new ArrayList<>(db.range(project, topic, epoch, 1, hotFirst() - 1, fromDb));
+            List<Event> out = new ArrayList<>(db.range(project, topic, topicId, epoch, 1, hotFirst() - 1, fromDb));
             out.addAll(hot);
             return out;
         } catch (SQLException e) {
@@ -239,7 +256,10 @@ public final class DurableTopicHistory implements TopicHistory {
     @Override
     public List<Event> readEarlierEpochAfter(Position position) {
         try {
-            return db.range(project, topic, position.epoch(), position.offset() + 1, Long.MAX_VALUE, readLimit);
+            if (topicId == 0) {
+                return List.of();
+            }
+            return db.range(project, topic, topicId, position.epoch(), position.offset() + 1, Long.MAX_VALUE, readLimit);
         } catch (SQLException e) {
             throw unavailable(e);
         }

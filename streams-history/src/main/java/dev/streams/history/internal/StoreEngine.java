@@ -82,12 +82,13 @@ public final class StoreEngine {
             Database.TopicState stored = db.topic(project, topic);
             if (stored.epoch() == null) {
                 long epoch = EPOCHS.nextLong() & Long.MAX_VALUE;
-                return new DurableTopicHistory(project, topic, epoch, false, Long.MAX_VALUE, 0, 0, db, writer, hotCache,
+                return new DurableTopicHistory(project, topic, epoch, 0, 0, Long.MAX_VALUE, 0, 0, db, writer, hotCache,
                         readLimit, retentionVersion::get);
             }
-            long first = db.firstOffset(project, topic, stored.epoch());
-            return new DurableTopicHistory(project, topic, stored.epoch(), true, first, stored.lastOffset(),
-                    stored.lastTimestampNanos(), db, writer, hotCache, readLimit, retentionVersion::get);
+            long first = db.firstOffset(stored.topicId(), stored.epoch());
+            return new DurableTopicHistory(project, topic, stored.epoch(), stored.projectId(), stored.topicId(), first,
+                    stored.lastOffset(), stored.lastTimestampNanos(), db, writer, hotCache, readLimit,
+                    retentionVersion::get);
         } catch (SQLException e) {
             throw new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
         }
@@ -115,8 +116,9 @@ public final class StoreEngine {
         try {
             long now = clock.instant().toEpochMilli() * 1_000_000L;
             long deleted = 0;
-            for (String project : db.projects()) {
-                Retention r = projectRetention.getOrDefault(project, retention);
+            for (Map.Entry<Long, String> entry : db.projects().entrySet()) {
+                long project = entry.getKey();
+                Retention r = projectRetention.getOrDefault(entry.getValue(), retention);
                 deleted += db.deleteOlderThan(project, now - saturatedNanos(r.maxAge()));
                 long cutoff = db.retentionCutoff(project, r.maxEvents(), r.maxBytes());
                 if (cutoff != Long.MIN_VALUE) {

@@ -133,45 +133,41 @@ public final class Writer {
     }
 
     private void store(List<Pending> batch) throws SQLException {
-        Map<DurableTopicHistory, Boolean> newEpochs = new LinkedHashMap<>();
+        Map<DurableTopicHistory, Boolean> newTopics = new LinkedHashMap<>();
+        List<DurableTopicHistory> owners = new ArrayList<>(batch.size());
         List<Event> events = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             if (!p.history().epochStored()) {
-                newEpochs.put(p.history(), Boolean.TRUE);
+                newTopics.put(p.history(), Boolean.TRUE);
             }
+            owners.add(p.history());
             events.add(p.event());
-        }
-        List<Database.TopicEpoch> topics = new ArrayList<>(newEpochs.size());
-        for (DurableTopicHistory h : newEpochs.keySet()) {
-            topics.add(new Database.TopicEpoch(h.project(), h.topic(), h.epoch()));
         }
         long start = System.nanoTime();
         try {
-            db.writeBatch(topics, events);
+            db.writeBatch(List.copyOf(newTopics.keySet()), owners, events);
         } catch (SQLException e) {
             if (!isDataError(e)) {
                 throw e;
             }
             // One row the database refuses (a payload labelled JSON that is not): store the rest row by row
             // and that one as bytes, so that nothing valid waits behind it.
-            db.writeBatch(topics, List.of());
-            for (Event event : events) {
+            db.writeBatch(List.copyOf(newTopics.keySet()), List.of(), List.of());
+            for (Pending p : batch) {
+                DurableTopicHistory h = p.history();
                 try {
-                    db.writeOne(event, true);
+                    db.writeOne(p.event(), h.topicId(), h.projectId(), true);
                 } catch (SQLException refused) {
                     if (!isDataError(refused)) {
                         throw refused;
                     }
-                    db.writeOne(event, false);
+                    db.writeOne(p.event(), h.topicId(), h.projectId(), false);
                 }
             }
         }
         lastCommitMicros = (System.nanoTime() - start) / 1000;
         batches.increment();
         stored.add(events.size());
-        for (DurableTopicHistory h : newEpochs.keySet()) {
-            h.epochWasStored();
-        }
         for (Pending p : batch) {
             p.history().committed(p.event().offset());
         }
