@@ -20,7 +20,7 @@ const [base, key] = process.argv.slice(2);
         ws.onmessage = (m) => resolve(JSON.parse(m.data));
       });
       await new Promise((r) => setTimeout(r, 300));
-      const posted = await fetch(`/v1/projects/demo/devices/${device}/stream`, {
+      const posted = await fetch(`/v1/projects/demo/devices/${device}/ingest`, {
         method: 'POST', headers: { 'x-api-key': key }, body: JSON.stringify({ note: big }),
       });
       const frame = await received;

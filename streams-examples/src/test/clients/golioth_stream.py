@@ -18,7 +18,7 @@ async def main(base, project, key, device):
             websockets.connect(device_url, extra_headers={"x-api-key": key}) as device_stream:
         await asyncio.sleep(0.3)
         request = urllib.request.Request(
-            f"{base}/v1/projects/{project}/devices/{device}/stream/env",
+            f"{base}/v1/projects/{project}/devices/{device}/ingest/env",
             data=json.dumps({"temp": 21.5, "ts": 1700000000000}).encode(),
             headers={"x-api-key": key, "Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -40,7 +40,7 @@ async def main(base, project, key, device):
         await asyncio.sleep(0.3)
         big = "reading " * 500
         request = urllib.request.Request(
-            f"{base}/v1/projects/{project}/devices/{device}/stream",
+            f"{base}/v1/projects/{project}/devices/{device}/ingest",
             data=json.dumps({"note": big}).encode(),
             headers={"x-api-key": key, "Content-Type": "application/json"}, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:

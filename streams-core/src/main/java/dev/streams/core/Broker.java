@@ -161,6 +161,16 @@ public final class Broker implements AutoCloseable {
         return state == null ? ProjectStats.EMPTY : state.stats();
     }
 
+    /**
+     * Answers a history query from the history store (a durable one; the in-memory store refuses with
+     * UNAVAILABLE). Runs on the calling thread: a database query, bounded in rows and time by the store.
+     */
+    public HistoryQuery.Result query(HistoryQuery query) {
+        validateProject(query.project());
+        ensureOpen();
+        return historyStore.query(query);
+    }
+
     /** How the history store is doing (always healthy for the in-memory store); see {@link HistoryStore#status()}. */
     public HistoryStore.Status historyStatus() {
         return historyStore.status();

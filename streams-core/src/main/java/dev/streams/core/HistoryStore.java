@@ -15,6 +15,13 @@ public interface HistoryStore {
     TopicHistory open(String project, String topic);
 
     /**
+     * Answers a history query in the store. A store that cannot (the in-memory one) refuses with UNAVAILABLE.
+     */
+    default HistoryQuery.Result query(HistoryQuery query) {
+        throw new StreamsException(ErrorKind.UNAVAILABLE, "history queries need a durable history store");
+    }
+
+    /**
      * How the store is doing, for {@code /healthz} and {@code /metrics}: healthy or not, why, and its gauges
      * and counters (name to value). An in-memory store is always healthy and has none.
      */

@@ -118,7 +118,7 @@ public final class DemoServer implements AutoCloseable {
         out.println("  curl -s " + http + "/v1/streams/Publish -H 'Authorization: Bearer " + apiKey
                 + "' -d '{\"topic\":\"events\",\"message\":\"hello\"}'");
         out.println("  # send device data (Golioth semantics)");
-        out.println("  curl -s " + http + "/v1/projects/" + project + "/devices/" + device + "/stream -H 'x-api-key: "
+        out.println("  curl -s " + http + "/v1/projects/" + project + "/devices/" + device + "/ingest -H 'x-api-key: "
                 + apiKey + "' -d '{\"temp\":21.5}'");
         out.println("  # live stream of every device (Golioth LightDB Stream), with any WebSocket client");
         out.println("  " + ws + "/v1/ws/projects/" + project + "/stream?x-api-key=" + apiKey);

@@ -55,7 +55,7 @@ class CrashRecoveryTest {
     private int ingest(int port, int n) {
         try {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/v1/projects/demo/devices/d1/stream")).header("x-api-key", KEY)
+                            + "/v1/projects/demo/devices/d1/ingest")).header("x-api-key", KEY)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (IOException | InterruptedException e) {

@@ -111,7 +111,7 @@ class DemoServerTest {
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             String base = "http://127.0.0.1:" + second.port();
             HttpResponse<String> ingest = http.send(HttpRequest.newBuilder(URI.create(base
-                            + "/v1/projects/demo/devices/d1/stream"))
+                            + "/v1/projects/demo/devices/d1/ingest"))
                     .header("Authorization", "Bearer " + jwt.serialize())
                     .POST(HttpRequest.BodyPublishers.ofString("{\"temp\":1}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(200);

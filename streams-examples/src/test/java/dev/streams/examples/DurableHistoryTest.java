@@ -31,7 +31,7 @@ class DurableHistoryTest {
 
     private void ingest(DemoServer demo, int n) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port()
-                        + "/v1/projects/demo/devices/d1/stream")).header("x-api-key", KEY)
+                        + "/v1/projects/demo/devices/d1/ingest")).header("x-api-key", KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + n + "}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }

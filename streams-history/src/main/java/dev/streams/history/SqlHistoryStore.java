@@ -42,9 +42,11 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
     private final StoreEngine engine;
+    private final int queryTimeoutSeconds;
 
-    private SqlHistoryStore(StoreEngine engine) {
+    private SqlHistoryStore(StoreEngine engine, int queryTimeoutSeconds) {
         this.engine = engine;
+        this.queryTimeoutSeconds = queryTimeoutSeconds;
     }
 
     /** A store in {@code directory}/streams.db (created with the directory when absent). */
@@ -60,6 +62,15 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
     @Override
     public TopicHistory open(String project, String topic) {
         return engine.open(project, topic);
+    }
+
+    /**
+     * Answers a history query in the database (SQL over the stored JSON), newest first, one page; a query
+     * running longer than the query timeout is cancelled and refused (INVALID_ARGUMENT, "narrow it").
+     */
+    @Override
+    public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query) {
+        return engine.query(query, queryTimeoutSeconds);
     }
 
     /** Healthy while batches commit; the last error when they do not; queue depth, write latency, counts. */
@@ -101,6 +112,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private int readers = 4;
         private long maxDatabaseBytes;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private int queryTimeoutSeconds = 5;
 
         private Builder(Path directory, DataSource dataSource) {
             this.directory = directory;
@@ -164,6 +176,12 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
             return this;
         }
 
+        /** How long a history query may run before it is cancelled and refused (default 5 s). */
+        public Builder queryTimeout(Duration timeout) {
+            this.queryTimeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+            return this;
+        }
+
         /** How long {@link #close()} waits to store what is queued (default 10 s). */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -178,7 +196,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
                         ? new Database(SqlDialect.SQLITE, sqliteSource(), readers)
                         : new Database(SqlDialect.POSTGRES, dataSource, readers);
                 return new SqlHistoryStore(new StoreEngine(db, hotCache, retention, Map.copyOf(projectRetention),
-                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout));
+                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeoutSeconds);
             } catch (SQLException e) {
                 throw new HistoryStoreException("cannot open the history database at " + where + ": " + e.getMessage(), e);
             } catch (IOException e) {

@@ -398,6 +398,37 @@ public final class Database implements AutoCloseable {
                 payload == null ? new byte[0] : payload, r.getString(4), AttributeCodec.decode(r.getString(5)));
     }
 
+    /**
+     * Runs a history query: the page and the total, each bounded by {@code timeoutSeconds} (a query that runs
+     * longer is cancelled and reported as too expensive, never left to load rows).
+     */
+    public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query, int timeoutSeconds)
+            throws SQLException {
+        QuerySql sql = new QuerySql(dialect, query);
+        return read(c -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            long total;
+            try (PreparedStatement s = c.prepareStatement(sql.pageSql())) {
+                s.setQueryTimeout(timeoutSeconds);
+                sql.bindPage(s);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(sql.row(r));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(sql.countSql())) {
+                s.setQueryTimeout(timeoutSeconds);
+                sql.bindCount(s);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    total = r.getLong(1);
+                }
+            }
+            return new dev.streams.core.HistoryQuery.Result(rows, total, query.page(), query.perPage());
+        });
+    }
+
     /** A read on a pooled connection. */
     interface Read<T> {
         T run(Connection c) throws SQLException;

@@ -94,6 +94,20 @@ public final class StoreEngine {
         }
     }
 
+    /** Answers a history query, cancelled after {@code timeoutSeconds}; a cancelled one is a clear refusal. */
+    public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query, int timeoutSeconds) {
+        long start = System.nanoTime();
+        try {
+            return db.query(query, timeoutSeconds);
+        } catch (SQLException e) {
+            if (System.nanoTime() - start >= timeoutSeconds * 1_000_000_000L - 100_000_000L) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "the query takes more than " + timeoutSeconds
+                        + " s; narrow its time range, devices or filters");
+            }
+            throw new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
+        }
+    }
+
     public void enforceRetention() {
         retentionRequested = true;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -75,7 +75,7 @@ class FuzzTest extends ServerFixture {
         "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
         "POST /v1/streams/Publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer KEY\r\nContent-Length: 35\r\n\r\n"
                 + "{\"topic\":\"events\",\"message\":\"hi\"}",
-        "POST /v1/projects/alpha/devices/d1/stream HTTP/1.1\r\nHost: x\r\nx-api-key: KEY\r\nContent-Length: 11\r\n\r\n"
+        "POST /v1/projects/alpha/devices/d1/ingest HTTP/1.1\r\nHost: x\r\nx-api-key: KEY\r\nContent-Length: 11\r\n\r\n"
                 + "{\"temp\":21}",
         "GET /v1/ws/native?x-api-key=KEY HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n\r\n",

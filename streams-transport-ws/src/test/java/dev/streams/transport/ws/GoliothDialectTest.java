@@ -28,7 +28,7 @@ class GoliothDialectTest extends ServerFixture {
     }
 
     private HttpResponse<String> ingest(String device, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/" + device + "/stream"
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/" + device + "/ingest"
                 + (path == null ? "" : "/" + path))).header("x-api-key", alphaKey.key())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -107,15 +107,15 @@ class GoliothDialectTest extends ServerFixture {
         // A member that does not read as a time is kept as data, not refused.
         assertThat(ingest(DEVICE, null, "{\"ts\":\"yesterday\"}").statusCode()).isEqualTo(200);
 
-        HttpRequest readerTries = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/stream"))
+        HttpRequest readerTries = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/ingest"))
                 .header("x-api-key", alphaReader.key()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         assertThat(http.send(readerTries, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
-        HttpRequest otherProject = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/stream"))
+        HttpRequest otherProject = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/ingest"))
                 .header("x-api-key", betaKey.key()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         HttpResponse<String> refused = http.send(otherProject, HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("\"code\":7");
-        HttpRequest anonymous = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/stream"))
+        HttpRequest anonymous = HttpRequest.newBuilder(URI.create(http() + "/v1/projects/alpha/devices/d1/ingest"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         assertThat(http.send(anonymous, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     }

@@ -206,7 +206,7 @@ class HardeningTest extends ServerFixture {
         HttpResponse<String> big = post("/v1/streams/Publish", alphaKey.key(), "x".repeat(2000));
         assertThat(big.statusCode()).isEqualTo(413);
         assertThat(big.body()).contains("\"id\":\"REQUEST_TOO_LARGE\"").contains("\"code\":413");
-        HttpResponse<String> bigDevice = post("/v1/projects/alpha/devices/d1/stream", alphaKey.key(), "1".repeat(2000));
+        HttpResponse<String> bigDevice = post("/v1/projects/alpha/devices/d1/ingest", alphaKey.key(), "1".repeat(2000));
         assertThat(bigDevice.statusCode()).isEqualTo(413);
         assertThat(bigDevice.body()).contains("\"code\":8").contains("\"details\":[]");
         HttpResponse<String> unknown = get("/v1/projects/alpha/nothing");

@@ -70,7 +70,7 @@ class TlsTest extends ServerFixture {
         clients.add(stream);
         awaitSubscriptions("alpha", 1);
         HttpResponse<String> ingest = client.send(HttpRequest.newBuilder(
-                URI.create("https://127.0.0.1:" + server.port() + "/v1/projects/alpha/devices/d1/stream"))
+                URI.create("https://127.0.0.1:" + server.port() + "/v1/projects/alpha/devices/d1/ingest"))
                 .header("x-api-key", alphaKey.key()).POST(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ingest.statusCode()).isEqualTo(200);

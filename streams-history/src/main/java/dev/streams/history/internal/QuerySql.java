@@ -1,0 +1,304 @@
+package dev.streams.history.internal;
+
+import dev.streams.core.HistoryQuery;
+import dev.streams.core.HistoryQuery.Compare;
+import dev.streams.core.HistoryQuery.Field;
+import dev.streams.core.HistoryQuery.Filter;
+import dev.streams.core.HistoryQuery.Group;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@link HistoryQuery} as SQL over the stored JSON, for one dialect: every value is a bound parameter
+ * (paths too), so nothing a client sends becomes SQL text. The database filters, groups and aggregates; Java
+ * only turns the page of rows into values.
+ */
+final class QuerySql {
+    /** How a field's columns read back. */
+    private enum Kind { TIME, DEVICE, ALL, PATH, AGGREGATE }
+
+    private final SqlDialect dialect;
+    private final HistoryQuery query;
+    private final List<Kind> kinds = new ArrayList<>();
+    private final List<Object> selectParams = new ArrayList<>();
+    private final List<Object> whereParams = new ArrayList<>();
+    private final String select;
+    private final String where;
+    private final String groupBy;
+    private final String orderBy;
+
+    QuerySql(SqlDialect dialect, HistoryQuery query) {
+        this.dialect = dialect;
+        this.query = query;
+        List<Field> fields = query.fields().isEmpty()
+                ? List.of(new Field(HistoryQuery.TIME, null, null), new Field(HistoryQuery.DEVICE_ID, null, null),
+                new Field(HistoryQuery.ALL, null, null))
+                : query.fields();
+        List<String> columns = new ArrayList<>();
+        List<Integer> grouped = new ArrayList<>();
+        Integer timeColumn = null;
+        for (Field f : fields) {
+            int at = columns.size() + 1;
+            if (f.aggregate() != null) {
+                columns.add(aggregate(f));
+                kinds.add(Kind.AGGREGATE);
+                continue;
+            }
+            switch (f.path()) {
+                case HistoryQuery.TIME -> {
+                    if (query.timeBucket() != null) {
+                        long bucket = query.timeBucket().toNanos();
+                        columns.add("(event_time / " + bucket + ") * " + bucket);
+                    } else {
+                        columns.add("event_time");
+                    }
+                    kinds.add(Kind.TIME);
+                    timeColumn = at;
+                    grouped.add(at);
+                }
+                case HistoryQuery.DEVICE_ID -> {
+                    columns.add("device_id");
+                    kinds.add(Kind.DEVICE);
+                    grouped.add(at);
+                }
+                case HistoryQuery.ALL -> {
+                    columns.add(dialect == SqlDialect.SQLITE ? "data" : "data::text");
+                    kinds.add(Kind.ALL);
+                    grouped.add(at);
+                }
+                default -> {
+                    columns.add(type(f.path(), selectParams));
+                    columns.add(text(f.path(), selectParams));
+                    kinds.add(Kind.PATH);
+                    grouped.add(at);
+                    grouped.add(at + 1);
+                }
+            }
+        }
+        this.select = "SELECT " + String.join(", ", columns);
+        StringBuilder w = new StringBuilder(" FROM streams_events WHERE project_id = (SELECT id FROM streams_projects"
+                + " WHERE name = ?) AND event_time >= ? AND event_time < ?");
+        whereParams.add(query.project());
+        whereParams.add(nanos(query.start()));
+        whereParams.add(nanos(query.end()));
+        if (!query.deviceIds().isEmpty()) {
+            w.append(" AND device_id IN (").append(placeholders(query.deviceIds().size())).append(')');
+            whereParams.addAll(query.deviceIds());
+        }
+        if (query.filter() != null) {
+            w.append(" AND ").append(filter(query.filter()));
+        }
+        this.where = w.toString();
+        boolean aggregated = query.aggregated();
+        this.groupBy = aggregated && !grouped.isEmpty() ? " GROUP BY " + join(grouped) : "";
+        if (timeColumn != null) {
+            // Newest first; within one time (a bucket) the other groups in a stable order.
+            List<Integer> rest = new ArrayList<>(grouped);
+            rest.remove(timeColumn);
+            this.orderBy = " ORDER BY " + timeColumn + " DESC" + (aggregated && !rest.isEmpty() ? ", " + join(rest) : "");
+        } else {
+            this.orderBy = aggregated ? (grouped.isEmpty() ? "" : " ORDER BY " + join(grouped)) : " ORDER BY event_time DESC";
+        }
+    }
+
+    private static String join(List<Integer> ordinals) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < ordinals.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(ordinals.get(i));
+        }
+        return out.toString();
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** The dialect's parameter for a JSON path: {@code $.a.b} for SQLite, {@code {a,b}} for PostgreSQL. */
+    private Object pathParam(String path) {
+        return dialect == SqlDialect.SQLITE ? "$." + path : "{" + path.replace('.', ',') + "}";
+    }
+
+    /** The JSON type at a path ({@code null} when absent). */
+    private String type(String path, List<Object> params) {
+        params.add(pathParam(path));
+        return dialect == SqlDialect.SQLITE ? "json_type(data, ?)" : "jsonb_typeof(data #> CAST(? AS text[]))";
+    }
+
+    /** The value at a path as text (JSON text for objects and arrays). */
+    private String text(String path, List<Object> params) {
+        params.add(pathParam(path));
+        return dialect == SqlDialect.SQLITE ? "json_extract(data, ?)" : "data #>> CAST(? AS text[])";
+    }
+
+    private String number(String path, List<Object> params) {
+        String type = type(path, params);
+        String value = text(path, params);
+        return dialect == SqlDialect.SQLITE
+                ? "(CASE WHEN " + type + " IN ('integer', 'real') THEN " + value + " END)"
+                : "(CASE WHEN " + type + " = 'number' THEN CAST(" + value + " AS NUMERIC) END)";
+    }
+
+    private String string(String path, List<Object> params) {
+        String type = type(path, params);
+        String value = text(path, params);
+        return "(CASE WHEN " + type + (dialect == SqlDialect.SQLITE ? " = 'text'" : " = 'string'") + " THEN " + value
+                + " END)";
+    }
+
+    private String aggregate(Field f) {
+        if (f.aggregate() == HistoryQuery.Aggregate.COUNT) {
+            return f.path().equals(HistoryQuery.ALL) ? "COUNT(*)" : "COUNT(" + type(f.path(), selectParams) + ")";
+        }
+        return f.aggregate().name() + "(" + number(f.path(), selectParams) + ")";
+    }
+
+    private String filter(Filter filter) {
+        if (filter instanceof Group group) {
+            List<String> parts = new ArrayList<>();
+            for (Filter f : group.filters()) {
+                parts.add(filter(f));
+            }
+            return "(" + String.join(group.and() ? " AND " : " OR ", parts) + ")";
+        }
+        Compare c = (Compare) filter;
+        Object first = c.values().get(0);
+        String left;
+        List<Object> values = new ArrayList<>();
+        if (c.path().equals(HistoryQuery.TIME)) {
+            left = "event_time";
+            for (Object v : c.values()) {
+                values.add(nanos(OffsetDateTime.parse((String) v).toInstant()));
+            }
+        } else if (c.path().equals(HistoryQuery.DEVICE_ID)) {
+            left = "device_id";
+            for (Object v : c.values()) {
+                values.add(v.toString());
+            }
+        } else if (first instanceof Number) {
+            left = number(c.path(), whereParams);
+            for (Object v : c.values()) {
+                values.add(new BigDecimal(v.toString()));
+            }
+        } else if (first instanceof Boolean) {
+            left = dialect == SqlDialect.SQLITE ? type(c.path(), whereParams)
+                    : "(CASE WHEN " + type(c.path(), whereParams) + " = 'boolean' THEN " + text(c.path(), whereParams) + " END)";
+            for (Object v : c.values()) {
+                values.add(v.toString());
+            }
+        } else {
+            left = string(c.path(), whereParams);
+            values.addAll(c.values());
+        }
+        whereParams.addAll(values);
+        if (values.size() > 1) {
+            return left + (c.op() == HistoryQuery.Op.EQ ? " IN (" : " NOT IN (") + placeholders(values.size()) + ")";
+        }
+        String op = switch (c.op()) {
+            case EQ -> " = ";
+            case NE -> " <> ";
+            case LT -> " < ";
+            case LE -> " <= ";
+            case GT -> " > ";
+            case GE -> " >= ";
+        };
+        return left + op + "?";
+    }
+
+    /** The page's statement. */
+    String pageSql() {
+        return select + where + groupBy + orderBy + " LIMIT ? OFFSET ?";
+    }
+
+    /** The statement counting every row of the answer. */
+    String countSql() {
+        return "SELECT COUNT(*) FROM (" + select + where + groupBy + ") AS answer";
+    }
+
+    void bindPage(PreparedStatement s) throws SQLException {
+        int i = bind(s, 1, selectParams);
+        i = bind(s, i, whereParams);
+        s.setInt(i++, query.perPage());
+        s.setInt(i, query.page() * query.perPage());
+    }
+
+    void bindCount(PreparedStatement s) throws SQLException {
+        bind(s, bind(s, 1, selectParams), whereParams);
+    }
+
+    private int bind(PreparedStatement s, int at, List<Object> params) throws SQLException {
+        for (Object p : params) {
+            if (p instanceof BigDecimal n && dialect == SqlDialect.SQLITE) {
+                // SQLite would bind a BigDecimal as text, and text never equals a number there.
+                BigDecimal whole = n.stripTrailingZeros();
+                if (whole.scale() <= 0 && whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                        && whole.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0) {
+                    s.setLong(at++, whole.longValueExact());
+                } else {
+                    s.setDouble(at++, n.doubleValue());
+                }
+            } else {
+                s.setObject(at++, p);
+            }
+        }
+        return at;
+    }
+
+    /** One row of the page, by alias. */
+    Map<String, Object> row(ResultSet r) throws SQLException {
+        List<Field> fields = query.fields().isEmpty()
+                ? List.of(new Field(HistoryQuery.TIME, null, null), new Field(HistoryQuery.DEVICE_ID, null, null),
+                new Field(HistoryQuery.ALL, null, null))
+                : query.fields();
+        Map<String, Object> row = new LinkedHashMap<>();
+        int column = 1;
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            switch (kinds.get(i)) {
+                case TIME -> {
+                    long ns = r.getLong(column++);
+                    row.put(f.alias(), Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
+                            Math.floorMod(ns, 1_000_000_000L)).toString());
+                }
+                case DEVICE -> row.put(f.alias(), r.getString(column++));
+                case ALL -> {
+                    String json = r.getString(column++);
+                    row.put(f.alias(), json == null ? null : new HistoryQuery.Json(json));
+                }
+                case PATH -> {
+                    String type = r.getString(column++);
+                    String text = r.getString(column++);
+                    row.put(f.alias(), value(type, text));
+                }
+                case AGGREGATE -> {
+                    String text = r.getString(column++);
+                    row.put(f.alias(), text == null ? null : new BigDecimal(text));
+                }
+            }
+        }
+        return row;
+    }
+
+    private static Object value(String type, String text) {
+        if (type == null || text == null || type.equals("null")) {
+            return null;
+        }
+        return switch (type) {
+            case "integer", "real", "number" -> new BigDecimal(text);
+            case "true", "false", "boolean" -> Boolean.valueOf(text.equals("1") || text.equals("true"));
+            case "object", "array" -> new HistoryQuery.Json(text);
+            default -> text;
+        };
+    }
+}

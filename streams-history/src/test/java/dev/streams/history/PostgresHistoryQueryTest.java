@@ -1,0 +1,17 @@
+package dev.streams.history;
+
+/** History queries on a real PostgreSQL server (jsonb), against the same brute force. */
+class PostgresHistoryQueryTest extends HistoryQueryContract {
+    private PostgresServer postgres;
+
+    @Override
+    SqlHistoryStore newStore() throws Exception {
+        postgres = new PostgresServer();
+        return SqlHistoryStore.postgres(postgres.dataSource()).build();
+    }
+
+    @Override
+    void stopDatabase() throws Exception {
+        postgres.close();
+    }
+}
