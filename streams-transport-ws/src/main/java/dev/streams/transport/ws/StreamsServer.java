@@ -39,8 +39,9 @@ import javax.net.ssl.SSLException;
 
 /**
  * The HTTP and WebSocket front end, on one port: m3o Streams ({@code /v1/streams/Publish|Token|Subscribe}),
- * Golioth LightDB Stream ({@code /v1/ws/projects/{p}[/devices/{d}]/stream} and device ingestion at
- * {@code POST /v1/projects/{p}/devices/{d}/stream[/path]}), the native protocol ({@code /v1/ws/native}),
+ * Golioth LightDB Stream ({@code /v1/ws/projects/{p}[/devices/{d}]/stream}, the History REST API at
+ * {@code GET|POST /v1/projects/{p}[/devices/{d}]/stream}, and device ingestion at
+ * {@code POST /v1/projects/{p}/devices/{d}/ingest[/path]}), the native protocol ({@code /v1/ws/native}),
  * {@code /healthz} and {@code /metrics}. Built on Netty over a {@link Broker} and a {@link StreamsAuth} that
  * the host owns. Every limit has a default and is enforced.
  *
@@ -78,7 +79,20 @@ public final class StreamsServer implements AutoCloseable {
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback),
                 new ServerContext.Compression(b.compression, b.compressMinBytes),
-                new SseResumes(b.maxConnections, Duration.ofMinutes(5)));
+                new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads));
+    }
+
+    /** Threads for history queries, with a short queue: more at once is refused (503) rather than piled up. */
+    private static java.util.concurrent.ThreadPoolExecutor queryPool(int threads) {
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+                30, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(64), task -> {
+                    Thread t = new Thread(task, "streams-history-query-" + ids.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public static Builder builder(Broker broker, StreamsAuth auth) {
@@ -165,6 +179,7 @@ public final class StreamsServer implements AutoCloseable {
         }
         // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.
         context.channels().close().awaitUninterruptibly();
+        context.queryExecutor().shutdownNow();
         group.shutdownGracefully(0, closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
     }
 
@@ -204,6 +219,7 @@ public final class StreamsServer implements AutoCloseable {
         private HttpEndpoint fallback;
         private boolean compression = true;
         private int compressMinBytes = 256;
+        private int queryThreads = 2;
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -328,6 +344,12 @@ public final class StreamsServer implements AutoCloseable {
                 throw new IllegalArgumentException("compressMinBytes must not be negative");
             }
             this.compressMinBytes = bytes;
+            return this;
+        }
+
+        /** Threads that run history queries (default 2); 64 more may wait, further ones get 503. */
+        public Builder queryThreads(int threads) {
+            this.queryThreads = positive(threads, "queryThreads");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.transport.ws.internal.golioth.DeviceIngestHttp;
+import dev.streams.transport.ws.internal.golioth.GoliothHistoryHttp;
 import dev.streams.transport.ws.internal.golioth.GoliothSession;
 import dev.streams.transport.ws.internal.m3o.M3oHttp;
 import dev.streams.transport.ws.internal.m3o.M3oSession;
@@ -38,7 +39,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern M3O = Pattern.compile("^(?:/v1)?/streams(?:/streams)?/(publish|token|subscribe)/?$",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
-    private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/stream(?:/(.+?))?/?$");
+    private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/ingest(?:/(.+?))?/?$");
+    private static final Pattern HISTORY = Pattern.compile("^/v1/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
     private static final String NATIVE = "/v1/ws/native";
     private static final String NATIVE_EVENTS = "/v1/sse";
 
@@ -47,11 +49,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final ServerContext server;
     private final M3oHttp m3o;
     private final DeviceIngestHttp ingest;
+    private final GoliothHistoryHttp history;
 
     public HttpRouter(ServerContext server) {
         this.server = server;
         this.m3o = new M3oHttp(server);
         this.ingest = new DeviceIngestHttp(server);
+        this.history = new GoliothHistoryHttp(server);
     }
 
     @Override
@@ -80,6 +84,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         Matcher m3oPath = M3O.matcher(path);
         Matcher ingestPath = INGEST.matcher(path);
+        Matcher historyPath = HISTORY.matcher(path);
         if (path.equals("/healthz")) {
             if (readOnly(ctx, request, path)) {
                 health(ctx, request);
@@ -93,6 +98,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             m3o.handle(ctx, request, m3oPath.group(1));
         } else if (ingestPath.matches()) {
             ingest.handle(ctx, request, ingestPath.group(1), ingestPath.group(2), ingestPath.group(3));
+        } else if (historyPath.matches()) {
+            history.handle(ctx, request, historyPath.group(1), historyPath.group(2));
         } else if (!server.hostRoutes().handle(ctx, request, query)) {
             reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path);
         }

@@ -12,12 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * What every handler of one server shares: the broker, auth, limits, metrics and the open sessions.
  *
  * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any
+ * @param queryExecutor  where history queries run (a database query never runs on an event loop)
  */
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
                             ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
-                            SseResumes sseResumes) {
+                            SseResumes sseResumes, java.util.concurrent.ExecutorService queryExecutor) {
 
     /**
      * permessage-deflate settings.

@@ -89,7 +89,8 @@ class PipelinePiecesTest {
                 new ProjectConnections(10), Set.of(),
                 new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10),
                 dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null),
-                new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)));
+                new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)),
+                java.util.concurrent.Executors.newSingleThreadExecutor());
     }
 
     @Test

@@ -15,7 +15,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
-/** {@code POST /v1/projects/{project}/devices/{device}/stream[/{path…}]}: device data over HTTP. */
+/**
+ * {@code POST /v1/projects/{project}/devices/{device}/ingest[/{path…}]}: device data over HTTP, with Golioth's
+ * semantics (see {@code DeviceIngestor}). Its own path: Golioth's API owns {@code …/stream} for history
+ * queries, so a query can never be stored as data.
+ */
 public final class DeviceIngestHttp {
     private final ServerContext server;
     private final DeviceIngestor ingestor;

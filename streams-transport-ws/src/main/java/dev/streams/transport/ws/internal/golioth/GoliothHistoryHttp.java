@@ -1,0 +1,173 @@
+package dev.streams.transport.ws.internal.golioth;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import dev.streams.auth.AuthException;
+import dev.streams.auth.DeviceTopics;
+import dev.streams.auth.Principal;
+import dev.streams.core.HistoryQuery;
+import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.HttpReplies;
+import dev.streams.transport.ws.internal.Json;
+import dev.streams.transport.ws.internal.Requests;
+import dev.streams.transport.ws.internal.ServerContext;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Golioth's History REST API: {@code GET|POST /v1/projects/{p}/devices/{d}/stream} and
+ * {@code GET|POST /v1/projects/{p}/stream}. Whoever may subscribe to the device's (or every device's) stream
+ * may query its history. The query runs in the database on the server's query threads, never on the event
+ * loop; the answer is {@code {"list":[…],"page","perPage","total"}}, newest first, and errors are Golioth's
+ * REST shape.
+ */
+public final class GoliothHistoryHttp {
+    private final ServerContext server;
+
+    public GoliothHistoryHttp(ServerContext server) {
+        this.server = server;
+    }
+
+    /** Answers a history request; {@code deviceId} is null for the project path. */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String project, String deviceId) {
+        boolean post = request.method().equals(HttpMethod.POST);
+        if (!post && !request.method().equals(HttpMethod.GET)) {
+            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, "use GET or POST to query history");
+            return;
+        }
+        HistoryQuery query;
+        try {
+            Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            String pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
+            server.auth().checkSubscribe(who, project, pattern);
+            Map<String, JsonElement> params = post ? body(request) : queryParameters(request);
+            List<String> devices = deviceId != null ? List.of(deviceId)
+                    : HistoryRequests.deviceIds(params.containsKey("deviceId[]") ? params.get("deviceId[]") : params.get("deviceId"));
+            devices.forEach(DeviceTopics::topicOf);
+            query = HistoryRequests.parse(project, params, devices, Instant.now());
+        } catch (AuthException e) {
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
+            return;
+        } catch (HistoryRequests.BadQuery e) {
+            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, e.getMessage());
+            return;
+        } catch (StreamsException e) {
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.kind())), e.getMessage());
+            return;
+        }
+        request.retain();
+        try {
+            server.queryExecutor().execute(() -> run(ctx, request, query));
+        } catch (RejectedExecutionException busy) {
+            request.release();
+            reply(ctx, request, GoliothWire.UNAVAILABLE, "too many history queries at once; try again");
+        }
+    }
+
+    /** On a query thread: the database answers, then the event loop writes the reply. */
+    private void run(ChannelHandlerContext ctx, FullHttpRequest request, HistoryQuery query) {
+        String body;
+        int code;
+        try {
+            body = render(server.broker().query(query));
+            code = 0;
+        } catch (StreamsException e) {
+            body = e.getMessage();
+            code = GoliothWire.codeOf(Failure.of(e.kind()));
+        } catch (RuntimeException e) {
+            body = "history query failed";
+            code = GoliothWire.INTERNAL;
+        }
+        String answer = body;
+        int error = code;
+        ctx.executor().execute(() -> {
+            try {
+                if (error == 0) {
+                    HttpReplies.json(ctx, request, HttpResponseStatus.OK, answer);
+                } else {
+                    reply(ctx, request, error, answer);
+                }
+            } finally {
+                request.release();
+            }
+        });
+    }
+
+    private static Map<String, JsonElement> body(FullHttpRequest request) {
+        String text = Requests.body(request);
+        if (text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return Json.parseObject(text).asMap();
+        } catch (JsonParseException e) {
+            throw new HistoryRequests.BadQuery("the body is a JSON object");
+        }
+    }
+
+    private static Map<String, JsonElement> queryParameters(FullHttpRequest request) {
+        Map<String, JsonElement> params = new HashMap<>();
+        new QueryStringDecoder(request.uri()).parameters().forEach((name, values) -> {
+            if (name.equals("x-api-key") || name.equals("jwt")) {
+                return;
+            }
+            if (name.endsWith("[]")) {
+                JsonArray list = new JsonArray();
+                values.forEach(list::add);
+                params.put(name, list);
+            } else {
+                params.put(name.equals("encodedQuery") ? "query" : name, HistoryRequests.parameter(name, values.get(0)));
+            }
+        });
+        return params;
+    }
+
+    private static String render(HistoryQuery.Result result) {
+        StringBuilder out = new StringBuilder(256 + result.rows().size() * 96).append("{\"list\":[");
+        for (int i = 0; i < result.rows().size(); i++) {
+            out.append(i == 0 ? "{" : ",{");
+            boolean first = true;
+            for (Map.Entry<String, Object> e : result.rows().get(i).entrySet()) {
+                Json.quote(out.append(first ? "" : ","), e.getKey()).append(':');
+                value(out, e.getValue());
+                first = false;
+            }
+            out.append('}');
+        }
+        return out.append("],\"page\":").append(result.page()).append(",\"perPage\":").append(result.perPage())
+                .append(",\"total\":").append(result.total()).append('}').toString();
+    }
+
+    private static void value(StringBuilder out, Object v) {
+        if (v == null) {
+            out.append("null");
+        } else if (v instanceof BigDecimal n) {
+            out.append(n.stripTrailingZeros().toPlainString());
+        } else if (v instanceof Boolean b) {
+            out.append(b);
+        } else if (v instanceof HistoryQuery.Json json) {
+            out.append(json.text());
+        } else {
+            Json.quote(out, v.toString());
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, int code, String message) {
+        server.metrics().of(Dialect.GOLIOTH).errors.increment();
+        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(GoliothWire.httpStatusOf(code)),
+                GoliothWire.restError(code, message));
+    }
+
+}

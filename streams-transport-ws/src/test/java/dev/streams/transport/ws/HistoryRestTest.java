@@ -1,0 +1,172 @@
+package dev.streams.transport.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.streams.auth.Credentials;
+import dev.streams.auth.Scope;
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
+import dev.streams.history.SqlHistoryStore;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Golioth's History REST API over real HTTP, on the SQLite store. */
+class HistoryRestTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final StreamsAuth auth = StreamsAuth.builder().masterKey(ServerFixture.MASTER).build();
+    private final String key = auth.createKey("alpha", "full", EnumSet.allOf(Scope.class)).key();
+    private final String betaKey = auth.createKey("beta", "other", EnumSet.allOf(Scope.class)).key();
+    @TempDir
+    Path dir;
+    private SqlHistoryStore store;
+    private Broker broker;
+    private StreamsServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = SqlHistoryStore.sqlite(dir).build();
+        broker = Broker.builder().historyStore(store).build();
+        server = StreamsServer.builder(broker, auth).port(0).build().start();
+        String[] readings = {"{\"temp\":20,\"ts\":\"2021-12-01T19:00:00Z\"}", "{\"temp\":21.5,\"ts\":\"2021-12-01T19:01:00Z\"}",
+            "{\"temp\":25,\"label\":\"hot\",\"ts\":\"2021-12-01T19:02:00Z\"}"};
+        for (String r : readings) {
+            assertThat(post("/v1/projects/alpha/devices/d1/ingest", key, r).statusCode()).isEqualTo(200);
+        }
+        assertThat(post("/v1/projects/alpha/devices/d2/ingest", key, "{\"temp\":10,\"ts\":\"2021-12-01T19:03:00Z\"}")
+                .statusCode()).isEqualTo(200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (store.status().metrics().get("streams_history_stored_total").longValue() < 4) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        broker.close();
+        store.close();
+    }
+
+    private HttpResponse<String> post(String path, String credential, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (credential != null) {
+            b.header("x-api-key", credential);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(HttpResponse<String> r) {
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    private static final String RANGE = "\"start\":\"2021-12-01T18:00:00Z\",\"end\":\"2021-12-01T20:00:00Z\"";
+
+    @Test
+    void aDevicesReadingsComeBackNewestFirstWithFieldsAndFilters() throws Exception {
+        HttpResponse<String> all = post("/v1/projects/alpha/devices/d1/stream", key, "{" + RANGE + "}");
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        JsonObject page = json(all);
+        assertThat(page.get("total").getAsInt()).isEqualTo(3);
+        assertThat(page.get("page").getAsInt()).isZero();
+        assertThat(page.get("perPage").getAsInt()).isEqualTo(100);
+        JsonObject newest = page.getAsJsonArray("list").get(0).getAsJsonObject();
+        assertThat(newest.get("time").getAsString()).isEqualTo("2021-12-01T19:02:00Z");
+        assertThat(newest.get("deviceId").getAsString()).isEqualTo("d1");
+        assertThat(newest.getAsJsonObject("data").get("label").getAsString()).isEqualTo("hot");
+
+        JsonObject filtered = json(post("/v1/projects/alpha/devices/d1/stream", key, "{" + RANGE + ",\"query\":{"
+                + "\"fields\":[{\"path\":\"time\"},{\"path\":\"temp\",\"alias\":\"t\"}],"
+                + "\"filters\":[{\"path\":\"temp\",\"op\":\">\",\"value\":20}]}}"));
+        assertThat(filtered.get("total").getAsInt()).isEqualTo(2);
+        assertThat(filtered.getAsJsonArray("list").get(1).getAsJsonObject().get("t").getAsDouble()).isEqualTo(21.5);
+
+        String encoded = URLEncoder.encode("{\"fields\":[{\"path\":\"temp\",\"agg\":\"avg\"},{\"path\":\"deviceId\"}]}",
+                StandardCharsets.UTF_8);
+        HttpResponse<String> byDevice = get("/v1/projects/alpha/stream?start=2021-12-01T18:00:00Z&end=2021-12-01T20:00:00Z"
+                + "&encodedQuery=" + encoded + "&deviceId[]=d1&deviceId[]=d2", key);
+        assertThat(byDevice.statusCode()).as(byDevice.body()).isEqualTo(200);
+        JsonArray groups = json(byDevice).getAsJsonArray("list");
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(0).getAsJsonObject().get("temp").getAsDouble()).isEqualTo((20 + 21.5 + 25) / 3);
+        assertThat(groups.get(1).getAsJsonObject().get("temp").getAsDouble()).isEqualTo(10);
+    }
+
+    @Test
+    void theSameCredentialsAsTheStreamsAndNothingElse() throws Exception {
+        var issuer = auth.authenticate(Credentials.apiKey(key));
+        String readOnly = auth.issueToken(issuer, "alpha", List.of("devices.*.stream"), Duration.ofMinutes(5),
+                Set.of(Scope.SUBSCRIBE));
+        String oneDevice = auth.issueToken(issuer, "alpha", List.of("devices.d2.stream"), Duration.ofMinutes(5),
+                Set.of(Scope.SUBSCRIBE));
+        String window = "?start=2021-12-01T18:00:00Z&end=2021-12-01T20:00:00Z";
+        assertThat(get("/v1/projects/alpha/devices/d1/stream" + window, readOnly).statusCode()).isEqualTo(200);
+        assertThat(get("/v1/projects/alpha/devices/d2/stream" + window, oneDevice).statusCode()).isEqualTo(200);
+        HttpResponse<String> otherDevice = get("/v1/projects/alpha/devices/d1/stream" + window, oneDevice);
+        assertThat(otherDevice.statusCode()).isEqualTo(403);
+        assertThat(json(otherDevice).get("code").getAsInt()).isEqualTo(7);
+        assertThat(get("/v1/projects/alpha/stream" + window, oneDevice).statusCode()).isEqualTo(403);
+        assertThat(get("/v1/projects/alpha/stream" + window, betaKey).statusCode()).isEqualTo(403);
+        HttpResponse<String> anonymous = get("/v1/projects/alpha/stream" + window, null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(json(anonymous).get("code").getAsInt()).isEqualTo(16);
+    }
+
+    @Test
+    void badQueriesGet400InGoliothsShapeAndAQueryIsNeverStored() throws Exception {
+        long before = broker.stats("alpha").published();
+        List<String> bad = List.of("{\"query\":{\"filters\":[{\"path\":\"temp\",\"op\":\"~\",\"value\":1}]}}",
+                "{\"start\":\"yesterday\"}", "{\"perPage\":5000}", "{\"interval\":\"forever\"}",
+                "{\"query\":{\"fields\":[{\"path\":\"temp\",\"agg\":\"median\"}]}}",
+                "{\"query\":{\"filters\":[" + "{\"op\":\"and\",\"filters\":[".repeat(12) + "{\"path\":\"a\",\"op\":\"=\",\"value\":1}"
+                        + "]}".repeat(12) + "]}}",
+                "{\"query\":{\"fields\":[{\"path\":\"a;drop table x\"}]}}", "{\"tags[]\":[\"x\"]}", "[1,2]",
+                "{\"start\":\"2020-01-01T00:00:00Z\",\"end\":\"2021-12-01T00:00:00Z\"}");
+        for (String body : bad) {
+            HttpResponse<String> r = post("/v1/projects/alpha/devices/d1/stream", key, body);
+            assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
+            JsonObject error = json(r);
+            assertThat(error.get("code").getAsInt()).isEqualTo(3);
+            assertThat(error.getAsJsonArray("details")).isEmpty();
+        }
+        assertThat(broker.stats("alpha").published()).as("no query stored as data").isEqualTo(before);
+    }
+
+    @Test
+    void anInMemoryServerSaysItCannotAnswer() throws Exception {
+        Broker memory = Broker.create();
+        try (var s = StreamsServer.builder(memory, auth).port(0).build().start()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port()
+                    + "/v1/projects/alpha/stream?x-api-key=" + key)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r).get("message").getAsString()).contains("durable");
+        } finally {
+            memory.close();
+        }
+    }
+}
