@@ -18,11 +18,19 @@ const [url, screenshot] = process.argv.slice(2);
     const first = await page.textContent('.device .meta');
     await page.waitForFunction((before) => document.querySelector('.device .meta').textContent !== before, first,
       { timeout: 15000 });
+    const seam = await page.evaluate(() => ({
+      prefilled: Number(document.body.dataset.prefilled || 0),
+      duplicates: Number(document.body.dataset.duplicates || 0),
+      gaps: Number(document.body.dataset.gaps || 0),
+    }));
+    if (seam.prefilled === 0) throw new Error('the charts were not pre-filled from history');
+    if (seam.duplicates || seam.gaps) throw new Error('the seam between history and live: ' + JSON.stringify(seam));
     await page.screenshot({ path: screenshot });
     if (problems.length) throw new Error('page errors: ' + problems.join('; '));
     const html = await page.content();
     if (html.includes('stk_')) throw new Error('the page holds an API key');
-    console.log('chromium dashboard: ok, ' + (await page.$$('.device')).length + ' devices live');
+    console.log('chromium dashboard: ok, ' + (await page.$$('.device')).length + ' devices live, '
+      + seam.prefilled + ' readings from history');
   } finally {
     await browser.close();
   }

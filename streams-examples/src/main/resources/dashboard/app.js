@@ -1,15 +1,18 @@
 // Live device dashboard. Never holds the API key: it asks the demo server for a short-lived,
-// read-only token on every (re)connect and passes it as jwt=. On reconnect it resumes each device
-// from the last cursor it saw, and replays devices that appeared while it was offline, so nothing is missed.
+// read-only token on every (re)connect and passes it as jwt=. On the first connect it pre-fills each
+// device's chart from the History REST API (with each row's cursor), then follows the live stream resuming
+// every device after the last reading it drew, so nothing is missed or drawn twice at the seam. On reconnect
+// it resumes each device the same way, and replays devices that appeared while it was offline.
 'use strict';
 
 const MAX_POINTS = 120;
 const devices = new Map();          // deviceId -> {values, cursor, card parts}
 // Devices already seen resume by cursor. "since" only covers devices that appear while we are offline, so
 // it is fixed at page load: device timestamps cannot be used for it, since they come from device clocks.
-const since = new Date(Date.now() - 120000).toISOString();
+let since = new Date(Date.now() - 120000).toISOString();
 let project = null;
 let attempt = 0;
+let prefilled = false;
 
 const statusEl = document.getElementById('status');
 function setStatus(state, text) {
@@ -33,6 +36,28 @@ function streamUrl(token) {
   return `${scheme}//${location.host}/v1/ws/projects/${encodeURIComponent(project)}/stream?${params}`;
 }
 
+// The last ten minutes from the History REST API, oldest first, each reading with its cursor. Afterwards the
+// stream resumes each device after its newest row; devices without history start from the query's end.
+async function prefill(token) {
+  const end = new Date();
+  const query = { fields: [{ path: 'time' }, { path: 'deviceId' }, { path: 'id' }, { path: '*', alias: 'data' }] };
+  const params = new URLSearchParams({
+    start: new Date(end.getTime() - 600000).toISOString(), end: end.toISOString(),
+    perPage: String(MAX_POINTS * 8), encodedQuery: JSON.stringify(query),
+  });
+  const response = await fetch(`/v1/projects/${encodeURIComponent(project)}/stream?${params}`,
+    { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
+  if (!response.ok) return;
+  const page = await response.json();
+  for (const row of page.list.reverse()) {
+    if (row.deviceId) onReading({ deviceId: row.deviceId, timestamp: row.time, data: row.data }, row.id);
+  }
+  // A new device's first readings may still have been on their way to the disk when the query ran: replay a
+  // few seconds before its end for devices the history did not have (their readings cannot be doubled).
+  since = new Date(end.getTime() - 5000).toISOString();
+  document.body.dataset.prefilled = String(page.list.length);
+}
+
 async function connect() {
   setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? 'reconnecting…' : 'connecting…');
   let grant;
@@ -43,6 +68,14 @@ async function connect() {
   }
   project = grant.project;
   document.getElementById('project').textContent = '· ' + project;
+  if (!prefilled) {
+    prefilled = true;
+    try {
+      await prefill(grant.token);
+    } catch (e) {
+      // history is optional (an in-memory server has none): the live stream and "since" still cover the seam
+    }
+  }
   const socket = new WebSocket(streamUrl(grant.token));
   socket.onopen = () => { attempt = 0; setStatus('connected', 'live'); };
   socket.onmessage = (message) => {
@@ -64,17 +97,32 @@ function retry() {
   setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
 }
 
+// Every drawn reading's offset, per device: a repeated or skipped offset at the seam would show here.
+const seam = { duplicates: 0, gaps: 0 };
+
 function onReading(data, cursor) {
   const device = deviceCard(data.deviceId);
+  if (device.cursor && cursor) {
+    const [lastEpoch, lastOffset] = device.cursor.split('-');
+    const [epoch, offset] = cursor.split('-');
+    if (epoch === lastEpoch && Number(offset) <= Number(lastOffset)) seam.duplicates++;
+    if (epoch === lastEpoch && Number(offset) > Number(lastOffset) + 1) seam.gaps++;
+    document.body.dataset.duplicates = String(seam.duplicates);
+    document.body.dataset.gaps = String(seam.gaps);
+  }
   device.cursor = cursor;
   const value = firstNumber(data.data);
-  device.reading.textContent = value === null ? JSON.stringify(data.data) : value.toFixed(2);
-  device.meta.textContent = new Date(data.timestamp).toLocaleTimeString() + ' · ' + JSON.stringify(data.data);
+  device.reading.textContent = value === null ? shorten(JSON.stringify(data.data), 24) : value.toFixed(2);
+  device.meta.textContent = new Date(data.timestamp).toLocaleTimeString() + ' · ' + shorten(JSON.stringify(data.data), 120);
   if (value !== null) {
     device.values.push(value);
     if (device.values.length > MAX_POINTS) device.values.shift();
     draw(device);
   }
+}
+
+function shorten(text, length) {
+  return text.length > length ? text.slice(0, length - 1) + '…' : text;
 }
 
 function firstNumber(value) {

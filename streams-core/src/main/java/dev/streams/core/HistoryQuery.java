@@ -86,14 +86,14 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
     }
 
     /**
-     * Checks a field or filter path: {@code time}, {@code deviceId}, {@code *} (the whole reading) or a dotted
+     * Checks a field or filter path: {@code time}, {@code deviceId}, {@code id}, {@code *} (the whole reading) or a dotted
      * JSON path into the reading of 1 to 8 segments of {@code [A-Za-z0-9_-]}.
      */
     public static String requirePath(String path) {
         if (path == null) {
             throw invalid("a field or filter needs a path");
         }
-        if (path.equals(TIME) || path.equals(DEVICE_ID) || path.equals(ALL)) {
+        if (path.equals(TIME) || path.equals(DEVICE_ID) || path.equals(ALL) || path.equals(ID)) {
             return path;
         }
         String[] segments = path.split("\\.", -1);
@@ -114,6 +114,11 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
     public static final String DEVICE_ID = "deviceId";
     /** The path of the whole reading. */
     public static final String ALL = "*";
+    /**
+     * The path of a reading's resume cursor ({@code <epoch>-<offset>}, as on the stream's frames): beyond
+     * Golioth, so that a client can pre-fill from history and then follow the stream from exactly there.
+     */
+    public static final String ID = "id";
 
     /** Aggregations of a field over the readings of a group. */
     public enum Aggregate {
@@ -133,7 +138,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
             if (alias == null || alias.isEmpty()) {
                 alias = path.equals(ALL) ? "data" : path;
             }
-            if (aggregate != null && (path.equals(TIME) || path.equals(DEVICE_ID)
+            if (aggregate != null && (path.equals(TIME) || path.equals(DEVICE_ID) || path.equals(ID)
                     || (path.equals(ALL) && aggregate != Aggregate.COUNT))) {
                 throw invalid("only JSON paths can be aggregated (and * only counted)");
             }
@@ -159,8 +164,8 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
             requirePath(path);
             Objects.requireNonNull(op, "op");
             values = List.copyOf(values);
-            if (path.equals(ALL)) {
-                throw invalid("* cannot be compared");
+            if (path.equals(ALL) || path.equals(ID)) {
+                throw invalid(path + " cannot be compared");
             }
             if (values.isEmpty() || values.size() > 100) {
                 throw invalid("a filter compares with 1 to 100 values");

@@ -82,6 +82,13 @@ class ThirdPartyClientsTest {
                 "python-websockets: ok");
     }
 
+    private static long storedOf(java.net.http.HttpClient http) throws Exception {
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + demo.port() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("streams_history_stored_total "))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
     @Test
     void chromiumNegotiatesCompressionAndReadsALargeMessageIntact() throws Exception {
         require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
@@ -94,6 +101,15 @@ class ThirdPartyClientsTest {
     void chromiumShowsLiveReadingsOnTheDashboard() throws Exception {
         require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
                 "Debian package chromium and npm package playwright-core");
+        // Readings to pre-fill from: the demo's devices publish five a second each.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        while (!http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + demo.port()
+                + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+                .contains("streams_history_stored_total") || storedOf(http) < 10) {
+            assertThat(System.nanoTime()).as("readings stored").isLessThan(deadline);
+            Thread.sleep(50);
+        }
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
         String output = run(List.of("node", "dashboard.js", "http://127.0.0.1:" + demo.port() + "/", screenshot.toString()));

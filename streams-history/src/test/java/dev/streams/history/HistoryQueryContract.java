@@ -272,6 +272,17 @@ abstract class HistoryQueryContract {
     }
 
     @Test
+    void eachRowCanCarryItsResumeCursor() {
+        HistoryQuery query = new HistoryQuery("q", List.of("d1"), T0, T0.plusSeconds(3600),
+                List.of(new Field("id", null, null), new Field("time", null, null)), null, null, 0, 2);
+        HistoryQuery.Result result = broker.query(query);
+        dev.streams.core.Position newest = broker.latestPosition("q", "devices.d1.stream").orElseThrow();
+        assertThat(result.rows().get(0).get("id")).isEqualTo(newest.cursor());
+        assertThat(result.rows().get(1).get("id")).isEqualTo(new dev.streams.core.Position(newest.epoch(),
+                newest.offset() - 1).cursor());
+    }
+
+    @Test
     void theWholeReadingComesBackAsStored() {
         HistoryQuery query = new HistoryQuery("q", List.of("d2"), T0, T0.plusSeconds(3600), List.of(), null, null, 0, 1);
         HistoryQuery.Result result = broker.query(query);

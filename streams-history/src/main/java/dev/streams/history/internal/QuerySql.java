@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class QuerySql {
     /** How a field's columns read back. */
-    private enum Kind { TIME, DEVICE, ALL, PATH, AGGREGATE }
+    private enum Kind { TIME, DEVICE, ID, ALL, PATH, AGGREGATE }
 
     private final SqlDialect dialect;
     private final HistoryQuery query;
@@ -67,6 +67,11 @@ final class QuerySql {
                 case HistoryQuery.DEVICE_ID -> {
                     columns.add("device_id");
                     kinds.add(Kind.DEVICE);
+                    grouped.add(at);
+                }
+                case HistoryQuery.ID -> {
+                    columns.add("CAST(epoch AS TEXT) || '-' || CAST(event_offset AS TEXT)");
+                    kinds.add(Kind.ID);
                     grouped.add(at);
                 }
                 case HistoryQuery.ALL -> {
@@ -271,7 +276,7 @@ final class QuerySql {
                     row.put(f.alias(), Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
                             Math.floorMod(ns, 1_000_000_000L)).toString());
                 }
-                case DEVICE -> row.put(f.alias(), r.getString(column++));
+                case DEVICE, ID -> row.put(f.alias(), r.getString(column++));
                 case ALL -> {
                     String json = r.getString(column++);
                     row.put(f.alias(), json == null ? null : new HistoryQuery.Json(json));
