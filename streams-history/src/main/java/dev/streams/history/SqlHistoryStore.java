@@ -113,6 +113,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private long maxDatabaseBytes;
         private Duration closeTimeout = Duration.ofSeconds(10);
         private int queryTimeoutSeconds = 5;
+        private Duration lockTimeout = Duration.ofSeconds(5);
 
         private Builder(Path directory, DataSource dataSource) {
             this.directory = directory;
@@ -176,6 +177,12 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
             return this;
         }
 
+        /** SQLite only: how long to wait for a database another process holds locked (default 5 s). */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
         /** How long a history query may run before it is cancelled and refused (default 5 s). */
         public Builder queryTimeout(Duration timeout) {
             this.queryTimeoutSeconds = (int) Math.max(1, timeout.toSeconds());
@@ -207,7 +214,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private DataSource sqliteSource() throws IOException {
             Files.createDirectories(directory);
             SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(5000);
+            config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
             if (maxDatabaseBytes > 0) {
                 config.setPragma(SQLiteConfig.Pragma.MAX_PAGE_COUNT, Long.toString(Math.max(16, maxDatabaseBytes / 4096)));
             }

@@ -219,6 +219,17 @@ class SqliteHistoryStoreTest {
             readOnly.toFile().setWritable(true, false);
         }
 
+        // Another process holding the database locked: the store gives up after the busy timeout, saying so.
+        Path locked = dir.resolve("locked");
+        SqlHistoryStore.sqlite(locked).build().close();
+        try (java.sql.Connection holder = java.sql.DriverManager.getConnection("jdbc:sqlite:" + locked.resolve("streams.db"));
+             java.sql.Statement s = holder.createStatement()) {
+            s.execute("PRAGMA locking_mode=EXCLUSIVE");
+            s.execute("BEGIN EXCLUSIVE");
+            assertThatThrownBy(() -> SqlHistoryStore.sqlite(locked).lockTimeout(Duration.ofMillis(300)).build())
+                    .isInstanceOf(HistoryStoreException.class).hasMessageContaining("locked");
+        }
+
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
         assertThatThrownBy(() -> SqlHistoryStore.sqlite(file).build()).isInstanceOf(HistoryStoreException.class)

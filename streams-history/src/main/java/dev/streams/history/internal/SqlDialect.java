@@ -61,8 +61,8 @@ public enum SqlDialect {
     /** Settings applied to every connection (SQLite: WAL, so readers never block the writer). */
     public List<String> connectionSettings() {
         return this == SQLITE
-                ? List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000",
-                        "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY")
+                ? List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768",
+                        "PRAGMA temp_store=MEMORY")
                 : List.of();
     }
 
