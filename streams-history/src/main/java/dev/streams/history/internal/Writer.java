@@ -70,8 +70,9 @@ public final class Writer {
         return healthy;
     }
 
+    /** Why the store is unhealthy; "ok" while it is healthy. */
     String lastError() {
-        return lastError;
+        return healthy ? "ok" : lastError;
     }
 
     long lastCommitMicros() {
@@ -113,15 +114,15 @@ public final class Writer {
             try {
                 store(batch);
                 healthy = true;
-                lastError = "ok";
                 return;
             } catch (SQLException e) {
                 failures.increment();
                 if (healthy) {
                     LOG.log(Level.WARNING, "storing " + batch.size() + " events failed; retrying until it works", e);
                 }
-                healthy = false;
+                // The reason first: whoever sees "unhealthy" must find why.
                 lastError = "history store: " + e.getMessage();
+                healthy = false;
                 if (stopping && System.nanoTime() > giveUpAt) {
                     LOG.log(Level.ERROR, "closing with " + batch.size() + " events not stored: " + e.getMessage());
                     return;
