@@ -41,7 +41,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
     private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/ingest(?:/(.+?))?/?$");
     private static final Pattern HISTORY = Pattern.compile("^/v1/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
-    private static final String NATIVE = "/v1/ws/native";
+    private static final String NATIVE = dev.streams.core.NativeProtocol.PATH;
     private static final String NATIVE_EVENTS = "/v1/sse";
 
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());

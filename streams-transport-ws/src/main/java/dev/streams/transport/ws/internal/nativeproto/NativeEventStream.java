@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal.nativeproto;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
+import dev.streams.core.NativeProtocol;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Failure;
@@ -38,12 +39,12 @@ public final class NativeEventStream extends NativeDialect {
     protected void onOpen() {
         try {
             Principal who = server.auth().authenticate(credentials);
-            String topic = Requests.param(query, "topic");
+            String topic = Requests.param(query, NativeProtocol.TOPIC);
             if (topic == null || topic.isEmpty()) {
                 fail(Failure.BAD_REQUEST, "missing topic");
                 return;
             }
-            StartPosition fresh = NativeRequests.startOf(Requests.asObject(query, "since", "last"));
+            StartPosition fresh = NativeRequests.startOf(Requests.asObject(query, NativeProtocol.SINCE, NativeProtocol.LAST));
             StartPosition start = sseStart(who.project(), topic, fresh, lastEventId, NativeWire.resumeLost());
             if (authorizeAndSubscribe(who, who.project(), topic, start, NativeWire.EVENT) != null) {
                 watchExpiry(who, Duration.ZERO);

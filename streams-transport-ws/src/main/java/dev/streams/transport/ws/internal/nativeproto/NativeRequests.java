@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal.nativeproto;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.streams.core.NativeProtocol;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
@@ -32,7 +33,7 @@ final class NativeRequests {
     }
 
     static String type(JsonObject request) {
-        String type = Json.string(request, "type");
+        String type = Json.string(request, NativeProtocol.TYPE);
         if (type == null) {
             throw new BadRequest("type must be a string");
         }
@@ -54,17 +55,17 @@ final class NativeRequests {
     /** {@code resume} (topic → cursor) over {@code since} (RFC 3339) or {@code last} (a count); else latest. */
     static StartPosition startOf(JsonObject request) {
         StartPosition others = StartPosition.latest();
-        if (request.has("since")) {
-            String since = required(request, "since");
+        if (request.has(NativeProtocol.SINCE)) {
+            String since = required(request, NativeProtocol.SINCE);
             try {
                 others = StartPosition.since(OffsetDateTime.parse(since).toInstant());
             } catch (DateTimeParseException e) {
                 throw new BadRequest("since must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
             }
-        } else if (request.has("last")) {
-            others = StartPosition.last(count(request.get("last"), "last"));
+        } else if (request.has(NativeProtocol.LAST)) {
+            others = StartPosition.last(count(request.get(NativeProtocol.LAST), NativeProtocol.LAST));
         }
-        JsonElement resume = request.get("resume");
+        JsonElement resume = request.get(NativeProtocol.RESUME);
         if (resume == null || resume.isJsonNull()) {
             return others;
         }

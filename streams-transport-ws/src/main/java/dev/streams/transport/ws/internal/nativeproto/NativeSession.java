@@ -5,6 +5,7 @@ import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
+import dev.streams.core.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Failure;
@@ -67,13 +68,13 @@ public final class NativeSession extends NativeDialect {
             sendText(NativeWire.error(null, Failure.BAD_REQUEST, "frames are JSON objects"));
             return;
         }
-        String id = Json.string(request, "id");
+        String id = Json.string(request, NativeProtocol.ID);
         try {
             switch (NativeRequests.type(request)) {
-                case "subscribe" -> subscribe(id, request);
-                case "unsubscribe" -> unsubscribe(id, request);
-                case "publish" -> publish(id, request);
-                case "auth" -> refresh(id, request);
+                case NativeProtocol.SUBSCRIBE -> subscribe(id, request);
+                case NativeProtocol.UNSUBSCRIBE -> unsubscribe(id, request);
+                case NativeProtocol.PUBLISH -> publish(id, request);
+                case NativeProtocol.AUTH -> refresh(id, request);
                 default -> sendText(NativeWire.error(id, Failure.BAD_REQUEST, "unknown request type"));
             }
         } catch (NativeRequests.BadRequest e) {
@@ -84,7 +85,7 @@ public final class NativeSession extends NativeDialect {
     }
 
     private void subscribe(String id, JsonObject request) {
-        String topic = NativeRequests.required(request, "topic");
+        String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         var start = NativeRequests.startOf(request);
         if (subscriptions.size() >= server.limits().maxSubscriptionsPerConnection()) {
             server.metrics().limitRejections.increment();
@@ -98,33 +99,33 @@ public final class NativeSession extends NativeDialect {
         }
         String name = "s" + nextSubscription++;
         subscriptions.put(name, sink);
-        sendText(NativeWire.ack(id, "sub", name));
+        sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
     }
 
     private void unsubscribe(String id, JsonObject request) {
-        String name = NativeRequests.required(request, "sub");
+        String name = NativeRequests.required(request, NativeProtocol.SUB);
         SubscriptionSink sink = subscriptions.remove(name);
         if (sink == null) {
             sendText(NativeWire.error(id, Failure.NOT_FOUND, "no subscription " + name));
             return;
         }
         unsubscribe(sink);
-        sendText(NativeWire.ack(id, "sub", name));
+        sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
     }
 
     private void publish(String id, JsonObject request) {
-        String topic = NativeRequests.required(request, "topic");
+        String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         server.auth().checkPublish(principal, principal.project(), topic);
         Event stored;
-        if (request.has("data")) {
+        if (request.has(NativeProtocol.DATA)) {
             stored = server.broker().publish(principal.project(), topic, "application/json",
-                    Json.GSON.toJson(request.get("data")).getBytes(StandardCharsets.UTF_8), Map.of());
+                    Json.GSON.toJson(request.get(NativeProtocol.DATA)).getBytes(StandardCharsets.UTF_8), Map.of());
         } else {
             stored = server.broker().publish(principal.project(), topic, "text/plain; charset=utf-8",
-                    NativeRequests.required(request, "text").getBytes(StandardCharsets.UTF_8), Map.of());
+                    NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), Map.of());
         }
         countPublished();
-        sendText(NativeWire.ack(id, "cursor", stored.position().cursor()));
+        sendText(NativeWire.ack(id, NativeProtocol.CURSOR, stored.position().cursor()));
     }
 
     /**
@@ -132,7 +133,7 @@ public final class NativeSession extends NativeDialect {
      * no longer allows end, and the client is told which, so a narrower credential narrows what it receives.
      */
     private void refresh(String id, JsonObject request) {
-        Principal fresh = server.auth().authenticate(Credentials.bearer(NativeRequests.required(request, "token")));
+        Principal fresh = server.auth().authenticate(Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
         if (!fresh.project().equals(principal.project())) {
             sendText(NativeWire.error(id, Failure.FORBIDDEN, "a refreshed credential must be for the same project"));
             return;
@@ -152,7 +153,7 @@ public final class NativeSession extends NativeDialect {
         if (!ended.isEmpty()) {
             sendText(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
         }
-        sendText(NativeWire.ack(id, "expiresAt", fresh.expiresAt() == null ? null : fresh.expiresAt().toString()));
+        sendText(NativeWire.ack(id, NativeProtocol.EXPIRES_AT, fresh.expiresAt() == null ? null : fresh.expiresAt().toString()));
     }
 
     /** Takes a credential and arms the warning and the close at its expiry. */

@@ -1,6 +1,7 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import com.google.gson.JsonObject;
+import dev.streams.core.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
@@ -39,14 +40,14 @@ public final class NativeWire {
         return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("type", "topic", "cursor", "time",
-            "contentType", "data", "text");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(NativeProtocol.TYPE, NativeProtocol.TOPIC, NativeProtocol.CURSOR, NativeProtocol.TIME,
+            "contentType", NativeProtocol.DATA, NativeProtocol.TEXT);
 
     public static String ack(String id, String name, String value) {
         JsonObject frame = new JsonObject();
-        frame.addProperty("type", "ack");
+        frame.addProperty(NativeProtocol.TYPE, NativeProtocol.ACK);
         if (id != null) {
-            frame.addProperty("id", id);
+            frame.addProperty(NativeProtocol.ID, id);
         }
         if (name != null) {
             frame.addProperty(name, value);
@@ -57,34 +58,34 @@ public final class NativeWire {
     /** {@code {"type":"error","id"?,"code":<failure name>,"message"}}: the native rendering of a failure. */
     public static String error(String id, Failure error, String message) {
         JsonObject frame = new JsonObject();
-        frame.addProperty("type", "error");
+        frame.addProperty(NativeProtocol.TYPE, NativeProtocol.ERROR);
         if (id != null) {
-            frame.addProperty("id", id);
+            frame.addProperty(NativeProtocol.ID, id);
         }
-        frame.addProperty("code", error.name());
-        frame.addProperty("message", message);
+        frame.addProperty(NativeProtocol.CODE, error.name());
+        frame.addProperty(NativeProtocol.MESSAGE, message);
         return Json.GSON.toJson(frame);
     }
 
     public static String gap(Gap gap) {
         JsonObject frame = new JsonObject();
-        frame.addProperty("type", "gap");
-        frame.addProperty("topic", gap.topic());
-        frame.addProperty("epoch", Long.toString(gap.epoch()));
-        frame.addProperty("missed", gap.missed());
-        frame.addProperty("cause", gap.cause().name());
+        frame.addProperty(NativeProtocol.TYPE, NativeProtocol.GAP);
+        frame.addProperty(NativeProtocol.TOPIC, gap.topic());
+        frame.addProperty(NativeProtocol.EPOCH, Long.toString(gap.epoch()));
+        frame.addProperty(NativeProtocol.MISSED, gap.missed());
+        frame.addProperty(NativeProtocol.CAUSE, gap.cause().name());
         return Json.GSON.toJson(frame);
     }
 
     /** {@code {"type":"error","code":"FORBIDDEN","subs":[…],"message"}}: these subscriptions were ended. */
     public static String subscriptionsEnded(java.util.List<String> names, String message) {
         JsonObject frame = new JsonObject();
-        frame.addProperty("type", "error");
-        frame.addProperty("code", Failure.FORBIDDEN.name());
+        frame.addProperty(NativeProtocol.TYPE, NativeProtocol.ERROR);
+        frame.addProperty(NativeProtocol.CODE, Failure.FORBIDDEN.name());
         com.google.gson.JsonArray subs = new com.google.gson.JsonArray();
         names.forEach(subs::add);
         frame.add("subs", subs);
-        frame.addProperty("message", message);
+        frame.addProperty(NativeProtocol.MESSAGE, message);
         return Json.GSON.toJson(frame);
     }
 

@@ -1,5 +1,6 @@
 package dev.streams.client.internal;
 
+import dev.streams.core.NativeProtocol;
 import com.google.gson.JsonObject;
 import dev.streams.client.ClientEvent;
 import dev.streams.client.ClientSubscription;
@@ -43,15 +44,15 @@ final class Subscription implements ClientSubscription {
     /** The subscribe request: resume each topic seen, and replay the others since the last event (or creation). */
     JsonObject request(String requestId) {
         JsonObject request = new JsonObject();
-        request.addProperty("type", "subscribe");
-        request.addProperty("id", requestId);
-        request.addProperty("topic", pattern);
+        request.addProperty(NativeProtocol.TYPE, NativeProtocol.SUBSCRIBE);
+        request.addProperty(NativeProtocol.ID, requestId);
+        request.addProperty(NativeProtocol.TOPIC, pattern);
         if (!positions.isEmpty()) {
             JsonObject resume = new JsonObject();
             positions.forEach((topic, p) -> resume.addProperty(topic, p.cursor()));
-            request.add("resume", resume);
+            request.add(NativeProtocol.RESUME, resume);
         }
-        request.addProperty("since", (lastTime != null ? lastTime : createdAt).toString());
+        request.addProperty(NativeProtocol.SINCE, (lastTime != null ? lastTime : createdAt).toString());
         return request;
     }
 

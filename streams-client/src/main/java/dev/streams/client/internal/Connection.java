@@ -1,5 +1,6 @@
 package dev.streams.client.internal;
 
+import dev.streams.core.NativeProtocol;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -139,12 +140,12 @@ public final class Connection {
 
     public CompletableFuture<String> publish(String topic, String body, boolean json) {
         JsonObject request = new JsonObject();
-        request.addProperty("type", "publish");
-        request.addProperty("topic", topic);
+        request.addProperty(NativeProtocol.TYPE, NativeProtocol.PUBLISH);
+        request.addProperty(NativeProtocol.TOPIC, topic);
         if (json) {
-            request.add("data", JsonParser.parseString(body));
+            request.add(NativeProtocol.DATA, JsonParser.parseString(body));
         } else {
-            request.addProperty("text", body);
+            request.addProperty(NativeProtocol.TEXT, body);
         }
         CompletableFuture<String> result = new CompletableFuture<>();
         synchronized (lock) {
@@ -152,7 +153,7 @@ public final class Connection {
                 return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
             }
             String id = "p" + nextId++;
-            request.addProperty("id", id);
+            request.addProperty(NativeProtocol.ID, id);
             publishing.put(id, result);
             socket.send(request.toString());
         }
@@ -195,14 +196,14 @@ public final class Connection {
 
     private void onFrame(String text) {
         JsonObject frame = JsonParser.parseString(text).getAsJsonObject();
-        String type = frame.get("type").getAsString();
+        String type = frame.get(NativeProtocol.TYPE).getAsString();
         switch (type) {
-            case "welcome" -> onWelcome();
-            case "event" -> onEvent(frame);
-            case "gap" -> onGap(frame);
-            case "ack" -> onAck(frame);
-            case "error" -> onError(frame);
-            case "expiring" -> scheduler.execute(this::refreshCredential);
+            case NativeProtocol.WELCOME -> onWelcome();
+            case NativeProtocol.EVENT -> onEvent(frame);
+            case NativeProtocol.GAP -> onGap(frame);
+            case NativeProtocol.ACK -> onAck(frame);
+            case NativeProtocol.ERROR -> onError(frame);
+            case NativeProtocol.EXPIRING -> scheduler.execute(this::refreshCredential);
             default -> LOG.log(Level.DEBUG, "ignoring frame of type " + type);
         }
     }
@@ -210,14 +211,14 @@ public final class Connection {
     private void onEvent(JsonObject frame) {
         Map<String, String> attributes = new HashMap<>();
         for (Map.Entry<String, JsonElement> e : frame.entrySet()) {
-            if (!List.of("type", "topic", "cursor", "time", "contentType", "data", "text").contains(e.getKey())
+            if (!List.of(NativeProtocol.TYPE, NativeProtocol.TOPIC, NativeProtocol.CURSOR, NativeProtocol.TIME, NativeProtocol.CONTENT_TYPE, NativeProtocol.DATA, NativeProtocol.TEXT).contains(e.getKey())
                     && e.getValue().isJsonPrimitive()) {
                 attributes.put(e.getKey(), e.getValue().getAsString());
             }
         }
-        String body = frame.has("data") ? frame.get("data").toString() : frame.get("text").getAsString();
-        ClientEvent event = new ClientEvent(frame.get("topic").getAsString(), frame.get("cursor").getAsString(),
-                Instant.parse(frame.get("time").getAsString()), frame.get("contentType").getAsString(), body,
+        String body = frame.has(NativeProtocol.DATA) ? frame.get(NativeProtocol.DATA).toString() : frame.get(NativeProtocol.TEXT).getAsString();
+        ClientEvent event = new ClientEvent(frame.get(NativeProtocol.TOPIC).getAsString(), frame.get(NativeProtocol.CURSOR).getAsString(),
+                Instant.parse(frame.get(NativeProtocol.TIME).getAsString()), frame.get(NativeProtocol.CONTENT_TYPE).getAsString(), body,
                 Map.copyOf(attributes));
         for (Subscription sub : matching(event.topic())) {
             boolean fresh;
@@ -231,9 +232,9 @@ public final class Connection {
     }
 
     private void onGap(JsonObject frame) {
-        String topic = frame.get("topic").getAsString();
+        String topic = frame.get(NativeProtocol.TOPIC).getAsString();
         for (Subscription sub : matching(topic)) {
-            sub.handler.onGap(topic, frame.get("missed").getAsLong(), frame.get("cause").getAsString());
+            sub.handler.onGap(topic, frame.get(NativeProtocol.MISSED).getAsLong(), frame.get(NativeProtocol.CAUSE).getAsString());
         }
     }
 
@@ -250,12 +251,12 @@ public final class Connection {
     }
 
     private void onAck(JsonObject frame) {
-        String id = frame.has("id") ? frame.get("id").getAsString() : "";
+        String id = frame.has(NativeProtocol.ID) ? frame.get(NativeProtocol.ID).getAsString() : "";
         CompletableFuture<String> publish;
         synchronized (lock) {
             Subscription sub = subscribing.remove(id);
             if (sub != null) {
-                sub.serverName = frame.get("sub").getAsString();
+                sub.serverName = frame.get(NativeProtocol.SUB).getAsString();
                 if (sub.cancelled) {
                     socket.send("{\"type\":\"unsubscribe\",\"sub\":\"" + sub.serverName + "\"}");
                 }
@@ -264,14 +265,14 @@ public final class Connection {
             publish = publishing.remove(id);
         }
         if (publish != null) {
-            publish.complete(frame.get("cursor").getAsString());
+            publish.complete(frame.get(NativeProtocol.CURSOR).getAsString());
         }
     }
 
     private void onError(JsonObject frame) {
-        String id = frame.has("id") ? frame.get("id").getAsString() : "";
-        String code = frame.get("code").getAsString();
-        String message = frame.get("message").getAsString();
+        String id = frame.has(NativeProtocol.ID) ? frame.get(NativeProtocol.ID).getAsString() : "";
+        String code = frame.get(NativeProtocol.CODE).getAsString();
+        String message = frame.get(NativeProtocol.MESSAGE).getAsString();
         Subscription sub;
         CompletableFuture<String> publish;
         synchronized (lock) {
@@ -294,8 +295,8 @@ public final class Connection {
         try {
             String token = credential.get();
             JsonObject request = new JsonObject();
-            request.addProperty("type", "auth");
-            request.addProperty("token", token);
+            request.addProperty(NativeProtocol.TYPE, NativeProtocol.AUTH);
+            request.addProperty(NativeProtocol.TOKEN, token);
             synchronized (lock) {
                 if (state == ConnectionState.CONNECTED) {
                     socket.send(request.toString());
