@@ -1,5 +1,9 @@
 package dev.streams.examples;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 /**
  * Command-line options of the demo server.
  *
@@ -21,47 +25,65 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         this(host, port, project, apiKey, devices, rate, dataDir, false);
     }
 
-    static final String USAGE = """
-            usage: java -jar streams-demo.jar [--port 8080] [--host 127.0.0.1] [--project demo] [--api-key KEY]
-                                              [--devices 3] [--rate 1] [--data-dir streams-data] [--in-memory]
-            """;
-
     public static DemoOptions defaults() {
         return new DemoOptions("127.0.0.1", 8080, "demo", null, 3, 1.0, java.nio.file.Path.of("streams-data"));
     }
 
-    /** Parses {@code --name value} pairs; throws IllegalArgumentException with the usage on anything else. */
+    /** The command line as picocli reads it: names, defaults and help text in one place. */
+    @Command(name = "streams-demo", mixinStandardHelpOptions = true, version = "Streams demo 0.1.0-SNAPSHOT",
+            description = "A Streams server with simulated devices and a live dashboard.",
+            footer = "Run it with: java -jar streams-examples/target/streams-demo.jar [options]")
+    static final class Cli {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE})")
+        String host;
+        @Option(names = "--port", defaultValue = "8080", description = "port, 0 picks a free one (default ${DEFAULT-VALUE})")
+        int port;
+        @Option(names = "--project", defaultValue = "demo", description = "the demo project (default ${DEFAULT-VALUE})")
+        String project;
+        @Option(names = "--api-key", description = "reuse a key printed by an earlier run (stk_<16 hex>_<secret>)")
+        String apiKey;
+        @Option(names = "--devices", defaultValue = "3", description = "simulated devices (default ${DEFAULT-VALUE})")
+        int devices;
+        @Option(names = "--rate", defaultValue = "1", description = "readings per second per device (default ${DEFAULT-VALUE})")
+        double rate;
+        @Option(names = "--data-dir", defaultValue = "streams-data",
+                description = "master key, API keys and history (default ${DEFAULT-VALUE})")
+        java.nio.file.Path dataDir;
+        @Option(names = "--in-memory", description = "keep history in memory only (a restart loses it)")
+        boolean inMemory;
+    }
+
+    /** The usage text, as {@code --help} prints it. */
+    static String usage() {
+        return new CommandLine(new Cli()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /**
+     * Parses the command line; throws IllegalArgumentException with a one-line reason (and the usage) on
+     * anything it cannot use.
+     */
     public static DemoOptions parse(String... args) {
-        DemoOptions o = defaults();
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--in-memory")) {
-                o = new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, o.rate, o.dataDir, true);
-                i--;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + args[i] + "\n" + USAGE);
-            }
-            String value = args[i + 1];
-            try {
-                o = switch (args[i]) {
-                    case "--port" -> new DemoOptions(o.host, Integer.parseInt(value), o.project, o.apiKey, o.devices, o.rate, o.dataDir, o.inMemory);
-                    case "--host" -> new DemoOptions(value, o.port, o.project, o.apiKey, o.devices, o.rate, o.dataDir, o.inMemory);
-                    case "--project" -> new DemoOptions(o.host, o.port, value, o.apiKey, o.devices, o.rate, o.dataDir, o.inMemory);
-                    case "--api-key" -> new DemoOptions(o.host, o.port, o.project, value, o.devices, o.rate, o.dataDir, o.inMemory);
-                    case "--devices" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, Integer.parseInt(value), o.rate, o.dataDir, o.inMemory);
-                    case "--rate" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, Double.parseDouble(value), o.dataDir, o.inMemory);
-                    case "--data-dir" -> new DemoOptions(o.host, o.port, o.project, o.apiKey, o.devices, o.rate,
-                            java.nio.file.Path.of(value), o.inMemory);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
-                };
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number for " + args[i] + ": " + value + "\n" + USAGE);
-            }
+        Cli cli = new Cli();
+        try {
+            new CommandLine(cli).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage() + "\n" + usage());
         }
-        if (o.port < 0 || o.port > 65535 || o.devices < 0 || !(o.rate > 0)) {
-            throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0\n" + USAGE);
+        if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0)) {
+            throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0\n" + usage());
         }
-        return o;
+        return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
+                cli.inMemory);
+    }
+
+    /** Whether the command line asks for the usage or the version rather than a server. */
+    static boolean wantsHelp(String... args) {
+        CommandLine line = new CommandLine(new Cli());
+        try {
+            line.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+        return line.isUsageHelpRequested() || line.isVersionHelpRequested();
     }
 }

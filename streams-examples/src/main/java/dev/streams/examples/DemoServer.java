@@ -143,6 +143,10 @@ public final class DemoServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (DemoOptions.wantsHelp(args)) {
+            new picocli.CommandLine(new DemoOptions.Cli()).execute(args);
+            return;
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);

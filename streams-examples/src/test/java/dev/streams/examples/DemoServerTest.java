@@ -156,8 +156,25 @@ class DemoServerTest {
         }
         assertThat(DemoOptions.parse()).isEqualTo(DemoOptions.defaults());
         assertThat(DemoOptions.defaults().port()).isEqualTo(8080);
-        assertThatThrownBy(() -> DemoOptions.parse("--port")).hasMessageContaining("usage");
-        assertThatThrownBy(() -> DemoOptions.parse("--rate", "0")).hasMessageContaining("usage");
-        assertThatThrownBy(() -> DemoOptions.parse("--colour", "blue")).hasMessageContaining("unknown option");
+        assertThatThrownBy(() -> DemoOptions.parse("--port")).hasMessageContainingAll("--port", "Usage:");
+        assertThatThrownBy(() -> DemoOptions.parse("--port", "eighty")).hasMessageContaining("eighty");
+        assertThatThrownBy(() -> DemoOptions.parse("--rate", "0")).hasMessageContaining("Usage:");
+        assertThatThrownBy(() -> DemoOptions.parse("--colour", "blue")).hasMessageContaining("Unknown option");
+        assertThat(DemoOptions.parse("--in-memory", "--port", "0").inMemory()).isTrue();
+    }
+
+    @Test
+    void theCommandLineAnswersHelpAndBadKeysInOneLine(@TempDir Path dataDir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process help = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName(),
+                "--help").redirectErrorStream(true).start();
+        String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor()).isZero();
+        assertThat(usage).contains("Usage: streams-demo", "--data-dir", "--in-memory", "--api-key");
+        Process bad = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName(),
+                "--api-key", "bars-key-0123", "--port", "0", "--data-dir", dataDir.toString()).start();
+        String error = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(bad.waitFor()).isEqualTo(2);
+        assertThat(error).startsWith("cannot start: an API key looks like").doesNotContain("Exception").doesNotContain("\n\tat ");
     }
 }
