@@ -1,4 +1,4 @@
-package dev.streams.benchmarks;
+package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Encoding;
 import dev.streams.core.Event;
