@@ -15,6 +15,12 @@ import java.util.Map;
  */
 public record ClientEvent(String topic, String cursor, Instant time, String contentType, String body,
                           Map<String, String> attributes) {
+    /** Copies the attributes: an event is a value. */
+    public ClientEvent {
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** Whether the body is JSON (the event's content type is {@code application/json}). */
     public boolean isJson() {
         return contentType.startsWith("application/json");
     }

@@ -26,6 +26,7 @@ class ModuleBoundariesTest {
             "streams-transport-ws", "dev.streams.transport.ws.",
             "streams-history", "dev.streams.history.",
             "streams-client", "dev.streams.client.",
+            "streams-micrometer", "dev.streams.micrometer.",
             "streams-examples", "dev.streams.examples.",
             "benchmarks", "dev.streams.benchmarks.");
     private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (?:static )?(dev\\.streams\\.[\\w.]*?\\.internal)\\.",

@@ -14,4 +14,16 @@ import java.util.Map;
  */
 public record HttpCall(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
                        byte[] body) {
+    /** Copies what it is given: a call is a value, and an endpoint may keep it. */
+    public HttpCall {
+        query = Map.copyOf(query);
+        headers = Map.copyOf(headers);
+        body = body.clone();
+    }
+
+    /** The request body; a copy, so the call stays unchanged whatever the caller does with it. */
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
 }

@@ -149,6 +149,14 @@ public final class StreamsServer implements AutoCloseable {
         return address().getPort();
     }
 
+    /**
+     * Every metric's current value (what {@code /metrics} renders), for hosts that feed their own registry;
+     * see the streams-micrometer module.
+     */
+    public List<MetricSample> metrics() {
+        return context.metrics().samples(context.broker());
+    }
+
     /** Connections open now, HTTP and WebSocket alike (also in /metrics as {@code streams_connections}). */
     public int openConnections() {
         return context.channels().size();

@@ -2,11 +2,14 @@ package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Broker;
 import dev.streams.core.ProjectStats;
+import dev.streams.transport.ws.MetricSample;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,31 +58,31 @@ public final class ServerMetrics {
         }
     }
 
-    public String render(Broker broker) {
-        StringBuilder out = new StringBuilder(2048);
-        perDialect(out, "streams_connections", "gauge", "Open connections.", d -> d.connectionsOpen.sum());
-        perDialect(out, "streams_connections_total", "counter", "Connections accepted.", d -> d.connectionsTotal.sum());
-        perDialect(out, "streams_subscriptions", "gauge", "Open subscriptions of WebSocket clients.",
+    /** Every metric's current value, in the order {@code /metrics} lists them. */
+    public List<MetricSample> samples(Broker broker) {
+        List<MetricSample> out = new ArrayList<>(64);
+        perDialect(out, "streams_connections", false, "Open connections.", d -> d.connectionsOpen.sum());
+        perDialect(out, "streams_connections_total", true, "Connections accepted.", d -> d.connectionsTotal.sum());
+        perDialect(out, "streams_subscriptions", false, "Open subscriptions of WebSocket clients.",
                 d -> d.subscriptionsOpen.sum());
-        perDialect(out, "streams_published_total", "counter", "Events published through this dialect.",
-                d -> d.published.sum());
-        perDialect(out, "streams_frames_out_total", "counter", "Frames sent to clients (events delivered and replies).",
+        perDialect(out, "streams_published_total", true, "Events published through this dialect.", d -> d.published.sum());
+        perDialect(out, "streams_frames_out_total", true, "Frames sent to clients (events delivered and replies).",
                 d -> d.framesOut.sum());
-        perDialect(out, "streams_dropped_total", "counter", "Events dropped for this dialect's slow clients.",
+        perDialect(out, "streams_dropped_total", true, "Events dropped for this dialect's slow clients.",
                 d -> d.dropped.sum());
-        perDialect(out, "streams_bytes_out_total", "counter", "Payload bytes sent to clients.", d -> d.bytesOut.sum());
-        perDialect(out, "streams_slow_disconnects_total", "counter", "Clients closed for not reading.",
+        perDialect(out, "streams_bytes_out_total", true, "Payload bytes sent to clients.", d -> d.bytesOut.sum());
+        perDialect(out, "streams_slow_disconnects_total", true, "Clients closed for not reading.",
                 d -> d.slowDisconnects.sum());
-        perDialect(out, "streams_errors_total", "counter", "Requests answered with an error.", d -> d.errors.sum());
-        single(out, "streams_http_requests_total", "counter", "HTTP requests.", httpRequests.sum());
-        single(out, "streams_rejected_connections_total", "counter", "Connections refused over the limit.",
+        perDialect(out, "streams_errors_total", true, "Requests answered with an error.", d -> d.errors.sum());
+        single(out, "streams_http_requests_total", true, "HTTP requests.", httpRequests.sum());
+        single(out, "streams_rejected_connections_total", true, "Connections refused over the limit.",
                 rejectedConnections.sum());
-        single(out, "streams_request_timeouts_total", "counter",
+        single(out, "streams_request_timeouts_total", true,
                 "Connections closed for not completing a request (or a WebSocket its first frame) in time.",
                 requestTimeouts.sum());
-        single(out, "streams_oversize_requests_total", "counter", "Requests refused for a body over the limit.",
+        single(out, "streams_oversize_requests_total", true, "Requests refused for a body over the limit.",
                 oversizeRequests.sum());
-        single(out, "streams_limit_rejections_total", "counter",
+        single(out, "streams_limit_rejections_total", true,
                 "Connections, subscriptions or publishes refused by a per-project or per-connection limit.",
                 limitRejections.sum());
         long published = 0;
@@ -97,25 +100,51 @@ public final class ServerMetrics {
             topics += s.topics();
             subscriptions += s.subscriptions();
         }
-        single(out, "streams_broker_published_total", "counter", "Events published.", published);
-        single(out, "streams_broker_delivered_total", "counter", "Events delivered to subscriptions.", delivered);
-        single(out, "streams_broker_dropped_total", "counter", "Events dropped by slow-consumer policy.", dropped);
-        single(out, "streams_broker_slow_disconnects_total", "counter", "Subscriptions ended as slow.", slow);
-        single(out, "streams_broker_topics", "gauge", "Topics holding history.", topics);
-        single(out, "streams_broker_subscriptions", "gauge", "Broker subscriptions.", subscriptions);
+        single(out, "streams_broker_published_total", true, "Events published.", published);
+        single(out, "streams_broker_delivered_total", true, "Events delivered to subscriptions.", delivered);
+        single(out, "streams_broker_dropped_total", true, "Events dropped by slow-consumer policy.", dropped);
+        single(out, "streams_broker_slow_disconnects_total", true, "Subscriptions ended as slow.", slow);
+        single(out, "streams_broker_topics", false, "Topics holding history.", topics);
+        single(out, "streams_broker_subscriptions", false, "Broker subscriptions.", subscriptions);
         for (var metric : broker.historyStatus().metrics().entrySet()) {
-            single(out, metric.getKey(), metric.getKey().endsWith("_total") ? "counter" : "gauge",
+            single(out, metric.getKey(), metric.getKey().endsWith("_total"),
                     "History store: " + metric.getKey().replace("streams_history_", "").replace('_', ' ') + ".",
                     metric.getValue().longValue());
         }
-        single(out, "streams_jvm_heap_used_bytes", "gauge", "JVM heap in use.",
+        single(out, "streams_jvm_heap_used_bytes", false, "JVM heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
             ByteBufAllocatorMetric metric = provider.metric();
-            single(out, "streams_netty_direct_memory_bytes", "gauge", "Direct memory held by Netty's allocator.",
+            single(out, "streams_netty_direct_memory_bytes", false, "Direct memory held by Netty's allocator.",
                     metric.usedDirectMemory());
-            single(out, "streams_netty_heap_memory_bytes", "gauge", "Heap memory held by Netty's allocator.",
+            single(out, "streams_netty_heap_memory_bytes", false, "Heap memory held by Netty's allocator.",
                     metric.usedHeapMemory());
+        }
+        return out;
+    }
+
+    /** The samples in Prometheus text format, version 0.0.4. */
+    public String render(Broker broker) {
+        StringBuilder out = new StringBuilder(4096);
+        String last = null;
+        for (MetricSample sample : samples(broker)) {
+            if (!sample.name().equals(last)) {
+                out.append("# HELP ").append(sample.name()).append(' ').append(sample.help()).append('\n');
+                out.append("# TYPE ").append(sample.name()).append(' ').append(sample.counter() ? "counter" : "gauge")
+                        .append('\n');
+                last = sample.name();
+            }
+            out.append(sample.name());
+            if (!sample.labels().isEmpty()) {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<String, String> label : new java.util.TreeMap<>(sample.labels()).entrySet()) {
+                    out.append(first ? "" : ",").append(label.getKey()).append("=\"").append(label.getValue()).append('"');
+                    first = false;
+                }
+                out.append('}');
+            }
+            out.append(' ').append(sample.value()).append('\n');
         }
         return out.toString();
     }
@@ -124,21 +153,13 @@ public final class ServerMetrics {
         long of(PerDialect d);
     }
 
-    private void perDialect(StringBuilder out, String name, String type, String help, Read read) {
-        header(out, name, type, help);
+    private void perDialect(List<MetricSample> out, String name, boolean counter, String help, Read read) {
         for (Map.Entry<Dialect, PerDialect> e : dialects.entrySet()) {
-            out.append(name).append("{dialect=\"").append(e.getKey().label()).append("\"} ")
-                    .append(read.of(e.getValue())).append('\n');
+            out.add(new MetricSample(name, counter, help, Map.of("dialect", e.getKey().label()), read.of(e.getValue())));
         }
     }
 
-    private static void single(StringBuilder out, String name, String type, String help, long value) {
-        header(out, name, type, help);
-        out.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    private static void single(List<MetricSample> out, String name, boolean counter, String help, long value) {
+        out.add(new MetricSample(name, counter, help, Map.of(), value));
     }
 }
