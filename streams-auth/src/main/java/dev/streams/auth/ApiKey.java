@@ -16,20 +16,24 @@ import java.util.Set;
  */
 public record ApiKey(String id, String project, String name, Set<Scope> scopes, byte[] secretHash, Instant createdAt,
                      Instant revokedAt) {
+    /** Checks the fields and copies the hash. */
     public ApiKey {
         scopes = Set.copyOf(scopes);
         secretHash = secretHash.clone();
     }
 
+    /** The SHA-256 of the key's secret (a copy); the secret itself is never stored. */
     @Override
     public byte[] secretHash() {
         return secretHash.clone();
     }
 
+    /** Whether the key was revoked (it then authenticates nothing). */
     public boolean isRevoked() {
         return revokedAt != null;
     }
 
+    /** This key, revoked at {@code at}. */
     public ApiKey revoked(Instant at) {
         return new ApiKey(id, project, name, scopes, secretHash, createdAt, at);
     }

@@ -11,10 +11,13 @@ import java.util.Optional;
  * Implementations must be thread-safe; a change must be visible to the next lookup (revocation is immediate).
  */
 public interface ApiKeyStore {
+    /** Stores a key, replacing the one with the same id. */
     void save(ApiKey key);
 
+    /** The key with this id, revoked or not. */
     Optional<ApiKey> find(String id);
 
+    /** The keys of one project. */
     List<ApiKey> list(String project);
 
     /** Keeps nothing across restarts. */

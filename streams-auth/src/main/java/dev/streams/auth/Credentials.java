@@ -12,14 +12,17 @@ import java.util.Locale;
  */
 public record Credentials(String authorization, String apiKeyHeader, String apiKeyQuery, String jwtQuery) {
 
+    /** An {@code Authorization: Bearer} credential (an API key or a token). */
     public static Credentials bearer(String value) {
         return new Credentials("Bearer " + value, null, null, null);
     }
 
+    /** An {@code x-api-key} header credential. */
     public static Credentials apiKey(String key) {
         return new Credentials(null, key, null, null);
     }
 
+    /** No credential at all. */
     public static Credentials none() {
         return new Credentials(null, null, null, null);
     }

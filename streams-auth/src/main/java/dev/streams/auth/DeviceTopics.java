@@ -33,6 +33,7 @@ public final class DeviceTopics {
         return id.isEmpty() || id.indexOf('.') >= 0 ? null : id;
     }
 
+    /** Whether a topic or pattern lies under {@code devices.}, where publishing needs the ingest scope. */
     public static boolean isDeviceTopic(String topicOrPattern) {
         return topicOrPattern.startsWith(PREFIX) || topicOrPattern.equals("devices");
     }

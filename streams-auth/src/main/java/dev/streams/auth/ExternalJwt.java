@@ -46,10 +46,12 @@ public final class ExternalJwt {
         }
     }
 
+    /** Starts the settings of an external identity provider. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The {@code iss} the provider's tokens carry. */
     public String issuer() {
         return issuer;
     }
@@ -59,18 +61,22 @@ public final class ExternalJwt {
         return audience;
     }
 
+    /** The provider's public keys (from its JWKS or PEM files). */
     public List<JWK> keys() {
         return keys;
     }
 
+    /** The claim that names the project. */
     public String projectClaim() {
         return projectClaim;
     }
 
+    /** The claim that lists the scopes. */
     public String scopesClaim() {
         return scopesClaim;
     }
 
+    /** The claim that lists the topics and patterns. */
     public String topicsClaim() {
         return topicsClaim;
     }
@@ -167,6 +173,7 @@ public final class ExternalJwt {
             return this;
         }
 
+        /** Builds the settings; throws IllegalArgumentException when the issuer or keys are missing. */
         public ExternalJwt build() {
             return new ExternalJwt(this);
         }

@@ -10,12 +10,14 @@ public final class NewApiKey {
     private final String key;
     private final String secret;
 
+    /** A key just created: its stored form and the strings to hand to its owner once. */
     public NewApiKey(ApiKey metadata, String key, String secret) {
         this.metadata = metadata;
         this.key = key;
         this.secret = secret;
     }
 
+    /** The key as stored (no secret). */
     public ApiKey metadata() {
         return metadata;
     }

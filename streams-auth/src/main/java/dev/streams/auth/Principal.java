@@ -20,6 +20,7 @@ public record Principal(Kind kind, String subject, String project, Set<Scope> sc
                         Instant expiresAt) {
     /** How a principal authenticated. */
     public enum Kind {
+        /** An API key, or a Golioth JWT signed with one. */
         API_KEY,
         /** A Golioth-style JWT: HS256, {@code iss} = API key id, signed with that key's secret. */
         KEY_JWT,
@@ -29,11 +30,13 @@ public record Principal(Kind kind, String subject, String project, Set<Scope> sc
         EXTERNAL_JWT
     }
 
+    /** Copies the scopes and topics. */
     public Principal {
         scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(scopes);
         topics = List.copyOf(topics);
     }
 
+    /** Whether the principal holds {@code scope}. */
     public boolean has(Scope scope) {
         return scopes.contains(scope);
     }

@@ -46,6 +46,7 @@ public final class StreamsAuth {
         this.authenticator = new Authenticator(store, secrets, tokens, b.external, new JwtVerifiers(b.clock, b.leeway));
     }
 
+    /** Starts building the auth of one server; the master key is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -82,6 +83,7 @@ public final class StreamsAuth {
         return key;
     }
 
+    /** The keys of one project, revoked ones included. */
     public List<ApiKey> listKeys(String project) {
         return store.list(project);
     }
@@ -116,10 +118,12 @@ public final class StreamsAuth {
         Permissions.checkPublish(who, project, topic);
     }
 
+    /** Throws AuthException unless {@code who} may subscribe to {@code topicOrPattern} in {@code project}. */
     public void checkSubscribe(Principal who, String project, String topicOrPattern) {
         Permissions.checkSubscribe(who, project, topicOrPattern);
     }
 
+    /** Throws AuthException unless {@code who} may send data of device {@code deviceId} in {@code project}. */
     public void checkIngest(Principal who, String project, String deviceId) {
         Permissions.checkIngest(who, project, deviceId);
     }
@@ -172,6 +176,7 @@ public final class StreamsAuth {
             return this;
         }
 
+        /** Where API keys are kept (default: in memory). */
         public Builder keyStore(ApiKeyStore store) {
             this.store = Objects.requireNonNull(store, "store");
             return this;
@@ -189,6 +194,7 @@ public final class StreamsAuth {
             return this;
         }
 
+        /** The clock for expiry checks (default: system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -200,6 +206,7 @@ public final class StreamsAuth {
             return this;
         }
 
+        /** Builds the auth; throws IllegalArgumentException without a master key of 32 bytes or more. */
         public StreamsAuth build() {
             if (masterKey == null) {
                 throw new IllegalStateException("a master key is required");

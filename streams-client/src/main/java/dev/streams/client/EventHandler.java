@@ -3,6 +3,7 @@ package dev.streams.client;
 /** Receives a subscription's events, on the client's I/O thread: return quickly. */
 @FunctionalInterface
 public interface EventHandler {
+    /** One event, in order per topic, on the client's delivery thread. */
     void onEvent(ClientEvent event);
 
     /**

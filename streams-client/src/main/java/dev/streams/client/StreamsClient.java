@@ -29,6 +29,7 @@ public final class StreamsClient implements AutoCloseable {
         this.connection = new Connection(b.uri, b.credential, b.initialBackoff, b.maxBackoff, b.stateListener);
     }
 
+    /** Starts a client of the server at {@code uri} ({@code ws[s]://host:port/v1/ws/native}). */
     public static Builder builder(URI uri) {
         return new Builder(uri);
     }
@@ -44,6 +45,7 @@ public final class StreamsClient implements AutoCloseable {
         return connection.awaitConnected(timeout);
     }
 
+    /** Where the connection stands now. */
     public ConnectionState state() {
         return connection.state();
     }
@@ -102,6 +104,7 @@ public final class StreamsClient implements AutoCloseable {
             return this;
         }
 
+        /** Builds the client; it connects on {@link StreamsClient#connect()}. */
         public StreamsClient build() {
             if (credential == null) {
                 throw new IllegalStateException("a credential supplier is required");

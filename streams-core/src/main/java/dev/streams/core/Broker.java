@@ -82,6 +82,7 @@ public final class Broker implements AutoCloseable {
         return builder().build();
     }
 
+    /** Starts building a broker; every setting has a default. */
     public static Builder builder() {
         return new Builder();
     }
@@ -256,6 +257,7 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
     }
@@ -355,6 +357,7 @@ public final class Broker implements AutoCloseable {
             return historyStore(HistoryStore.inMemory(limits));
         }
 
+        /** Keeps history in this store (a durable one, say) instead of in memory. */
         public Builder historyStore(HistoryStore store) {
             this.historyStore = Objects.requireNonNull(store, "store");
             return this;
@@ -405,6 +408,7 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /** Builds the broker. */
         public Broker build() {
             return new Broker(this);
         }

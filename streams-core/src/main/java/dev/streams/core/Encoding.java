@@ -29,10 +29,12 @@ public final class Encoding<T> {
         }
     }
 
+    /** A new encoding; create each once, as a constant. */
     public static <T> Encoding<T> of(String name, Function<Event, T> encoder) {
         return new Encoding<>(name, encoder);
     }
 
+    /** The encoding's name, for diagnostics. */
     public String name() {
         return name;
     }

@@ -61,10 +61,12 @@ public final class Event {
         this.attributes = Map.copyOf(attributes);
     }
 
+    /** The project the event belongs to. */
     public String project() {
         return project;
     }
 
+    /** The topic it was published to. */
     public String topic() {
         return topic;
     }
@@ -89,6 +91,7 @@ public final class Event {
         return timestampNanos;
     }
 
+    /** When the broker stored it (strictly increasing per topic). */
     public Instant timestamp() {
         long seconds = Math.floorDiv(timestampNanos, TimeUnit.SECONDS.toNanos(1));
         long nanos = Math.floorMod(timestampNanos, TimeUnit.SECONDS.toNanos(1));
@@ -105,6 +108,7 @@ public final class Event {
         return ByteBuffer.wrap(payload).asReadOnlyBuffer();
     }
 
+    /** The payload's size in bytes. */
     public int payloadLength() {
         return payload.length;
     }

@@ -14,6 +14,7 @@ public record HistoryLimits(int maxEvents, long maxBytes, Duration maxAge) {
     /** 1024 events, 4 MiB and one hour per topic. */
     public static final HistoryLimits DEFAULT = new HistoryLimits(1024, 4L * 1024 * 1024, Duration.ofHours(1));
 
+    /** Checks that no bound is negative. */
     public HistoryLimits {
         Objects.requireNonNull(maxAge, "maxAge");
         if (maxEvents < 0 || maxBytes < 0 || maxAge.isNegative()) {

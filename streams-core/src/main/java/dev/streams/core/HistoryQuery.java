@@ -35,6 +35,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
     public static final int MAX_FILTER_DEPTH = 8;
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+    /** Checks every bound; throws StreamsException (INVALID_ARGUMENT) saying which one a query breaks. */
     public HistoryQuery {
         Objects.requireNonNull(project, "project");
         deviceIds = List.copyOf(deviceIds);
@@ -122,7 +123,16 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
 
     /** Aggregations of a field over the readings of a group. */
     public enum Aggregate {
-        AVG, COUNT, MAX, MIN, SUM
+        /** The mean. */
+        AVG,
+        /** How many readings have the field. */
+        COUNT,
+        /** The largest. */
+        MAX,
+        /** The smallest. */
+        MIN,
+        /** The total. */
+        SUM
     }
 
     /**
@@ -133,6 +143,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
      * @param aggregate how it is aggregated, or null
      */
     public record Field(String path, String alias, Aggregate aggregate) {
+        /** Checks the path and the aggregation; the alias defaults to the path ({@code data} for {@code *}). */
         public Field {
             requirePath(path);
             if (alias == null || alias.isEmpty()) {
@@ -160,6 +171,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
      * takes RFC 3339 strings.
      */
     public record Compare(String path, Op op, List<Object> values) implements Filter {
+        /** Checks the path, the operator and the values (one kind, at most 100, RFC 3339 for time). */
         public Compare {
             requirePath(path);
             Objects.requireNonNull(op, "op");
@@ -212,6 +224,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
 
     /** Filters combined with AND ({@code and} true) or OR. */
     public record Group(boolean and, List<Filter> filters) implements Filter {
+        /** Checks that 1 to 50 filters are combined. */
         public Group {
             filters = List.copyOf(filters);
             if (filters.isEmpty() || filters.size() > 50) {
@@ -231,6 +244,7 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
      * @param total rows the whole answer has
      */
     public record Result(List<Map<String, Object>> rows, long total, int page, int perPage) {
+        /** Copies the rows. */
         public Result {
             rows = List.copyOf(rows);
         }

@@ -22,6 +22,7 @@ public final class InvalidTopicException extends StreamsException {
             this.description = description;
         }
 
+        /** The rule in words, for error messages. */
         public String description() {
             return description;
         }
@@ -30,16 +31,19 @@ public final class InvalidTopicException extends StreamsException {
     private final Rule rule;
     private final String topic;
 
+    /** A refusal of {@code topic} for breaking {@code rule}. */
     public InvalidTopicException(String topic, Rule rule) {
         super(ErrorKind.INVALID_TOPIC, "invalid topic '" + printable(topic) + "': " + rule.description());
         this.rule = rule;
         this.topic = topic;
     }
 
+    /** The rule the topic or pattern breaks. */
     public Rule rule() {
         return rule;
     }
 
+    /** The refused topic or pattern. */
     public String topic() {
         return topic;
     }

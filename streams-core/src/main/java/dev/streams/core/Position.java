@@ -5,6 +5,7 @@ package dev.streams.core;
  * Resuming {@code after} a position continues with the next event, or reports a {@link Gap}.
  */
 public record Position(long epoch, long offset) {
+    /** Checks that the offset is not negative. */
     public Position {
         if (offset < 0) {
             throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "offset must be >= 0: " + offset);

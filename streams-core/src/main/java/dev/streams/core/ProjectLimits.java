@@ -23,6 +23,7 @@ public record ProjectLimits(int maxTopics, int maxSubscriptions, int maxPublishR
     public static final ProjectLimits UNLIMITED = new ProjectLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, 0,
             Long.MAX_VALUE);
 
+    /** Checks that every bound is in range. */
     public ProjectLimits {
         if (maxTopics < 1 || maxSubscriptions < 1 || maxPublishRate < 0 || maxHistoryBytes < 0) {
             throw new StreamsException(ErrorKind.INVALID_ARGUMENT,

@@ -29,14 +29,17 @@ public final class SubscribeOptions {
         this.manualDemand = b.manualDemand;
     }
 
+    /** The defaults: 1024 events and 8 MiB queued, DROP_OLDEST, the broker's executor, automatic demand. */
     public static SubscribeOptions defaults() {
         return DEFAULTS;
     }
 
+    /** Starts options from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder that starts from these options. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.maxQueuedEvents = maxQueuedEvents;
@@ -47,14 +50,17 @@ public final class SubscribeOptions {
         return b;
     }
 
+    /** Events the subscription queues at most. */
     public int maxQueuedEvents() {
         return maxQueuedEvents;
     }
 
+    /** Payload bytes the subscription queues at most. */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
     }
 
+    /** What happens when the queue is full. */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
@@ -64,6 +70,7 @@ public final class SubscribeOptions {
         return executor;
     }
 
+    /** Whether events are delivered only as {@code request(n)} asks. */
     public boolean manualDemand() {
         return manualDemand;
     }
@@ -79,6 +86,7 @@ public final class SubscribeOptions {
         private Builder() {
         }
 
+        /** Events queued at most (default 1024). */
         public Builder maxQueuedEvents(int events) {
             if (events < 1) {
                 throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedEvents must be >= 1");
@@ -87,6 +95,7 @@ public final class SubscribeOptions {
             return this;
         }
 
+        /** Payload bytes queued at most (default 8 MiB). */
         public Builder maxQueuedBytes(long bytes) {
             if (bytes < 1) {
                 throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedBytes must be >= 1");
@@ -95,6 +104,7 @@ public final class SubscribeOptions {
             return this;
         }
 
+        /** What happens when the queue is full (default DROP_OLDEST). */
         public Builder overflowPolicy(OverflowPolicy policy) {
             this.overflowPolicy = Objects.requireNonNull(policy, "policy");
             return this;
@@ -115,6 +125,7 @@ public final class SubscribeOptions {
             return this;
         }
 
+        /** Builds the options. */
         public SubscribeOptions build() {
             return new SubscribeOptions(this);
         }

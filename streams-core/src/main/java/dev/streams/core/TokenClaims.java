@@ -16,6 +16,7 @@ import java.util.Map;
  */
 public record TokenClaims(String keyId, String project, List<String> topics, Instant issuedAt, Instant expiresAt,
                           Map<String, Object> extra) {
+    /** Copies the topics. */
     public TokenClaims {
         topics = List.copyOf(topics);
         extra = Map.copyOf(extra);

@@ -23,6 +23,7 @@ public enum TokenError {
         this.kind = kind;
     }
 
+    /** The core error kind this token error is reported as. */
     public ErrorKind kind() {
         return kind;
     }

@@ -54,6 +54,7 @@ public final class TokenIssuer {
         this.maxTtl = b.maxTtl;
     }
 
+    /** Starts building an issuer; a signing key is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -242,6 +243,7 @@ public final class TokenIssuer {
             return this;
         }
 
+        /** The clock for issue and expiry times (default: system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -265,6 +267,7 @@ public final class TokenIssuer {
             return this;
         }
 
+        /** Builds the issuer. */
         public TokenIssuer build() {
             return new TokenIssuer(this);
         }

@@ -25,6 +25,7 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         this(host, port, project, apiKey, devices, rate, dataDir, false);
     }
 
+    /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
     public static DemoOptions defaults() {
         return new DemoOptions("127.0.0.1", 8080, "demo", null, 3, 1.0, java.nio.file.Path.of("streams-data"));
     }

@@ -81,6 +81,7 @@ public final class DemoServer implements AutoCloseable {
         return HttpReply.json(200, reply.toString());
     }
 
+    /** The port the demo listens on. */
     public int port() {
         return server.port();
     }
@@ -90,10 +91,12 @@ public final class DemoServer implements AutoCloseable {
         return staticFiles.cachedFiles();
     }
 
+    /** The demo project's API key (printed at start; keep it private). */
     public String apiKey() {
         return apiKey;
     }
 
+    /** The ids of the simulated devices. */
     public List<String> deviceIds() {
         return devices.ids();
     }
@@ -142,6 +145,7 @@ public final class DemoServer implements AutoCloseable {
         return history != null && history.recoveredFromCrash();
     }
 
+    /** Runs the demo until the process is stopped; see {@code --help}. */
     public static void main(String[] args) throws InterruptedException {
         if (DemoOptions.wantsHelp(args)) {
             new picocli.CommandLine(new DemoOptions.Cli()).execute(args);

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 /** A device gateway embedding Streams: it serves WebSocket clients, ingests data from its own code, listens in-process. */
 public final class GatewayExample {
+    /** Runs the example: a gateway embeds a server, ingests a reading and a client reads it; {@code log} gets each step. */
     public static void run(byte[] masterKey, Consumer<String> log) throws InterruptedException {
         try (Broker broker = Broker.create()) {
             StreamsAuth auth = StreamsAuth.builder().masterKey(masterKey).build();
@@ -31,6 +32,7 @@ public final class GatewayExample {
         }
     }
 
+    /** Runs the example with a random master key, logging to standard output. */
     public static void main(String[] args) throws InterruptedException {
         run("change-me-to-a-32-byte-server-secret!".getBytes(java.nio.charset.StandardCharsets.UTF_8), System.out::println);
     }

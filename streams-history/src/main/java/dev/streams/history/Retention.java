@@ -16,6 +16,7 @@ public record Retention(Duration maxAge, long maxBytes, long maxEvents) {
     /** 30 days, 1 GiB and 10 million events per project. */
     public static final Retention DEFAULT = new Retention(Duration.ofDays(30), 1L << 30, 10_000_000);
 
+    /** Checks that every bound is positive. */
     public Retention {
         Objects.requireNonNull(maxAge, "maxAge");
         if (maxAge.isNegative() || maxAge.isZero() || maxBytes < 1 || maxEvents < 1) {

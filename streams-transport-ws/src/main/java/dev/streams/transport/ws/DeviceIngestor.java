@@ -42,6 +42,7 @@ public final class DeviceIngestor {
 
     private final Broker broker;
 
+    /** An ingestor that publishes to {@code broker}. */
     public DeviceIngestor(Broker broker) {
         this.broker = broker;
     }

@@ -15,10 +15,12 @@ public record HttpReply(int status, String contentType, byte[] body) {
         return body.clone();
     }
 
+    /** A JSON reply. */
     public static HttpReply json(int status, String json) {
         return new HttpReply(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A plain-text reply. */
     public static HttpReply text(int status, String text) {
         return new HttpReply(status, "text/plain", text.getBytes(StandardCharsets.UTF_8));
     }

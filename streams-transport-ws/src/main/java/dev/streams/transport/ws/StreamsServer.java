@@ -95,6 +95,7 @@ public final class StreamsServer implements AutoCloseable {
         return pool;
     }
 
+    /** Starts building a server over a broker and auth that the host owns. */
     public static Builder builder(Broker broker, StreamsAuth auth) {
         return new Builder(broker, auth);
     }
@@ -145,6 +146,7 @@ public final class StreamsServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** The bound port (the one the system chose, with port 0). */
     public int port() {
         return address().getPort();
     }
@@ -259,6 +261,7 @@ public final class StreamsServer implements AutoCloseable {
             return this;
         }
 
+        /** Threads of Netty's event loops (default: cores, at least 2). */
         public Builder eventLoopThreads(int threads) {
             this.eventLoopThreads = positive(threads, "eventLoopThreads");
             return this;
@@ -391,6 +394,7 @@ public final class StreamsServer implements AutoCloseable {
             return this;
         }
 
+        /** Builds the server; {@link StreamsServer#start()} binds it. */
         public StreamsServer build() {
             return new StreamsServer(this);
         }
