@@ -1,6 +1,5 @@
 package dev.streams.auth;
 
-import java.util.Locale;
 
 /**
  * What a request carried that may prove who it is, as the transport found it. Any field may be null.
@@ -42,11 +41,11 @@ public record Credentials(String authorization, String apiKeyHeader, String apiK
             return null;
         }
         String value = authorization.strip();
-        String lower = value.toLowerCase(Locale.ROOT);
-        if (lower.equals("bearer")) {
+        // Only the scheme is compared without case: lower-casing the whole token cost a copy per request.
+        if (value.equalsIgnoreCase("bearer")) {
             return null;
         }
-        if (lower.startsWith("bearer") && Character.isWhitespace(value.charAt(6))) {
+        if (value.length() > 6 && value.regionMatches(true, 0, "bearer", 0, 6) && Character.isWhitespace(value.charAt(6))) {
             value = value.substring(7).strip();
         }
         return value.isEmpty() ? null : value;

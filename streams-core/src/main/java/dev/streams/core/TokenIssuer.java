@@ -125,6 +125,26 @@ public final class TokenIssuer {
         return claimsOf(kid, json(token.substring(firstDot + 1, secondDot)));
     }
 
+    /**
+     * Whether {@code token} names one of this issuer's keys in a header this issuer accepts (HS256, no critical
+     * parameters): a cheap look at the header only, so that a caller holding tokens of several kinds sends this
+     * issuer's tokens straight to {@link #verify} without parsing them twice. Verifying is still {@link #verify}'s.
+     */
+    public boolean recognizes(String token) {
+        if (token == null || token.length() > MAX_TOKEN_CHARS) {
+            return false;
+        }
+        int firstDot = token.indexOf('.');
+        if (firstDot <= 0) {
+            return false;
+        }
+        try {
+            return verificationKeys.containsKey(keyIdOf(token.substring(0, firstDot)));
+        } catch (TokenException | IllegalArgumentException notOurs) {
+            return false;
+        }
+    }
+
     /** A header segment and the key id it names, once it passed the header checks. */
     private record CheckedHeader(String segment, String kid) {
     }
