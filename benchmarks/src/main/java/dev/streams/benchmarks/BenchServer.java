@@ -18,11 +18,12 @@ import java.util.EnumSet;
 public final class BenchServer {
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-        Broker broker = Broker.create();
+        // No per-project bounds: a load test is one project pushing as hard as it can.
+        Broker broker = Broker.builder().projectLimits(dev.streams.core.ProjectLimits.UNLIMITED).build();
         StreamsAuth auth = StreamsAuth.builder().masterKey("load-test-master-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8))
                 .build();
         String key = auth.createKey("bench", "load", EnumSet.allOf(Scope.class)).key();
-        StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000)
+        StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
                 .idleTimeout(Duration.ofMinutes(10))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())
                 .build().start();

@@ -108,25 +108,38 @@ public final class LoadTool {
         return channels;
     }
 
+    /** Messages published so far (warm-up included) and received by the first subscriber, for --inflight. */
+    private long totalSent;
+    private final LongAdder firstReceived = new LongAdder();
+
     private void fanout() throws Exception {
         int subscribers = intOption("subscribers", 1000);
         int size = intOption("size", 128);
         int rate = intOption("rate", 0);
         int seconds = intOption("seconds", 10);
+        // With --inflight N the publisher waits until one subscriber has received all but N of what it sent:
+        // a bounded number of messages in flight, so both servers are compared at the same latency budget.
+        int inflight = intOption("inflight", 0);
         LongAdder delivered = new LongAdder();
         Recorder latency = new Recorder(3);
         boolean readings = option("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
         try (WsClient client = new WsClient(intOption("client-threads", 2), Boolean.parseBoolean(option("deflate", "false")))) {
             long setupStart = System.nanoTime();
+            java.util.concurrent.atomic.AtomicReference<Channel> first = new java.util.concurrent.atomic.AtomicReference<>();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
                 byte[] answer = target.answer(frame);
                 if (answer != null) {
                     WsClient.sendText(channel, answer);
                 }
                 long now = System.nanoTime();
-                delivered.add(Bytes.forEachStamp(frame, sent -> latency.recordValue(Math.max(0, now - sent) / 1000)));
+                int stamps = Bytes.forEachStamp(frame, sent -> latency.recordValue(Math.max(0, now - sent) / 1000));
+                delivered.add(stamps);
+                if (channel == first.get()) {
+                    firstReceived.add(stamps);
+                }
             });
+            first.set(channels.get(0));
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
             Channel publisher = openSubscribers(client, 1, (c, f) -> { }).get(0);
             int warmup = intOption("warmup", 0);
@@ -136,8 +149,10 @@ public final class LoadTool {
                 long warmStart = System.nanoTime();
                 long warmSent = 0;
                 while (System.nanoTime() < warmEnd) {
-                    boolean due = rate == 0 || warmSent < (System.nanoTime() - warmStart) * rate / 1_000_000_000L;
+                    boolean due = (rate == 0 || warmSent < (System.nanoTime() - warmStart) * rate / 1_000_000_000L)
+                            && (inflight == 0 || totalSent - firstReceived.sum() < inflight);
                     if (due && publisher.isWritable()) {
+                        totalSent++;
                         byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
                             : Bytes.payload(System.nanoTime(), size);
                     WsClient.sendText(publisher, target.publishFrame(topic, payload));
@@ -168,8 +183,10 @@ public final class LoadTool {
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();
-                boolean due = rate == 0 || sent < (now - start) * rate / 1_000_000_000L;
+                boolean due = (rate == 0 || sent < (now - start) * rate / 1_000_000_000L)
+                        && (inflight == 0 || totalSent - firstReceived.sum() < inflight);
                 if (due && publisher.isWritable()) {
+                    totalSent++;
                     byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
                             : Bytes.payload(System.nanoTime(), size);
                     WsClient.sendText(publisher, target.publishFrame(topic, payload));
@@ -203,7 +220,7 @@ public final class LoadTool {
             long got = delivered.sum();
             String summary = String.format(Locale.ROOT,
                     "| %s | %s | %d | %d B | %s | %,d | %,.0f | %.3f %% | %,d | %,d | %,d | %,.0f |", LocalDate.now(),
-                    target.name(), subscribers, size, rate == 0 ? "max" : rate + "/s", sent, got / elapsed,
+                    target.name(), subscribers, size, rate == 0 ? (inflight == 0 ? "max" : inflight + " in flight") : rate + "/s", sent, got / elapsed,
                     expected == 0 ? 0.0 : 100.0 * (expected - got) / expected, total.getValueAtPercentile(50),
                     total.getValueAtPercentile(99), total.getValueAtPercentile(99.9), setupRate);
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
