@@ -66,6 +66,10 @@ public final class LoadTool {
         LoadTool tool = new LoadTool(options);
         if (tool.option("mode", "fanout").equals("idle")) {
             tool.idle();
+        } else if (tool.option("mode", "fanout").equals("publish")) {
+            tool.publish();
+        } else if (tool.option("mode", "fanout").equals("http")) {
+            tool.httpIngest();
         } else {
             tool.fanout();
         }
@@ -106,6 +110,98 @@ public final class LoadTool {
         out.printf(Locale.ROOT, "%s: %d subscribers connected and subscribed in %.2f s (%.0f connections/s)%n",
                 target.name(), count, seconds, count / seconds);
         return channels;
+    }
+
+    /**
+     * Publish throughput from one connection, with acks: publish frames pipelined, at most {@code --window}
+     * (default 256) unacknowledged, for {@code --seconds}; reports acknowledged publishes per second.
+     */
+    private void publish() throws Exception {
+        int seconds = intOption("seconds", 10);
+        int window = intOption("window", 256);
+        int size = intOption("size", 128);
+        LongAdder acked = new LongAdder();
+        try (WsClient client = new WsClient(1)) {
+            Channel publisher = openSubscribers(client, 1, (channel, frame) -> {
+                if (Bytes.contains(frame, "\"cursor\"")) {
+                    acked.increment();
+                }
+            }).get(0);
+            long sent = 0;
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                if (sent - acked.sum() < window && publisher.isWritable()) {
+                    WsClient.sendText(publisher, target.publishFrame(topic, Bytes.payload(System.nanoTime(), size)));
+                    sent++;
+                } else {
+                    LockSupport.parkNanos(10_000);
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "%s: %,.0f acknowledged publishes/s from one connection (%d B, window %d)%n",
+                    target.name(), acked.sum() / elapsed, size, window);
+        }
+    }
+
+    /**
+     * HTTP device ingestion from one keep-alive connection, pipelined: at most {@code --window} requests
+     * (default 64) unanswered, for {@code --seconds}; reports answered (200) requests per second. The URL is the
+     * server's HTTP base ({@code --url http://127.0.0.1:18090}); Streams only.
+     */
+    private void httpIngest() throws Exception {
+        int seconds = intOption("seconds", 10);
+        int window = intOption("window", 64);
+        URI base = URI.create(option("url", "http://127.0.0.1:18090"));
+        byte[] body = "{\"temp\":21.53,\"humidity\":48.2,\"pad\":\"0123456789012345678901234567890123456789012345\"}"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] request = ("POST /v1/projects/bench/devices/d1/ingest HTTP/1.1\r\nHost: x\r\nx-api-key: "
+                + option("api-key", "") + "\r\nContent-Length: " + body.length + "\r\n\r\n"
+                + new String(body, java.nio.charset.StandardCharsets.US_ASCII)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] ok = "HTTP/1.1 200".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setTcpNoDelay(true);
+            java.io.InputStream in = socket.getInputStream();
+            java.io.OutputStream outStream = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            LongAdder answered = new LongAdder();
+            Thread reader = new Thread(() -> {
+                byte[] buffer = new byte[64 * 1024];
+                int matched = 0;
+                try {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        for (int i = 0; i < n; i++) {
+                            matched = buffer[i] == ok[matched] ? matched + 1 : (buffer[i] == ok[0] ? 1 : 0);
+                            if (matched == ok.length) {
+                                answered.increment();
+                                matched = 0;
+                            }
+                        }
+                    }
+                } catch (IOException closed) {
+                    // done
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            long sent = 0;
+            long start = System.nanoTime();
+            long end = start + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                long room = window - (sent - answered.sum());
+                if (room > 0) {
+                    for (long i = 0; i < room; i++) {
+                        outStream.write(request);
+                    }
+                    outStream.flush();
+                    sent += room;
+                } else {
+                    LockSupport.parkNanos(10_000);
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "http ingest: %,.0f answered requests/s from one connection (window %d)%n",
+                    answered.sum() / elapsed, window);
+        }
     }
 
     /** Messages published so far (warm-up included) and received by the first subscriber, for --inflight. */
