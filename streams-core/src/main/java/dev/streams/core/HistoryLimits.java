@@ -21,4 +21,13 @@ public record HistoryLimits(int maxEvents, long maxBytes, Duration maxAge) {
             throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "history limits must not be negative");
         }
     }
+
+    /** {@link #maxAge()} in nanoseconds, saturated at {@code Long.MAX_VALUE} for ages too long to count so. */
+    public long maxAgeNanos() {
+        try {
+            return maxAge.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
 }

@@ -27,18 +27,11 @@ public final class RingHistory implements TopicHistory {
 
     public RingHistory(HistoryLimits limits) {
         this.limits = limits;
-        this.maxAgeNanos = saturatedNanos(limits);
+        this.maxAgeNanos = limits.maxAgeNanos();
         this.epoch = EPOCHS.nextLong() & Long.MAX_VALUE;
         this.ring = new Event[Math.min(INITIAL_CAPACITY, Math.max(1, limits.maxEvents()))];
     }
 
-    private static long saturatedNanos(HistoryLimits limits) {
-        try {
-            return limits.maxAge().toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
-    }
 
     @Override
     public long epoch() {

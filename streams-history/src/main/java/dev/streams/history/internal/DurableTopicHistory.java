@@ -59,20 +59,13 @@ public final class DurableTopicHistory implements TopicHistory {
         this.db = db;
         this.writer = writer;
         this.hotLimits = hotLimits;
-        this.hotMaxAgeNanos = saturatedNanos(hotLimits);
+        this.hotMaxAgeNanos = hotLimits.maxAgeNanos();
         this.readLimit = readLimit;
         this.retentionVersion = retentionVersion;
         this.storedFirst = storedFirst;
         this.storedFirstVersion = retentionVersion.getAsLong();
     }
 
-    private static long saturatedNanos(HistoryLimits limits) {
-        try {
-            return limits.maxAge().toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
-    }
 
     String project() {
         return project;
