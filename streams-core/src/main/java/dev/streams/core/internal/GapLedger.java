@@ -15,7 +15,8 @@ import java.util.Map;
  * guards it.
  */
 final class GapLedger {
-    private final Map<String, Gap> pending = new LinkedHashMap<>();
+    /** Allocated with the first gap: most subscriptions never have one. */
+    private Map<String, Gap> pending;
     private String dropTopic;
     private long dropEpoch;
     private long dropRun;
@@ -41,6 +42,9 @@ final class GapLedger {
 
     /** Records a hole; same-topic, same-cause, same-epoch holes add up (an unknown count stays unknown). */
     void add(Gap gap) {
+        if (pending == null) {
+            pending = new LinkedHashMap<>();
+        }
         Gap previous = pending.get(gap.topic());
         if (previous != null && previous.cause() == gap.cause() && previous.epoch() == gap.epoch()) {
             long missed = previous.missed() < 0 || gap.missed() < 0 ? -1 : previous.missed() + gap.missed();
@@ -54,6 +58,9 @@ final class GapLedger {
     /** The oldest pending gap, removed; null when none (after ending the current drop run). */
     Gap poll() {
         endDropRun();
+        if (pending == null) {
+            return null;
+        }
         Iterator<Gap> first = pending.values().iterator();
         if (!first.hasNext()) {
             return null;
@@ -65,7 +72,7 @@ final class GapLedger {
 
     /** Forgets everything owed (the subscription ended without draining). */
     void clear() {
-        pending.clear();
+        pending = null;
         dropRun = 0;
         dropTopic = null;
     }

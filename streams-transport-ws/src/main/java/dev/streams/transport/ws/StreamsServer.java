@@ -79,7 +79,8 @@ public final class StreamsServer implements AutoCloseable {
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback),
                 new ServerContext.Compression(b.compression, b.compressMinBytes),
-                new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads));
+                new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads),
+                ServerContext.webSocketConfig(limits, new ServerContext.Compression(b.compression, b.compressMinBytes)));
     }
 
     /** Threads for history queries, with a short queue: more at once is refused (503) rather than piled up. */

@@ -9,13 +9,12 @@ import io.netty.channel.Channel;
  * would otherwise be a frame object, an encoder call and a buffer entry per event. Server frames are not
  * masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload. Event loop only.
  */
-final class FrameBatcher {
+final class FrameBatcher implements Runnable {
     private static final int FIN_TEXT = 0x81;
     /** FIN, RSV1 (permessage-deflate: this message is compressed), text. */
     private static final int FIN_DEFLATED_TEXT = 0xC1;
 
     private final Channel channel;
-    private final Runnable flushTask = this::flush;
     private ByteBuf pending;
 
     FrameBatcher(Channel channel) {
@@ -48,9 +47,15 @@ final class FrameBatcher {
     ByteBuf buffer(int sizeHint) {
         if (pending == null) {
             pending = channel.alloc().ioBuffer(Math.max(1024, sizeHint));
-            channel.eventLoop().execute(flushTask);
+            channel.eventLoop().execute(this);
         }
         return pending;
+    }
+
+    /** The end-of-turn task: writes what was collected (the batcher is its own task: one object less). */
+    @Override
+    public void run() {
+        flush();
     }
 
     /** Writes what was collected; called at the end of the turn, and before anything that must come after it. */

@@ -50,9 +50,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final M3oHttp m3o;
     private final DeviceIngestHttp ingest;
     private final GoliothHistoryHttp history;
+    /**
+     * The same for every upgrade: the route is chosen here already, so Netty's handshake handler is told that
+     * every path ("/" with checkStartsWith) is a WebSocket path; one config per connection would cost memory.
+     */
+    private final WebSocketServerProtocolConfig protocolConfig;
 
     public HttpRouter(ServerContext server) {
         this.server = server;
+        this.protocolConfig = server.webSocketConfig();
         this.m3o = new M3oHttp(server);
         this.ingest = new DeviceIngestHttp(server);
         this.history = new GoliothHistoryHttp(server);
@@ -217,11 +223,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 .build();
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
+        // A WebSocket session batches its own frames per event-loop turn; the flush consolidation of the HTTP
+        // phase would only cost each idle connection a handler.
+        p.remove(io.netty.handler.flush.FlushConsolidationHandler.class);
         if (server.compression().enabled()) {
             // Sees the request's offer and our 101 on their way, then installs Netty's inflater (bounded).
             p.addLast(new WebSocketServerExtensionHandler(Deflate.handshaker(ctx.channel(), limits.maxMessageBytes())));
         }
-        p.addLast(new WebSocketServerProtocolHandler(config),
+        p.addLast(new WebSocketServerProtocolHandler(protocolConfig),
                 new WebSocketFrameAggregator(limits.maxMessageBytes()),
                 new WebSocketFrames(session));
         // Netty's handshake handler (added ahead of its protocol handler) validates the request: a missing

@@ -4,6 +4,8 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.SubscribeOptions;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
-                            SseResumes sseResumes, java.util.concurrent.ExecutorService queryExecutor) {
+                            SseResumes sseResumes, java.util.concurrent.ExecutorService queryExecutor,
+                            WebSocketServerProtocolConfig webSocketConfig) {
 
     /**
      * permessage-deflate settings.
@@ -27,6 +30,23 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
      * @param minBytes frames shorter than this go uncompressed even on connections that negotiated it
      */
     public record Compression(boolean enabled, int minBytes) {
+    }
+
+    /** Netty's WebSocket settings for every upgrade of a server with these limits, built once per server. */
+    public static WebSocketServerProtocolConfig webSocketConfig(ServerLimits limits, Compression compression) {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(limits.requestTimeout().toMillis())
+                // Sessions send their own close frames with their own codes; Netty must not add a 1000.
+                .sendCloseFrame(null)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(limits.maxFrameBytes())
+                        .withUTF8Validator(true)
+                        .closeOnProtocolViolation(true)
+                        .allowExtensions(compression.enabled())
+                        .build())
+                .build();
     }
 
     public static Set<Session> newSessionSet() {

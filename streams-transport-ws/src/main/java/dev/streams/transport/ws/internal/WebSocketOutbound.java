@@ -27,7 +27,8 @@ public final class WebSocketOutbound extends Outbound {
 
     @Override
     void opened() {
-        deflate = Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
+        // hasAttr first: asking for an attribute that was never set would allocate it on every connection.
+        deflate = channel.hasAttr(Deflate.NEGOTIATED) && Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
     }
 
     @Override

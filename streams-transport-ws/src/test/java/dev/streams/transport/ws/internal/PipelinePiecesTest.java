@@ -83,6 +83,10 @@ class PipelinePiecesTest {
         channel.finishAndReleaseAll();
     }
 
+    private static ServerLimits limits(Duration requestTimeout) {
+        return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10);
+    }
+
     private static ServerContext context(Duration requestTimeout) {
         return new ServerContext(Broker.create(), StreamsAuth.builder().masterKey(new byte[32]).build(),
                 new ServerMetrics(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
@@ -90,7 +94,8 @@ class PipelinePiecesTest {
                 new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10),
                 dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null),
                 new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)),
-                java.util.concurrent.Executors.newSingleThreadExecutor());
+                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                ServerContext.webSocketConfig(limits(requestTimeout), new ServerContext.Compression(false, 0)));
     }
 
     @Test

@@ -30,8 +30,9 @@ import java.util.Map;
  * such message, so it is opt-in. The stream ends with UNAUTHENTICATED when its credential expires.
  */
 public final class GoliothSession extends Session {
-    private final Credentials credentials;
-    private final QueryStringDecoder query;
+    /** What the handshake carried, dropped once the stream started: a session keeps no secret it no longer needs. */
+    private Credentials credentials;
+    private QueryStringDecoder query;
     private final String project;
     private final String deviceId;
     private final boolean gaps;
@@ -73,6 +74,9 @@ public final class GoliothSession extends Session {
             }
         } catch (AuthException | StreamsException e) {
             fail(failureOf(e), e.getMessage());
+        } finally {
+            credentials = null;
+            query = null;
         }
     }
 

@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * present a fresh one on an open stream, so closing at expiry would end every m3o stream after a minute.
  */
 public final class M3oSession extends Session {
-    private final Credentials handshake;
-    private final QueryStringDecoder query;
+    /** What the handshake carried, dropped once the SubscribeRequest came: no secret is kept longer than needed. */
+    private Credentials handshake;
+    private QueryStringDecoder query;
     private final boolean gaps;
     private boolean subscribed;
     private ScheduledFuture<?> firstFrameDeadline;
@@ -63,6 +64,10 @@ public final class M3oSession extends Session {
         }
         subscribed = true;
         firstFrameDeadline.cancel(false);
+        Credentials fromHandshake = handshake;
+        QueryStringDecoder fromUrl = query;
+        handshake = null;
+        query = null;
         JsonObject request;
         try {
             request = Json.parseObject(text);
@@ -72,7 +77,7 @@ public final class M3oSession extends Session {
         }
         String token = Json.string(request, "token");
         String topic = Json.string(request, "topic");
-        Credentials credentials = token != null && !token.isEmpty() ? Credentials.bearer(token) : handshake;
+        Credentials credentials = token != null && !token.isEmpty() ? Credentials.bearer(token) : fromHandshake;
         if (credentials.isEmpty()) {
             fail(M3oWire.Error.MISSING_TOKEN);
             return;
@@ -85,7 +90,7 @@ public final class M3oSession extends Session {
         StartPosition start;
         try {
             String after = Json.string(request, "after");
-            after = after != null ? after : Requests.param(query, "after");
+            after = after != null ? after : Requests.param(fromUrl, "after");
             start = after == null ? StartPosition.latest() : StartPosition.after(Position.fromCursor(after));
         } catch (StreamsException e) {
             fail(M3oWire.Error.BAD_CURSOR);

@@ -30,7 +30,8 @@ import java.util.Map;
 public final class NativeSession extends NativeDialect {
     private static final Duration EXPIRY_WARNING = Duration.ofSeconds(30);
 
-    private final Credentials handshake;
+    /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
+    private Credentials handshake;
     private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>();
     private Principal principal;
     private long nextSubscription = 1;
@@ -45,6 +46,7 @@ public final class NativeSession extends NativeDialect {
         Principal who;
         try {
             who = server.auth().authenticate(handshake);
+            handshake = null;
         } catch (AuthException e) {
             fail(Failure.of(e.failure()), e.getMessage());
             return;
