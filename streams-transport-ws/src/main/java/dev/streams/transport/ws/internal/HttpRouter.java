@@ -208,19 +208,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         ServerLimits limits = server.limits();
-        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(query.rawPath())
-                .checkStartsWith(true)
-                .handshakeTimeoutMillis(limits.requestTimeout().toMillis())
-                // Sessions send their own close frames with their own codes; Netty must not add a 1000.
-                .sendCloseFrame(null)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(limits.maxFrameBytes())
-                        .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
-                        .allowExtensions(server.compression().enabled())
-                        .build())
-                .build();
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
         // A WebSocket session batches its own frames per event-loop turn; the flush consolidation of the HTTP
