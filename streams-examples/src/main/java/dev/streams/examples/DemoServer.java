@@ -125,6 +125,12 @@ public final class DemoServer implements AutoCloseable {
                 + apiKey + "' -d '{\"temp\":21.5}'");
         out.println("  # live stream of every device (Golioth LightDB Stream), with any WebSocket client");
         out.println("  " + ws + "/v1/ws/projects/" + project + "/stream?x-api-key=" + apiKey);
+        out.println("  # the last hour of every device (Golioth History REST), newest first");
+        out.println("  curl -s '" + http + "/v1/projects/" + project + "/stream?interval=1h&perPage=5' -H 'x-api-key: "
+                + apiKey + "'");
+        out.println("  # the same as Server-Sent Events");
+        out.println("  curl -sN " + http + "/v1/ws/projects/" + project + "/stream -H 'Accept: text/event-stream' -H 'x-api-key: "
+                + apiKey + "'");
         out.println("  # health and metrics");
         out.println("  curl -s " + http + "/healthz ; curl -s " + http + "/metrics");
     }
