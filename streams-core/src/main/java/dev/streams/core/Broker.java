@@ -172,6 +172,14 @@ public final class Broker implements AutoCloseable {
         return historyStore.query(query);
     }
 
+    /**
+     * Whether a subscription that replays history may block on the history store's I/O; a caller on an I/O
+     * thread (a Netty event loop) then subscribes from another thread. See {@link HistoryStore#readsBlock()}.
+     */
+    public boolean historyReadsBlock() {
+        return historyStore.readsBlock();
+    }
+
     /** How the history store is doing (always healthy for the in-memory store); see {@link HistoryStore#status()}. */
     public HistoryStore.Status historyStatus() {
         return historyStore.status();

@@ -15,6 +15,14 @@ public interface HistoryStore {
     TopicHistory open(String project, String topic);
 
     /**
+     * Whether reading this store's history may block on I/O (a database), so that callers on I/O threads run
+     * replaying subscriptions elsewhere. False for the in-memory store.
+     */
+    default boolean readsBlock() {
+        return false;
+    }
+
+    /**
      * Answers a history query in the store. A store that cannot (the in-memory one) refuses with UNAVAILABLE.
      */
     default HistoryQuery.Result query(HistoryQuery query) {

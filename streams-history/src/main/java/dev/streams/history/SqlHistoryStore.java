@@ -73,6 +73,12 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         return engine.query(query, queryTimeoutSeconds);
     }
 
+    /** True: reads that miss the hot ring query the database. */
+    @Override
+    public boolean readsBlock() {
+        return true;
+    }
+
     /** Healthy while batches commit; the last error when they do not; queue depth, write latency, counts. */
     @Override
     public Status status() {

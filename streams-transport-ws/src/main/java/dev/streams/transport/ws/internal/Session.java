@@ -8,6 +8,7 @@ import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
+import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
 import dev.streams.core.Topics;
 import io.netty.channel.Channel;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -119,22 +121,64 @@ public abstract class Session {    protected final Channel channel;
     /**
      * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
      * session must be admitted to the project, then the broker subscribes with this connection's event loop
-     * and outbound flow control. Throws AuthException or StreamsException for the dialect to render; returns
-     * null when admission failed (the session is then already failing).
+     * and outbound flow control. A subscription that replays history from a store whose reads block (a
+     * database) is made on the server's query threads, never on the event loop; {@code ready} then runs back on
+     * the event loop. Refusals arrive in {@code failed} (an AuthException or StreamsException for the dialect to
+     * render); when admission fails the session is already failing and neither runs.
      */
-    protected final SubscriptionSink authorizeAndSubscribe(Principal who, String project, String pattern,
-                                                           StartPosition start, FrameEncoding encoding) {
-        server.auth().checkSubscribe(who, project, pattern);
+    protected final void authorizeAndSubscribe(Principal who, String project, String pattern, StartPosition start,
+                                               FrameEncoding encoding, Consumer<SubscriptionSink> ready,
+                                               Consumer<RuntimeException> failed) {
+        try {
+            server.auth().checkSubscribe(who, project, pattern);
+        } catch (RuntimeException e) {
+            failed.accept(e);
+            return;
+        }
         if (!admit(project)) {
-            return null;
+            return;
         }
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
-        Subscription sub = server.broker().subscribe(project, pattern, start,
-                server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand().build(), sink);
+        SubscribeOptions options = server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand()
+                .build();
+        if (start == StartPosition.latest() || !server.broker().historyReadsBlock()) {
+            Subscription sub;
+            try {
+                sub = server.broker().subscribe(project, pattern, start, options, sink);
+            } catch (RuntimeException e) {
+                failed.accept(e);
+                return;
+            }
+            attached(sink, sub, ready);
+            return;
+        }
+        try {
+            server.queryExecutor().execute(() -> {
+                try {
+                    Subscription sub = server.broker().subscribe(project, pattern, start, options, sink);
+                    channel.eventLoop().execute(() -> attached(sink, sub, ready));
+                } catch (RuntimeException e) {
+                    channel.eventLoop().execute(() -> failed.accept(e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            failed.accept(new StreamsException(dev.streams.core.ErrorKind.UNAVAILABLE,
+                    "too many subscriptions replaying history at once; try again"));
+        }
+    }
+
+    /** On the event loop: the subscription is made; a session that closed meanwhile cancels it. */
+    private void attached(SubscriptionSink sink, Subscription sub, Consumer<SubscriptionSink> ready) {
+        if (closing) {
+            sub.cancel();
+            return;
+        }
         sink.attach(sub);
         sinks.add(sink);
         counters.subscriptionsOpen.increment();
-        return sink;
+        ready.accept(sink);
+        // A replay's gaps follow the subscription's acknowledgement, as when it replays on this thread.
+        sink.announced();
     }
 
     protected final void unsubscribe(SubscriptionSink sink) {

@@ -19,6 +19,9 @@ public final class SubscriptionSink implements SubscriptionListener {
     private final FrameEncoding encoding;
     private Subscription subscription;
     private int outstanding;
+    /** Gaps reported before the session announced the subscription (its replay ran elsewhere); sent after. */
+    private java.util.List<Gap> held;
+    private boolean announced;
 
     SubscriptionSink(Session session, FrameEncoding encoding) {
         this.session = session;
@@ -57,8 +60,24 @@ public final class SubscriptionSink implements SubscriptionListener {
         refill();
     }
 
+    /** The session has told the client about the subscription: held gaps go out now, later ones at once. */
+    void announced() {
+        announced = true;
+        if (held != null) {
+            held.forEach(session::gapObserved);
+            held = null;
+        }
+    }
+
     @Override
     public void onGap(Gap gap) {
+        if (!announced) {
+            if (held == null) {
+                held = new java.util.ArrayList<>(1);
+            }
+            held.add(gap);
+            return;
+        }
         session.gapObserved(gap);
     }
 

@@ -69,9 +69,8 @@ public final class GoliothSession extends Session {
         }
         try {
             Principal who = server.auth().authenticate(credentials);
-            if (authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME) != null) {
-                watchExpiry(who, Duration.ZERO);
-            }
+            authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME,
+                    sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
         } catch (AuthException | StreamsException e) {
             fail(failureOf(e), e.getMessage());
         } finally {

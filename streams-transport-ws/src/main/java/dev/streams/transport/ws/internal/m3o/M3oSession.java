@@ -96,13 +96,21 @@ public final class M3oSession extends Session {
             fail(M3oWire.Error.BAD_CURSOR);
             return;
         }
+        Principal who;
         try {
-            Principal who = server.auth().authenticate(credentials);
-            authorizeAndSubscribe(who, who.project(), topic, start, M3oWire.MESSAGE);
+            who = server.auth().authenticate(credentials);
         } catch (AuthException e) {
             fail(M3oWire.of(e.failure(), true));
-        } catch (StreamsException e) {
-            fail(Failure.of(e.kind()), e.getMessage());
+            return;
+        }
+        authorizeAndSubscribe(who, who.project(), topic, start, M3oWire.MESSAGE, sink -> { }, this::refused);
+    }
+
+    private void refused(RuntimeException e) {
+        if (e instanceof AuthException auth) {
+            fail(M3oWire.of(auth.failure(), true));
+        } else {
+            fail(failureOf(e), e.getMessage());
         }
     }
 

@@ -46,9 +46,8 @@ public final class NativeEventStream extends NativeDialect {
             }
             StartPosition fresh = NativeRequests.startOf(Requests.asObject(query, NativeProtocol.SINCE, NativeProtocol.LAST));
             StartPosition start = sseStart(who.project(), topic, fresh, lastEventId, NativeWire.resumeLost());
-            if (authorizeAndSubscribe(who, who.project(), topic, start, NativeWire.EVENT) != null) {
-                watchExpiry(who, Duration.ZERO);
-            }
+            authorizeAndSubscribe(who, who.project(), topic, start, NativeWire.EVENT,
+                    sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
         } catch (NativeRequests.BadRequest e) {
             fail(Failure.BAD_REQUEST, e.getMessage());
         } catch (AuthException | StreamsException e) {

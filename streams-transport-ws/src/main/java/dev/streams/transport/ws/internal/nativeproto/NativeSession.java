@@ -35,6 +35,8 @@ public final class NativeSession extends NativeDialect {
     private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>();
     private Principal principal;
     private long nextSubscription = 1;
+    /** Subscriptions asked for whose replay is still being read (they count against the limit). */
+    private int pendingSubscriptions;
 
     public NativeSession(Channel channel, ServerContext server, Credentials handshake) {
         super(channel, server, new WebSocketOutbound(channel, server));
@@ -89,19 +91,22 @@ public final class NativeSession extends NativeDialect {
     private void subscribe(String id, JsonObject request) {
         String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         var start = NativeRequests.startOf(request);
-        if (subscriptions.size() >= server.limits().maxSubscriptionsPerConnection()) {
+        if (subscriptions.size() + pendingSubscriptions >= server.limits().maxSubscriptionsPerConnection()) {
             server.metrics().limitRejections.increment();
             sendText(NativeWire.error(id, Failure.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + server.limits().maxSubscriptionsPerConnection() + " subscriptions per connection"));
             return;
         }
-        SubscriptionSink sink = authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT);
-        if (sink == null) {
-            return;
-        }
-        String name = "s" + nextSubscription++;
-        subscriptions.put(name, sink);
-        sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
+        pendingSubscriptions++;
+        authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT, sink -> {
+            pendingSubscriptions--;
+            String name = "s" + nextSubscription++;
+            subscriptions.put(name, sink);
+            sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
+        }, refused -> {
+            pendingSubscriptions--;
+            sendText(NativeWire.error(id, failureOf(refused), refused.getMessage()));
+        });
     }
 
     private void unsubscribe(String id, JsonObject request) {
