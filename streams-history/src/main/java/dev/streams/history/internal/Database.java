@@ -14,10 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -30,60 +26,31 @@ public final class Database implements AutoCloseable {
             + " payload";
 
     private final SqlDialect dialect;
-    private final Supplier<Connection> connections;
     private final Connection writer;
-    private final BlockingQueue<Connection> readers;
-    private final int readerCount;
+    private final Connections connections;
 
     /** Opens the database: connections, settings, schema. Throws SQLException with the database's reason. */
     public Database(SqlDialect dialect, DataSource source, int readers) throws SQLException {
         this.dialect = dialect;
-        this.connections = () -> {
-            try {
-                Connection c = source.getConnection();
-                try (Statement s = c.createStatement()) {
-                    for (String setting : dialect.connectionSettings()) {
-                        s.execute(setting);
-                    }
-                }
-                return c;
-            } catch (SQLException e) {
-                throw new SqlFailure(e);
-            }
-        };
+        Connection w = Connections.open(dialect, source);
         try {
-            this.writer = connections.get();
-            try (Statement s = writer.createStatement()) {
+            try (Statement s = w.createStatement()) {
                 for (String ddl : dialect.schema()) {
                     s.execute(ddl);
                 }
             }
-            writer.setAutoCommit(false);
-            writer.commit();
-            this.readers = new ArrayBlockingQueue<>(readers);
-            this.readerCount = readers;
-            for (int i = 0; i < readers; i++) {
-                this.readers.add(connections.get());
-            }
-        } catch (SqlFailure e) {
-            throw e.getCause();
+            w.setAutoCommit(false);
+            w.commit();
+            this.connections = new Connections(dialect, source, readers);
+        } catch (SQLException e) {
+            Connections.closeQuietly(w);
+            throw e;
         }
+        this.writer = w;
     }
 
     public SqlDialect dialect() {
         return dialect;
-    }
-
-    /** Thrown through lambdas; carries the SQLException. */
-    static final class SqlFailure extends RuntimeException {
-        SqlFailure(SQLException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized SQLException getCause() {
-            return (SQLException) super.getCause();
-        }
     }
 
     // ---- writer thread only ----
@@ -306,7 +273,7 @@ public final class Database implements AutoCloseable {
     }
 
     public TopicState topic(String project, String topic) throws SQLException {
-        return read(c -> {
+        return connections.read(c -> {
             long projectId;
             long topicId;
             long epoch;
@@ -337,7 +304,7 @@ public final class Database implements AutoCloseable {
 
     /** The first stored offset of a topic's epoch, or {@code Long.MAX_VALUE} when none is stored. */
     public long firstOffset(long topicId, long epoch) throws SQLException {
-        return read(c -> {
+        return connections.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT MIN(event_offset) FROM streams_events"
                     + " WHERE topic_id = ? AND epoch = ?")) {
                 s.setLong(1, topicId);
@@ -369,7 +336,7 @@ public final class Database implements AutoCloseable {
 
     private List<Event> events(String sql, String project, String topic, long topicId, long epoch, long a, long b,
                                int limit) throws SQLException {
-        return read(c -> {
+        return connections.read(c -> {
             List<Event> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setLong(1, topicId);
@@ -405,84 +372,12 @@ public final class Database implements AutoCloseable {
     public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query, int timeoutSeconds)
             throws SQLException {
         QuerySql sql = new QuerySql(dialect, query);
-        return read(c -> {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            long total;
-            try (PreparedStatement s = c.prepareStatement(sql.pageSql())) {
-                s.setQueryTimeout(timeoutSeconds);
-                sql.bindPage(s);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        rows.add(sql.row(r));
-                    }
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement(sql.countSql())) {
-                s.setQueryTimeout(timeoutSeconds);
-                sql.bindCount(s);
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    total = r.getLong(1);
-                }
-            }
-            return new dev.streams.core.HistoryQuery.Result(rows, total, query.page(), query.perPage());
-        });
-    }
-
-    /** A read on a pooled connection. */
-    interface Read<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T read(Read<T> read) throws SQLException {
-        Connection c;
-        try {
-            c = readers.poll(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for a database connection");
-        }
-        if (c == null) {
-            throw new SQLException("no database connection free within 10 s");
-        }
-        boolean broken = false;
-        try {
-            return read.run(c);
-        } catch (SQLException e) {
-            broken = !c.isValid(1);
-            throw e;
-        } finally {
-            readers.add(broken ? replace(c) : c);
-        }
-    }
-
-    /** A fresh connection for a broken one; the old one when none can be had (the next read reports why). */
-    private Connection replace(Connection broken) {
-        try {
-            Connection fresh = connections.get();
-            closeQuietly(broken);
-            return fresh;
-        } catch (SqlFailure stillBroken) {
-            return broken;
-        }
+        return connections.read(c -> sql.run(c, timeoutSeconds));
     }
 
     @Override
     public void close() {
-        closeQuietly(writer);
-        for (int i = 0; i < readerCount; i++) {
-            Connection c = readers.poll();
-            if (c != null) {
-                closeQuietly(c);
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // closing anyway
-        }
+        Connections.closeQuietly(writer);
+        connections.close();
     }
 }

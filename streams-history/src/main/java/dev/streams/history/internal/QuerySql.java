@@ -6,6 +6,7 @@ import dev.streams.core.HistoryQuery.Field;
 import dev.streams.core.HistoryQuery.Filter;
 import dev.streams.core.HistoryQuery.Group;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -221,24 +222,50 @@ final class QuerySql {
         return left + op + "?";
     }
 
+    /**
+     * Runs the query on {@code c}: the page and the total, each statement cancelled after {@code timeoutSeconds}.
+     */
+    HistoryQuery.Result run(Connection c, int timeoutSeconds) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(pageSql())) {
+            s.setQueryTimeout(timeoutSeconds);
+            bindPage(s);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(row(r));
+                }
+            }
+        }
+        long total;
+        try (PreparedStatement s = c.prepareStatement(countSql())) {
+            s.setQueryTimeout(timeoutSeconds);
+            bindCount(s);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                total = r.getLong(1);
+            }
+        }
+        return new HistoryQuery.Result(rows, total, query.page(), query.perPage());
+    }
+
     /** The page's statement. */
-    String pageSql() {
+    private String pageSql() {
         return select + where + groupBy + orderBy + " LIMIT ? OFFSET ?";
     }
 
     /** The statement counting every row of the answer. */
-    String countSql() {
+    private String countSql() {
         return "SELECT COUNT(*) FROM (" + select + where + groupBy + ") AS answer";
     }
 
-    void bindPage(PreparedStatement s) throws SQLException {
+    private void bindPage(PreparedStatement s) throws SQLException {
         int i = bind(s, 1, selectParams);
         i = bind(s, i, whereParams);
         s.setInt(i++, query.perPage());
         s.setInt(i, query.page() * query.perPage());
     }
 
-    void bindCount(PreparedStatement s) throws SQLException {
+    private void bindCount(PreparedStatement s) throws SQLException {
         bind(s, bind(s, 1, selectParams), whereParams);
     }
 
@@ -261,7 +288,7 @@ final class QuerySql {
     }
 
     /** One row of the page, by alias. */
-    Map<String, Object> row(ResultSet r) throws SQLException {
+    private Map<String, Object> row(ResultSet r) throws SQLException {
         List<Field> fields = query.fields().isEmpty()
                 ? List.of(new Field(HistoryQuery.TIME, null, null), new Field(HistoryQuery.DEVICE_ID, null, null),
                 new Field(HistoryQuery.ALL, null, null))
