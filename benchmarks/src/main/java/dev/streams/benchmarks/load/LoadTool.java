@@ -4,9 +4,6 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,12 +39,14 @@ public final class LoadTool {
     private final String topic = "bench";
     private final List<String> sources;
     private final PrintStream out = System.out;
+    private final ServerProbe probe;
 
     private LoadTool(Map<String, String> options) {
         this.options = options;
         this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""));
         this.uri = URI.create(option("url", "ws://127.0.0.1:8080") + target.path());
         this.sources = List.of(option("sources", "127.0.0.1").split(","));
+        this.probe = new ServerProbe(option("pid", null), option("metrics", null));
     }
 
     private String option(String name, String fallback) {
@@ -270,7 +269,7 @@ public final class LoadTool {
             List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
             Histogram total = new Histogram(3);
             long sent = 0;
-            ServerCost costBefore = serverCost();
+            ServerProbe.Cost costBefore = probe.cost();
             long start = System.nanoTime();
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
@@ -322,11 +321,11 @@ public final class LoadTool {
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ServerCost costAfter = serverCost();
+            ServerProbe.Cost costAfter = probe.cost();
             if (costBefore != null && costAfter != null && got > 0) {
                 out.printf(Locale.ROOT, "server: %.2f us CPU and %.1f bytes out per delivered message (deflate %s)%n",
-                        (costAfter.cpuMicros - costBefore.cpuMicros) / (double) got,
-                        (costAfter.bytesOut - costBefore.bytesOut) / (double) got, option("deflate", "false"));
+                        (costAfter.cpuMicros() - costBefore.cpuMicros()) / (double) got,
+                        (costAfter.bytesOut() - costBefore.bytesOut()) / (double) got, option("deflate", "false"));
             }
             for (Channel c : channels) {
                 c.close();
@@ -342,10 +341,8 @@ public final class LoadTool {
     /** Server memory per idle subscribed connection: RSS of the server's process, and for Streams heap + direct. */
     private void idle() throws Exception {
         int count = intOption("connections", 10_000);
-        String pid = option("pid", null);
-        String metrics = option("metrics", null);
         try (WsClient client = new WsClient(intOption("client-threads", 2))) {
-            Memory before = memory(pid, metrics);
+            ServerProbe.Memory before = probe.memory();
             List<Channel> channels = openSubscribers(client, count, (channel, frame) -> {
                 byte[] answer = target.answer(frame);
                 if (answer != null) {
@@ -353,10 +350,10 @@ public final class LoadTool {
                 }
             });
             Thread.sleep(3000);
-            Memory after = memory(pid, metrics);
+            ServerProbe.Memory after = probe.memory();
             String summary = String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %s |", LocalDate.now(), target.name(),
-                    count, (after.rss - before.rss) / count,
-                    metrics == null ? "n/a" : String.format(Locale.ROOT, "%,d B", (after.javaBytes - before.javaBytes) / count));
+                    count, (after.rss() - before.rss()) / count,
+                    !probe.hasMetrics() ? "n/a" : String.format(Locale.ROOT, "%,d B", (after.javaBytes() - before.javaBytes()) / count));
             out.println("| date | target | idle connections | RSS per connection | heap+direct per connection |");
             out.println(summary);
             Path outDir = Path.of(option("out", "benchmarks/results"));
@@ -366,51 +363,5 @@ public final class LoadTool {
                 c.close();
             }
         }
-    }
-
-    /** The server's CPU time (from /proc, with --pid) and payload bytes sent (from /metrics, with --metrics). */
-    private record ServerCost(long cpuMicros, long bytesOut) {
-    }
-
-    private ServerCost serverCost() throws IOException, InterruptedException {
-        String pid = option("pid", null);
-        String metricsUrl = option("metrics", null);
-        if (pid == null || metricsUrl == null) {
-            return null;
-        }
-        String[] stat = Files.readString(Path.of("/proc", pid, "stat")).replaceFirst("^.*\\) ", "").split(" ");
-        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        long bytes = text.lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        return new ServerCost(ticks * 10_000L, bytes);
-    }
-
-    private record Memory(long rss, long javaBytes) {
-    }
-
-    private Memory memory(String pid, String metricsUrl) throws IOException, InterruptedException {
-        long javaBytes = 0;
-        if (metricsUrl != null && pid != null) {
-            // Collect garbage first, so that what is measured is what the connections keep alive.
-            new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("streams_jvm_heap_used_bytes ") || line.startsWith("streams_netty_direct_memory_bytes ")) {
-                    javaBytes += Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
-                }
-            }
-        }
-        long rss = 0;
-        if (pid != null) {
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        }
-        return new Memory(rss, javaBytes);
     }
 }
