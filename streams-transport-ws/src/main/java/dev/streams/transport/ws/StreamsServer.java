@@ -33,6 +33,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -74,24 +76,19 @@ public final class StreamsServer implements AutoCloseable {
         ServerLimits limits = new ServerLimits(b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
                 b.maxConnectionsPerProject, b.idleTimeout, b.requestTimeout, b.maxOutboundBytes,
                 b.maxSubscriptionsPerConnection);
+        ServerContext.Compression compression = new ServerContext.Compression(b.compression, b.compressMinBytes);
         this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
-                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback),
-                new ServerContext.Compression(b.compression, b.compressMinBytes),
+                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
                 new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads),
-                ServerContext.webSocketConfig(limits, new ServerContext.Compression(b.compression, b.compressMinBytes)));
+                ServerContext.webSocketConfig(limits, compression));
     }
 
     /** Threads for history queries, with a short queue: more at once is refused (503) rather than piled up. */
-    private static java.util.concurrent.ThreadPoolExecutor queryPool(int threads) {
-        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
-                30, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(64), task -> {
-                    Thread t = new Thread(task, "streams-history-query-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+    private static ThreadPoolExecutor queryPool(int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), new DefaultThreadFactory("streams-history-query", true));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -129,8 +126,7 @@ public final class StreamsServer implements AutoCloseable {
 
     private static SslContext sslContext(Builder config) {
         if (config.sslContext != null) {
-            return new JdkSslContext(config.sslContext, false, null, io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE,
-                    io.netty.handler.ssl.ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
+            return new JdkSslContext(config.sslContext, false, ClientAuth.NONE);
         }
         if (config.certificatePem != null) {
             try {
