@@ -9,9 +9,11 @@ import dev.streams.core.TopicHistory;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * One topic's durable history: the events in the database, and in front of them a hot ring in memory that
@@ -202,13 +204,7 @@ public final class DurableTopicHistory implements TopicHistory {
         if (from >= hotFirst) {
             return hotFrom(e -> e.offset() >= from);
         }
-        try {
-            List<Event> out = new ArrayList<>(db.range(project, topic, topicId, epoch, from, hotFirst - 1, readLimit));
-            out.addAll(hot);
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return storedThenHot(() -> db.range(project, topic, topicId, epoch, from, hotFirst - 1, readLimit));
     }
 
     @Override
@@ -216,13 +212,8 @@ public final class DurableTopicHistory implements TopicHistory {
         if (!hot.isEmpty() && hot.peekFirst().timestampNanos() <= timestampNanos) {
             return hotFrom(e -> e.timestampNanos() >= timestampNanos);
         }
-        try {
-            List<Event> out = new ArrayList<>(db.since(project, topic, topicId, epoch, timestampNanos, hotFirst(), readLimit));
-            out.addAll(hot);
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        long hotFirst = hotFirst();
+        return storedThenHot(() -> db.since(project, topic, topicId, epoch, timestampNanos, hotFirst, readLimit));
     }
 
     @Override
@@ -233,17 +224,12 @@ public final class DurableTopicHistory implements TopicHistory {
             for (int i = 0; i < count; i++) {
                 out.add(newest.next());
             }
-            java.util.Collections.reverse(out);
+            Collections.reverse(out);
             return out;
         }
-        try {
-            int fromDb = Math.min(readLimit, count - hot.size());
-            List<Event> out = new ArrayList<>(db.range(project, topic, topicId, epoch, 1, hotFirst() - 1, fromDb));
-            out.addAll(hot);
-            return out;
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        int fromDb = Math.min(readLimit, count - hot.size());
+        long hotFirst = hotFirst();
+        return storedThenHot(() -> db.range(project, topic, topicId, epoch, 1, hotFirst - 1, fromDb));
     }
 
     @Override
@@ -258,7 +244,23 @@ public final class DurableTopicHistory implements TopicHistory {
         }
     }
 
-    private List<Event> hotFrom(java.util.function.Predicate<Event> from) {
+    /** A read of the database. */
+    private interface StoredRead {
+        List<Event> run() throws SQLException;
+    }
+
+    /** What {@code read} finds in the database (the events before the ring), followed by the whole ring. */
+    private List<Event> storedThenHot(StoredRead read) {
+        try {
+            List<Event> out = new ArrayList<>(read.run());
+            out.addAll(hot);
+            return out;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private List<Event> hotFrom(Predicate<Event> from) {
         List<Event> out = new ArrayList<>();
         for (Event e : hot) {
             if (!out.isEmpty() || from.test(e)) {
