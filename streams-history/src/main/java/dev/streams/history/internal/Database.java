@@ -1,6 +1,7 @@
 package dev.streams.history.internal;
 
 import dev.streams.core.Event;
+import dev.streams.core.HistoryQuery;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -369,7 +370,7 @@ public final class Database implements AutoCloseable {
      * Runs a history query: the page and the total, each bounded by {@code timeoutSeconds} (a query that runs
      * longer is cancelled and reported as too expensive, never left to load rows).
      */
-    public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query, int timeoutSeconds)
+    public HistoryQuery.Result query(HistoryQuery query, int timeoutSeconds)
             throws SQLException {
         QuerySql sql = new QuerySql(dialect, query);
         return connections.read(c -> sql.run(c, timeoutSeconds));

@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
+import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
@@ -19,8 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket connection speaking one dialect: the machinery every dialect shares (admission per project,
@@ -161,8 +163,8 @@ public abstract class Session {    protected final Channel channel;
                     channel.eventLoop().execute(() -> failed.accept(e));
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
-            failed.accept(new StreamsException(dev.streams.core.ErrorKind.UNAVAILABLE,
+        } catch (RejectedExecutionException busy) {
+            failed.accept(new StreamsException(ErrorKind.UNAVAILABLE,
                     "too many subscriptions replaying history at once; try again"));
         }
     }
