@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -41,6 +43,7 @@ public final class Broker implements AutoCloseable {
 
     private final Clock clock;
     private final HistoryStore historyStore;
+    private final ClusterEngine cluster;
     private final Executor deliveryExecutor;
     private final ThreadPoolExecutor ownedPool;
     private final int maxPayloadBytes;
@@ -56,6 +59,7 @@ public final class Broker implements AutoCloseable {
     private Broker(Builder b) {
         this.clock = b.clock;
         this.historyStore = b.historyStore;
+        this.cluster = b.cluster;
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.maxTopicLength = b.maxTopicLength;
         this.defaultOptions = b.defaultOptions;
@@ -74,6 +78,19 @@ public final class Broker implements AutoCloseable {
         } else {
             this.ownedPool = newDeliveryPool(b.deliveryThreads);
             this.deliveryExecutor = ownedPool;
+        }
+        if (cluster != null) {
+            cluster.start(new ClusterEngine.Node() {
+                @Override
+                public long apply(Event event, boolean acceptLoss) {
+                    return closed ? 0 : project(event.project()).apply(event, acceptLoss);
+                }
+
+                @Override
+                public void forEachTopic(ClusterEngine.TopicVisitor visitor) {
+                    projects.values().forEach(state -> state.forEachTopic(visitor));
+                }
+            });
         }
     }
 
@@ -94,23 +111,42 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Publishes one event and returns it as stored (with its offset, epoch and timestamp). The payload is
-     * copied. Throws {@link StreamsException} for an invalid project, topic or oversize payload, or when the
-     * broker is closed.
+     * copied. Throws {@link StreamsException} for an invalid project, topic or oversize payload, a project
+     * limit, or when the broker is closed; in a cluster, also when the engine cannot take the publish
+     * (UNAVAILABLE), and this waits for the engine to accept it. Event-loop callers use {@link #publishAsync}.
      */
     public Event publish(String project, String topic, String contentType, byte[] payload,
                          Map<String, String> attributes) {
+        try {
+            return publishAsync(project, topic, contentType, payload, attributes).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StreamsException refused ? refused
+                    : new StreamsException(ErrorKind.UNAVAILABLE, "publish failed: " + e.getCause());
+        }
+    }
+
+    /**
+     * Publishes one event without waiting: the future completes with the event as stored, or exceptionally
+     * with the {@link StreamsException} that refused it (see {@link #publish}). Alone, the broker has stored
+     * and fanned out the event before this returns; in a cluster, the future completes once the cluster's
+     * engine accepted it. Never blocks, so I/O threads may call it.
+     */
+    public CompletableFuture<Event> publishAsync(String project, String topic, String contentType, byte[] payload,
+                                                 Map<String, String> attributes) {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(attributes, "attributes");
-        Topics.check(topic, false, maxTopicLength);
-        if (payload.length > maxPayloadBytes) {
-            throw new StreamsException(ErrorKind.PAYLOAD_TOO_LARGE,
-                    "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes);
-        }
         publishesInFlight.increment();
         try {
+            Topics.check(topic, false, maxTopicLength);
+            if (payload.length > maxPayloadBytes) {
+                throw new StreamsException(ErrorKind.PAYLOAD_TOO_LARGE,
+                        "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes);
+            }
             ensureOpen();
             return project(project).publish(topic, contentType, payload.clone(), attributes);
+        } catch (StreamsException refused) {
+            return CompletableFuture.failedFuture(refused);
         } finally {
             publishesInFlight.decrement();
         }
@@ -177,7 +213,17 @@ public final class Broker implements AutoCloseable {
      * thread (a Netty event loop) then subscribes from another thread. See {@link HistoryStore#readsBlock()}.
      */
     public boolean historyReadsBlock() {
-        return historyStore.readsBlock();
+        return historyStore.readsBlock() || cluster != null;
+    }
+
+    /** How the cluster engine is doing (always healthy for a broker on its own); see {@link ClusterEngine#status()}. */
+    public HistoryStore.Status clusterStatus() {
+        return cluster == null ? HistoryStore.Status.OK : cluster.status();
+    }
+
+    /** Whether the broker is one node of a cluster ({@link Builder#cluster(ClusterEngine)}). */
+    public boolean isClustered() {
+        return cluster != null;
     }
 
     /** How the history store is doing (always healthy for the in-memory store); see {@link HistoryStore#status()}. */
@@ -222,6 +268,9 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         janitor.shutdownNow();
+        if (cluster != null) {
+            cluster.close();
+        }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (publishesInFlight.sum() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
@@ -283,7 +332,7 @@ public final class Broker implements AutoCloseable {
         }
         validateProject(project);
         return projects.computeIfAbsent(project,
-                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor, projectLimits));
+                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor, projectLimits, cluster));
     }
 
     private long nowNanos() {
@@ -327,6 +376,7 @@ public final class Broker implements AutoCloseable {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private HistoryStore historyStore = HistoryStore.inMemory(HistoryLimits.DEFAULT);
+        private ClusterEngine cluster;
         private Executor deliveryExecutor;
         private int deliveryThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int maxPayloadBytes = 1024 * 1024;
@@ -368,6 +418,17 @@ public final class Broker implements AutoCloseable {
         /** Keeps history in this store (a durable one, say) instead of in memory. */
         public Builder historyStore(HistoryStore store) {
             this.historyStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Makes this broker one node of a cluster: publishes are positioned by {@code engine} and reach the
+         * subscribers of every node; see {@link ClusterEngine}. The broker starts the engine and closes it.
+         * Each topic's history on this node must be able to follow the engine's positions (the in-memory store
+         * can; see {@link TopicHistory#moveTo}).
+         */
+        public Builder cluster(ClusterEngine engine) {
+            this.cluster = Objects.requireNonNull(engine, "engine");
             return this;
         }
 

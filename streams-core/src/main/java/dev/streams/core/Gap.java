@@ -17,6 +17,11 @@ public record Gap(String topic, long epoch, long missed, Cause cause) {
         /** The topic's history was recreated (for example the server restarted): offsets start over. */
         EPOCH_CHANGED,
         /** The subscriber's queue overflowed and the oldest events were dropped (policy DROP_OLDEST). */
-        QUEUE_OVERFLOW
+        QUEUE_OVERFLOW,
+        /**
+         * The cluster accepted events that this node did not receive and could no longer recover (a cluster
+         * engine's recovery log had already let go of them).
+         */
+        CLUSTER_MISSED
     }
 }

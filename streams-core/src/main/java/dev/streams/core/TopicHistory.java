@@ -68,4 +68,14 @@ public interface TopicHistory {
     default List<Event> readEarlierEpochAfter(Position position) {
         return List.of();
     }
+
+    /**
+     * Continues at a position a cluster engine's authority set: the epoch becomes {@code epoch}, the last
+     * offset {@code lastOffset}, and nothing of before is retained in memory. Called when the cluster moved on
+     * without this node (a new epoch, or events this node could not recover). Histories that cannot follow an
+     * outside authority throw {@link UnsupportedOperationException}, the default.
+     */
+    default void moveTo(long epoch, long lastOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot follow a cluster's positions");
+    }
 }

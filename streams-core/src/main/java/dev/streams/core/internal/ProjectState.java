@@ -1,8 +1,10 @@
 package dev.streams.core.internal;
 
 import dev.streams.core.CloseReason;
+import dev.streams.core.ClusterEngine;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
+import dev.streams.core.Gap;
 import dev.streams.core.HistoryStore;
 import dev.streams.core.Position;
 import dev.streams.core.ProjectLimits;
@@ -12,11 +14,13 @@ import dev.streams.core.StreamsException;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
 import dev.streams.core.SubscriptionListener;
+import dev.streams.core.TopicHistory;
 import dev.streams.core.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +35,10 @@ import java.util.function.LongSupplier;
  * orders the topic's publishes. Lock order: a topic's lock, then the pattern index's, then a subscription's.
  * Idle topics are evicted under their lock by marking them {@code removed}, so a publisher or subscriber that
  * raced with the eviction looks the topic up again rather than using a forgotten state.
+ *
+ * <p>In a cluster ({@code cluster} not null) a publish only checks the limits and goes to the engine, which
+ * positions it; every node, this one included, then receives it through {@link #apply}, which appends and fans
+ * out exactly as a local publish does. Only the engine's one delivery thread calls {@code apply}.
  */
 public final class ProjectState {
     private final String name;
@@ -42,6 +50,7 @@ public final class ProjectState {
     private final PatternIndex patterns = new PatternIndex();
     private final Set<QueuedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final ProjectLimits limits;
+    private final ClusterEngine cluster;
     private final PublishRate rate;
     private final AtomicLong historyBytes = new AtomicLong();
     /** When the topic limit last made publish sweep inline, so a project at its limit does not sweep per publish. */
@@ -54,8 +63,9 @@ public final class ProjectState {
     final LongAdder slowDisconnects = new LongAdder();
 
     public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor,
-                        ProjectLimits limits) {
+                        ProjectLimits limits, ClusterEngine cluster) {
         this.name = name;
+        this.cluster = cluster;
         this.limits = limits;
         this.rate = limits.maxPublishRate() == 0 ? null : new PublishRate(limits.maxPublishRate());
         this.store = store;
@@ -68,11 +78,29 @@ public final class ProjectState {
         return name;
     }
 
-    /** Stamps, stores and fans out one event; called with a valid topic. */
-    public Event publish(String topic, String contentType, byte[] payload, Map<String, String> attributes) {
+    /**
+     * Publishes one event; called with a valid topic. Alone, the event is stamped, stored and fanned out
+     * before this returns; in a cluster, the engine positions it and the future completes once it accepted it.
+     */
+    public CompletableFuture<Event> publish(String topic, String contentType, byte[] payload,
+                                            Map<String, String> attributes) {
         if (rate != null && !rate.tryAcquire()) {
             throw refused("publish rate", limits.maxPublishRate() + " events/s");
         }
+        if (cluster == null) {
+            return CompletableFuture.completedFuture(publishHere(topic, contentType, payload, attributes));
+        }
+        if (!topics.containsKey(topic) && topics.size() >= limits.maxTopics()) {
+            sweep();
+            if (topics.size() >= limits.maxTopics()) {
+                throw refused("topics", Integer.toString(limits.maxTopics()));
+            }
+        }
+        return cluster.publish(new Event(name, topic, 0, 0, clockNanos.getAsLong(), payload, contentType,
+                attributes));
+    }
+
+    private Event publishHere(String topic, String contentType, byte[] payload, Map<String, String> attributes) {
         long now = clockNanos.getAsLong();
         while (true) {
             TopicState state = topicState(topic);
@@ -87,18 +115,104 @@ public final class ProjectState {
                 history.expire(timestamp);
                 makeRoom(state, event.sizeInBytes());
                 history.append(event);
-                historyBytes.addAndGet(state.settleBytes());
-                published.increment();
-                for (QueuedSubscription sub : state.exact) {
-                    sub.offer(event);
-                }
-                for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
-                    if (!sub.activateFor(state)) {
-                        sub.offer(event);
-                    }
-                }
+                fanOut(state, event);
                 return event;
             }
+        }
+    }
+
+    /**
+     * Applies an event the cluster engine positioned (see {@link ClusterEngine.Node#apply}): appends it and
+     * fans it out when it is the topic's next one; skips it when this node had it; otherwise answers the first
+     * offset missing before it, unless {@code acceptLoss}, which tells the subscribers of the hole and moves on.
+     */
+    public long apply(Event event, boolean acceptLoss) {
+        while (true) {
+            TopicState state = topics.get(event.topic());
+            if (state == null) {
+                // New to this node: its history starts at this event (earlier ones are the recovery log's).
+                state = openTopic(event.topic(), new Position(event.epoch(), event.offset() - 1));
+            }
+            synchronized (state) {
+                if (state.removed) {
+                    continue;
+                }
+                TopicHistory history = state.history;
+                if (event.epoch() != history.epoch()) {
+                    if (history.lastOffset() > 0) {
+                        // The authority started the topic over (Redis restarted empty, say).
+                        tellGap(state, new Gap(state.name, event.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
+                    }
+                    history.moveTo(event.epoch(), 0);
+                }
+                long expected = history.lastOffset() + 1;
+                if (event.offset() < expected) {
+                    return 0;
+                }
+                if (event.offset() > expected) {
+                    if (!acceptLoss) {
+                        return expected;
+                    }
+                    tellGap(state, new Gap(state.name, event.epoch(), event.offset() - expected,
+                            Gap.Cause.CLUSTER_MISSED));
+                    history.moveTo(event.epoch(), event.offset() - 1);
+                }
+                history.expire(clockNanos.getAsLong());
+                shedForRoom(state, event.sizeInBytes());
+                history.append(event);
+                fanOut(state, event);
+                return 0;
+            }
+        }
+    }
+
+    /** Each topic held here with the position of its last event (see {@link ClusterEngine.Node#forEachTopic}). */
+    public void forEachTopic(ClusterEngine.TopicVisitor visitor) {
+        for (TopicState state : topics.values()) {
+            Position last;
+            synchronized (state) {
+                if (state.removed) {
+                    continue;
+                }
+                last = new Position(state.history.epoch(), state.history.lastOffset());
+            }
+            visitor.visit(name, state.name, last);
+        }
+    }
+
+    /** Under the topic's lock, after the event was appended: hands it to every matching subscription. */
+    private void fanOut(TopicState state, Event event) {
+        historyBytes.addAndGet(state.settleBytes());
+        published.increment();
+        for (QueuedSubscription sub : state.exact) {
+            sub.offer(event);
+        }
+        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
+            if (!sub.activateFor(state)) {
+                sub.offer(event);
+            }
+        }
+    }
+
+    /** Under the topic's lock: tells every subscription of the topic (that is past its replay) of a hole. */
+    private void tellGap(TopicState state, Gap gap) {
+        for (QueuedSubscription sub : state.exact) {
+            sub.gap(gap);
+        }
+        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
+            sub.activateFor(state);
+            sub.gap(gap);
+        }
+    }
+
+    /**
+     * An event the cluster already accepted cannot be refused for the project's history budget: the topic's
+     * own oldest events make what room they can, and the budget is settled after.
+     */
+    private void shedForRoom(TopicState state, long incoming) {
+        historyBytes.addAndGet(state.settleBytes());
+        while (historyBytes.get() + incoming > limits.maxHistoryBytes() && state.history.dropOldest()) {
+            historyBytes.addAndGet(state.settleBytes());
         }
     }
 
@@ -136,7 +250,24 @@ public final class ProjectState {
                 throw refused("topics", Integer.toString(limits.maxTopics()));
             }
         }
-        return topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)));
+        return cluster == null ? topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)))
+                : openTopic(topic, null);
+    }
+
+    /**
+     * A clustered topic starts where the engine's authority stands ({@code known}, or asked for). Asking may
+     * block on the engine's I/O, so it happens outside the map's lock; the loser of a race drops its copy.
+     */
+    private TopicState openTopic(String topic, Position known) {
+        TopicState state = topics.get(topic);
+        if (state != null) {
+            return state;
+        }
+        Position authority = known != null ? known : cluster.position(name, topic).orElse(null);
+        TopicState opened = new TopicState(topic,
+                new ClusterTopicHistory(store.open(name, topic), cluster, name, topic, authority));
+        TopicState raced = topics.putIfAbsent(topic, opened);
+        return raced != null ? raced : opened;
     }
 
     private static boolean isTopic(String name) {

@@ -32,7 +32,8 @@ final class Replayer {
                 replay(sub, topic, resume.others());
                 return;
             }
-            events = resumeAfter(sub, topic, position);
+            resumeAfter(sub, topic, position);
+            return;
         } else {
             return;
         }
@@ -44,32 +45,40 @@ final class Replayer {
     /**
      * Resumes after {@code position}. An old epoch gets EPOCH_CHANGED (count unknown), then whatever the
      * history still has of that epoch after the position, then the current epoch from its start. Within one
-     * epoch, events the history no longer has (or did not return, for a client far behind) are one gap with
-     * their exact count: HISTORY_EXPIRED when retention took any of them, QUEUE_OVERFLOW otherwise.
+     * epoch, every run of events the history no longer has (or did not return, for a client far behind; or
+     * never had, on a cluster node that could not recover them) is one gap with its exact count, where it
+     * falls: HISTORY_EXPIRED when retention took any of them, QUEUE_OVERFLOW otherwise.
      */
-    private static List<Event> resumeAfter(QueuedSubscription sub, TopicState topic, Position position) {
+    private static void resumeAfter(QueuedSubscription sub, TopicState topic, Position position) {
         TopicHistory history = topic.history;
         if (position.epoch() != history.epoch()) {
             sub.gap(new Gap(topic.name, history.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
-            List<Event> earlier = history.readEarlierEpochAfter(position);
-            List<Event> current = history.readAfter(0);
-            if (earlier.isEmpty()) {
-                return current;
+            for (Event event : history.readEarlierEpochAfter(position)) {
+                sub.offer(event);
             }
-            List<Event> both = new java.util.ArrayList<>(earlier.size() + current.size());
-            both.addAll(earlier);
-            both.addAll(current);
-            return both;
+            for (Event event : history.readAfter(0)) {
+                sub.offer(event);
+            }
+            return;
         }
         long expected = position.offset() + 1;
         long firstRetained = history.firstOffset();
-        List<Event> events = history.readAfter(position.offset());
-        long first = events.isEmpty() ? history.lastOffset() + 1 : events.get(0).offset();
-        if (first > expected) {
-            Gap.Cause cause = expected < firstRetained ? Gap.Cause.HISTORY_EXPIRED : Gap.Cause.QUEUE_OVERFLOW;
-            sub.gap(new Gap(topic.name, history.epoch(), first - expected, cause));
+        for (Event event : history.readAfter(position.offset())) {
+            if (event.offset() > expected) {
+                sub.gap(holeBefore(topic, event.offset(), expected, firstRetained));
+            }
+            sub.offer(event);
+            expected = event.offset() + 1;
         }
-        return events;
+        long next = history.lastOffset() + 1;
+        if (next > expected) {
+            sub.gap(holeBefore(topic, next, expected, firstRetained));
+        }
+    }
+
+    private static Gap holeBefore(TopicState topic, long offset, long expected, long firstRetained) {
+        Gap.Cause cause = expected < firstRetained ? Gap.Cause.HISTORY_EXPIRED : Gap.Cause.QUEUE_OVERFLOW;
+        return new Gap(topic.name, topic.history.epoch(), offset - expected, cause);
     }
 
     private static long toNanos(StartPosition.Since since) {

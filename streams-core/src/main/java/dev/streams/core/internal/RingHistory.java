@@ -17,7 +17,7 @@ public final class RingHistory implements TopicHistory {
 
     private final HistoryLimits limits;
     private final long maxAgeNanos;
-    private final long epoch;
+    private long epoch;
     private Event[] ring;
     private int head;
     private int size;
@@ -31,7 +31,6 @@ public final class RingHistory implements TopicHistory {
         this.epoch = EPOCHS.nextLong() & Long.MAX_VALUE;
         this.ring = new Event[Math.min(INITIAL_CAPACITY, Math.max(1, limits.maxEvents()))];
     }
-
 
     @Override
     public long epoch() {
@@ -72,6 +71,15 @@ public final class RingHistory implements TopicHistory {
         while (bytes > limits.maxBytes() && size > 0) {
             removeOldest();
         }
+    }
+
+    @Override
+    public void moveTo(long epoch, long lastOffset) {
+        while (size > 0) {
+            removeOldest();
+        }
+        this.epoch = epoch;
+        this.lastOffset = lastOffset;
     }
 
     @Override

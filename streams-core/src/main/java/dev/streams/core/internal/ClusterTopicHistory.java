@@ -1,0 +1,120 @@
+package dev.streams.core.internal;
+
+import dev.streams.core.ClusterEngine;
+import dev.streams.core.Event;
+import dev.streams.core.Position;
+import dev.streams.core.TopicHistory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One topic's history on a cluster node: the node's own history (a ring, in front) and behind it the cluster
+ * engine's recovery log. A cursor the ring no longer covers is served from the log, so a client that
+ * reconnects to another node, or resumes from before this node started, gets no gap the cluster could fill.
+ * Positions (epoch and offsets) are the engine's: the history starts where the engine's authority stands and
+ * follows it ({@link #moveTo}).
+ *
+ * <p>Called under the topic's lock, like every history; {@link #readAfter} may block on the engine's I/O,
+ * which is why a clustered broker reports {@code historyReadsBlock()}.
+ */
+final class ClusterTopicHistory implements TopicHistory {
+    private final TopicHistory local;
+    private final ClusterEngine engine;
+    private final String project;
+    private final String topic;
+
+    ClusterTopicHistory(TopicHistory local, ClusterEngine engine, String project, String topic,
+                        Position authority) {
+        this.local = local;
+        this.engine = engine;
+        this.project = project;
+        this.topic = topic;
+        if (authority != null) {
+            local.moveTo(authority.epoch(), authority.offset());
+        }
+    }
+
+    @Override
+    public long epoch() {
+        return local.epoch();
+    }
+
+    @Override
+    public long lastOffset() {
+        return local.lastOffset();
+    }
+
+    /** As far back as the node's history goes; what the recovery log adds is found when a cursor asks for it. */
+    @Override
+    public long firstOffset() {
+        return local.firstOffset();
+    }
+
+    @Override
+    public long lastTimestampNanos() {
+        return local.lastTimestampNanos();
+    }
+
+    @Override
+    public void append(Event event) {
+        local.append(event);
+    }
+
+    @Override
+    public void expire(long nowNanos) {
+        local.expire(nowNanos);
+    }
+
+    @Override
+    public void moveTo(long epoch, long lastOffset) {
+        local.moveTo(epoch, lastOffset);
+    }
+
+    /** The node's events after {@code offset}, preceded by what the recovery log has of those it lacks. */
+    @Override
+    public List<Event> readAfter(long offset) {
+        List<Event> held = local.readAfter(offset);
+        long firstHeld = held.isEmpty() ? local.lastOffset() + 1 : held.get(0).offset();
+        if (firstHeld <= offset + 1) {
+            return held;
+        }
+        List<Event> recovered = engine.recover(project, topic, local.epoch(), offset + 1, firstHeld - 1);
+        if (recovered.isEmpty() || recovered.get(recovered.size() - 1).offset() != firstHeld - 1) {
+            return held;
+        }
+        List<Event> joined = new ArrayList<>(recovered.size() + held.size());
+        joined.addAll(recovered);
+        joined.addAll(held);
+        return joined;
+    }
+
+    @Override
+    public List<Event> readSince(long timestampNanos) {
+        return local.readSince(timestampNanos);
+    }
+
+    @Override
+    public List<Event> readLast(int count) {
+        return local.readLast(count);
+    }
+
+    @Override
+    public long retainedBytes() {
+        return local.retainedBytes();
+    }
+
+    @Override
+    public boolean dropOldest() {
+        return local.dropOldest();
+    }
+
+    @Override
+    public boolean holdsMemory() {
+        return local.holdsMemory();
+    }
+
+    @Override
+    public List<Event> readEarlierEpochAfter(Position position) {
+        return local.readEarlierEpochAfter(position);
+    }
+}
