@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streams.core.Recorder;
 import dev.streams.core.Broker;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
@@ -96,7 +97,7 @@ abstract class HistoryQueryContract {
             broker.publish("q", "devices." + device + ".stream", "application/json", json.toString().getBytes(UTF_8),
                     Map.of(Event.DEVICE_ID, device, Event.DEVICE_TIME, time.toString()));
         }
-        Collector.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() == 900,
+        Recorder.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() == 900,
                 () -> "stored " + store.status());
     }
 

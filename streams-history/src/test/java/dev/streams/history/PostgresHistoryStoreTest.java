@@ -3,6 +3,7 @@ package dev.streams.history;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streams.core.Recorder;
 import dev.streams.core.Broker;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
@@ -45,7 +46,7 @@ class PostgresHistoryStoreTest {
         publish(broker, "t", "application/json", "this is not JSON");
         third = publish(broker, "t", "text/plain", "plain text");
         publish(broker, "t", "application/json", "{\"temp\":21}");
-        Collector.await(() -> first.status().metrics().get("streams_history_stored_total").longValue() == 4,
+        Recorder.await(() -> first.status().metrics().get("streams_history_stored_total").longValue() == 4,
                 () -> "stored " + first.status());
         broker.close();
         first.close();
@@ -59,9 +60,9 @@ class PostgresHistoryStoreTest {
         SqlHistoryStore second = SqlHistoryStore.postgres(postgres.dataSource()).hotCache(SMALL_HOT).build();
         assertThat(second.recoveredFromCrash()).isFalse();
         broker = Broker.builder().historyStore(second).build();
-        Collector resumed = new Collector();
+        Recorder resumed = new Recorder();
         broker.subscribe("pg", "t", StartPosition.after(third.position()), resumed);
-        Collector all = new Collector();
+        Recorder all = new Recorder();
         broker.subscribe("pg", "t", StartPosition.last(10), all);
         resumed.awaitEvents(1);
         all.awaitEvents(4);
@@ -74,7 +75,7 @@ class PostgresHistoryStoreTest {
         try {
             assertThat(third2.recoveredFromCrash()).isTrue();
             Broker after = Broker.builder().historyStore(third2).build();
-            Collector crashed = new Collector();
+            Recorder crashed = new Recorder();
             after.subscribe("pg", "t", StartPosition.after(third.position()), crashed);
             crashed.awaitEvents(1);
             assertThat(crashed.gaps).extracting(Gap::cause).containsExactly(Gap.Cause.EPOCH_CHANGED);

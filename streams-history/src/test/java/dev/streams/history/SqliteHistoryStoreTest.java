@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streams.core.Recorder;
 import dev.streams.core.Broker;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
@@ -35,7 +36,7 @@ class SqliteHistoryStoreTest {
     }
 
     private static void awaitStored(SqlHistoryStore store, long count) {
-        Collector.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() >= count,
+        Recorder.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() >= count,
                 () -> "stored " + store.status());
     }
 
@@ -57,7 +58,7 @@ class SqliteHistoryStoreTest {
             assertThat(store.recoveredFromCrash()).isFalse();
             Broker broker = Broker.builder().historyStore(store).build();
             assertThat(broker.latestPosition("p", "devices.d1.stream")).contains(new Position(epoch, 10));
-            Collector resumed = new Collector();
+            Recorder resumed = new Recorder();
             broker.subscribe("p", "devices.*.stream", StartPosition.resume(Map.of("devices.d1.stream", seen),
                     StartPosition.latest()), resumed);
             Event next = publish(broker, "devices.d1.stream", "a11");
@@ -80,12 +81,12 @@ class SqliteHistoryStoreTest {
                 publish(broker, "t", Integer.toString(i));
             }
             awaitStored(store, 100);
-            Collector last20 = new Collector();
+            Recorder last20 = new Recorder();
             broker.subscribe("p", "t", StartPosition.last(20), last20);
             last20.awaitEvents(20);
             assertThat(last20.events.get(0).offset()).isEqualTo(81);
             // A client far behind gets the newest readLimit stored events, the ring, and an exact gap for the rest.
-            Collector behind = new Collector();
+            Recorder behind = new Recorder();
             broker.subscribe("p", "t", StartPosition.after(new Position(last20.events.get(0).epoch(), 10)), behind);
             behind.awaitEvents(54);
             assertThat(behind.gaps).containsExactly(new Gap("t", last20.events.get(0).epoch(), 36, Gap.Cause.QUEUE_OVERFLOW));
@@ -120,7 +121,7 @@ class SqliteHistoryStoreTest {
         try (SqlHistoryStore store = SqlHistoryStore.sqlite(crashed).hotCache(SMALL_HOT).build()) {
             assertThat(store.recoveredFromCrash()).isTrue();
             Broker broker = Broker.builder().historyStore(store).build();
-            Collector resumed = new Collector();
+            Recorder resumed = new Recorder();
             broker.subscribe("p", "t", StartPosition.after(seen), resumed);
             Event after = publish(broker, "t", "7");
             assertThat(after.epoch()).isNotEqualTo(seen.epoch());
@@ -149,7 +150,7 @@ class SqliteHistoryStoreTest {
             awaitStored(store, 50);
             store.enforceRetention();
             assertThat(store.status().metrics().get("streams_history_expired_total").longValue()).isEqualTo(20);
-            Collector resumed = new Collector();
+            Recorder resumed = new Recorder();
             broker.subscribe("p", "t", StartPosition.after(events.get(4).position()), resumed);
             resumed.awaitEvents(30);
             assertThat(resumed.gaps).containsExactly(new Gap("t", events.get(0).epoch(), 15, Gap.Cause.HISTORY_EXPIRED));
@@ -163,7 +164,7 @@ class SqliteHistoryStoreTest {
         try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).maxDatabaseBytes(256 * 1024).queueCapacity(200)
                 .closeTimeout(Duration.ofMillis(200)).build()) {
             Broker broker = Broker.builder().historyStore(store).build();
-            Collector live = new Collector();
+            Recorder live = new Recorder();
             broker.subscribe("p", "t", StartPosition.latest(), live);
             byte[] payload = new byte[2000];
             StreamsException refused = null;
@@ -176,7 +177,7 @@ class SqliteHistoryStoreTest {
                     accepted++;
                 } catch (StreamsException e) {
                     refused = e;
-                    Collector.await(() -> true, () -> "");
+                    Recorder.await(() -> true, () -> "");
                 }
             }
             assertThat(store.status().healthy()).isFalse();
@@ -193,7 +194,7 @@ class SqliteHistoryStoreTest {
             assertThat(refused.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
             assertThat(refused.getMessage()).contains("full");
             int acceptedCount = accepted;
-            Collector.await(() -> live.events.size() == acceptedCount, () -> "live delivery of every accepted event");
+            Recorder.await(() -> live.events.size() == acceptedCount, () -> "live delivery of every accepted event");
             broker.close();
         }
     }

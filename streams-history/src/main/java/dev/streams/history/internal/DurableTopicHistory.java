@@ -27,7 +27,8 @@ import java.util.function.Predicate;
 public final class DurableTopicHistory implements TopicHistory {
     private final String project;
     private final String topic;
-    private final long epoch;
+    /** The broker's lock guards changes ({@link #moveTo}); volatile for the writer thread's reads. */
+    private volatile long epoch;
     private final Database db;
     private final Writer writer;
     private final HistoryLimits hotLimits;
@@ -96,11 +97,27 @@ public final class DurableTopicHistory implements TopicHistory {
         this.epochStored = true;
     }
 
-    /** The writer committed this topic's events up to {@code offset}. */
-    void committed(long offset) {
-        if (offset > committed) {
+    /** The writer committed this topic's events of {@code epoch} up to {@code offset}. */
+    void committed(long epoch, long offset) {
+        if (epoch == this.epoch && offset > committed) {
             committed = offset;
         }
+    }
+
+    /**
+     * Follows a cluster's authority: the epoch and last offset become the given ones. The hot ring is
+     * emptied, since its events no longer join the new position with no hole; those not committed yet are
+     * still on their way to the database, which keeps every epoch's rows. Reads look the database's first
+     * offset up again.
+     */
+    @Override
+    public void moveTo(long epoch, long lastOffset) {
+        hot.clear();
+        hotBytes = 0;
+        this.epoch = epoch;
+        this.lastOffset = lastOffset;
+        this.committed = lastOffset;
+        this.storedFirstVersion = Long.MIN_VALUE;
     }
 
     @Override

@@ -170,7 +170,7 @@ public final class Writer {
         batches.increment();
         stored.add(events.size());
         for (Pending p : batch) {
-            p.history().committed(p.event().offset());
+            p.history().committed(p.event().epoch(), p.event().offset());
         }
     }
 
