@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -49,11 +51,28 @@ public final class DeviceIngestor {
 
     /**
      * Publishes the records of one request and returns the stored events. Nothing is published when any
-     * record is invalid: the whole request fails with {@link StreamsException} (INVALID_ARGUMENT).
+     * record is invalid: the whole request fails with {@link StreamsException} (INVALID_ARGUMENT). Waits for
+     * a clustered broker to accept every record; I/O threads use {@link #ingestAsync}.
      *
      * @param path slash-separated path the data is stored under, or null for the root
      */
     public List<Event> ingest(String project, String deviceId, String path, String json) {
+        try {
+            return ingestAsync(project, deviceId, path, json).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StreamsException refused ? refused
+                    : new StreamsException(ErrorKind.UNAVAILABLE, "ingest failed: " + e.getCause());
+        }
+    }
+
+    /**
+     * Like {@link #ingest} without waiting: invalid records throw at once; the future completes with the
+     * stored events once the broker accepted all of them, or with the first refusal (earlier records may then
+     * be stored, as with {@link Broker#publish} one by one).
+     *
+     * @param path slash-separated path the data is stored under, or null for the root
+     */
+    public CompletableFuture<List<Event>> ingestAsync(String project, String deviceId, String path, String json) {
         String topic = DeviceTopics.topicOf(deviceId);
         List<String> segments = segments(path);
         JsonElement root;
@@ -75,17 +94,22 @@ public final class DeviceIngestor {
         for (JsonElement item : items) {
             records.add(record(item, segments));
         }
-        List<Event> events = new ArrayList<>(records.size());
+        List<CompletableFuture<Event>> stored = new ArrayList<>(records.size());
         for (Record r : records) {
             Map<String, String> attributes = new HashMap<>();
             attributes.put(DEVICE_ID, deviceId);
             if (r.time != null) {
                 attributes.put(DEVICE_TIME, r.time.toString());
             }
-            events.add(broker.publish(project, topic, "application/json",
-                    Json.GSON.toJson(r.data).getBytes(StandardCharsets.UTF_8), attributes));
+            CompletableFuture<Event> one = broker.publishAsync(project, topic, "application/json",
+                    Json.GSON.toJson(r.data).getBytes(StandardCharsets.UTF_8), attributes);
+            stored.add(one);
+            if (one.isCompletedExceptionally()) {
+                break;
+            }
         }
-        return events;
+        return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+                .thenApply(all -> stored.stream().map(CompletableFuture::join).toList());
     }
 
     private record Record(JsonElement data, Instant time) {

@@ -128,7 +128,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /**
      * 200 {@code ok} while everything works; 200 {@code degraded} (with the reason) while the history store
-     * fails, since live traffic is still served; 503 {@code closing} once the broker closed.
+     * fails or the cluster engine cannot reach its peers, since live traffic is still served; 503 {@code closing} once the broker closed.
      */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (server.broker().isClosed()) {
@@ -136,8 +136,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         var history = server.broker().historyStatus();
-        HttpReplies.json(ctx, request, HttpResponseStatus.OK, history.healthy() ? "{\"status\":\"ok\"}"
-                : "{\"status\":\"degraded\",\"history\":" + Json.GSON.toJson(history.detail()) + "}");
+        var cluster = server.broker().clusterStatus();
+        StringBuilder body = new StringBuilder("{\"status\":")
+                .append(history.healthy() && cluster.healthy() ? "\"ok\"" : "\"degraded\"");
+        if (!history.healthy()) {
+            body.append(",\"history\":").append(Json.GSON.toJson(history.detail()));
+        }
+        if (!cluster.healthy()) {
+            body.append(",\"cluster\":").append(Json.GSON.toJson(cluster.detail()));
+        }
+        HttpReplies.json(ctx, request, HttpResponseStatus.OK, body.append('}').toString());
     }
 
     private void reject(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpResponseStatus status,

@@ -111,6 +111,11 @@ public final class ServerMetrics {
                     "History store: " + metric.getKey().replace("streams_history_", "").replace('_', ' ') + ".",
                     metric.getValue().longValue());
         }
+        for (var metric : broker.clusterStatus().metrics().entrySet()) {
+            single(out, metric.getKey(), metric.getKey().endsWith("_total"),
+                    "Cluster engine: " + metric.getKey().replace("streams_cluster_", "").replace('_', ' ') + ".",
+                    metric.getValue().longValue());
+        }
         single(out, "streams_jvm_heap_used_bytes", false, "JVM heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {

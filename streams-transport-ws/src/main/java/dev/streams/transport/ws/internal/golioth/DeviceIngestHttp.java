@@ -2,8 +2,10 @@ package dev.streams.transport.ws.internal.golioth;
 
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
+import dev.streams.core.ErrorKind;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
@@ -37,16 +39,27 @@ public final class DeviceIngestHttp {
         try {
             Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
             server.auth().checkIngest(who, project, deviceId);
-            int stored = ingestor.ingest(project, deviceId, path, Requests.body(request)).size();
-            server.metrics().of(Dialect.GOLIOTH).published.add(stored);
-        } catch (AuthException e) {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
-            return;
-        } catch (StreamsException e) {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.kind())), e.getMessage());
-            return;
+            Completions.onLoop(ingestor.ingestAsync(project, deviceId, path, Requests.body(request)), ctx.executor(),
+                    (stored, error) -> {
+                        if (error != null) {
+                            refused(ctx, request, error);
+                            return;
+                        }
+                        server.metrics().of(Dialect.GOLIOTH).published.add(stored.size());
+                        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+                    });
+        } catch (AuthException | StreamsException e) {
+            refused(ctx, request, e);
         }
-        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+    }
+
+    private void refused(ChannelHandlerContext ctx, FullHttpRequest request, Throwable error) {
+        if (error instanceof AuthException e) {
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
+        } else {
+            reply(ctx, request, GoliothWire.codeOf(Failure.of(error instanceof StreamsException e ? e.kind()
+                    : ErrorKind.UNAVAILABLE)), error.getMessage());
+        }
     }
 
     private void reply(ChannelHandlerContext ctx, FullHttpRequest request, int code, String message) {

@@ -4,9 +4,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
+import dev.streams.core.ErrorKind;
 import dev.streams.core.InvalidTopicException;
 import dev.streams.core.StreamsException;
 import dev.streams.core.Topics;
+import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
@@ -77,25 +79,30 @@ public final class M3oHttp {
             return;
         }
         server.auth().checkPublish(who, who.project(), topic);
-        try {
-            server.broker().publish(who.project(), topic, "text/plain; charset=utf-8",
-                    message.getBytes(StandardCharsets.UTF_8), attributes);
-        } catch (StreamsException e) {
-            switch (e.kind()) {
-                case PAYLOAD_TOO_LARGE -> reply(ctx, request, M3oWire.Error.TOO_LARGE);
-                case INVALID_TOPIC -> reply(ctx, request, M3oWire.Error.INVALID_TOPIC);
-                default -> {
-                    // A limit, or the history store unavailable: the publish was not accepted, and says why.
-                    Failure failure = Failure.of(e.kind());
-                    server.metrics().of(Dialect.M3O).errors.increment();
-                    HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
-                            M3oWire.errorBody(failure.httpStatus(), e.getMessage()));
-                }
+        Completions.onLoop(server.broker().publishAsync(who.project(), topic, "text/plain; charset=utf-8",
+                message.getBytes(StandardCharsets.UTF_8), attributes), ctx.executor(), (stored, error) -> {
+                    if (error == null) {
+                        server.metrics().of(Dialect.M3O).published.increment();
+                        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+                    } else {
+                        refused(ctx, request, error instanceof StreamsException e ? e
+                                : new StreamsException(ErrorKind.UNAVAILABLE, String.valueOf(error.getMessage())));
+                    }
+                });
+    }
+
+    private void refused(ChannelHandlerContext ctx, FullHttpRequest request, StreamsException e) {
+        switch (e.kind()) {
+            case PAYLOAD_TOO_LARGE -> reply(ctx, request, M3oWire.Error.TOO_LARGE);
+            case INVALID_TOPIC -> reply(ctx, request, M3oWire.Error.INVALID_TOPIC);
+            default -> {
+                // A limit, or the history store or cluster unavailable: the publish was not accepted, and says why.
+                Failure failure = Failure.of(e.kind());
+                server.metrics().of(Dialect.M3O).errors.increment();
+                HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
+                        M3oWire.errorBody(failure.httpStatus(), e.getMessage()));
             }
-            return;
         }
-        server.metrics().of(Dialect.M3O).published.increment();
-        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
     }
 
     /** The publisher's own {@code sent_at} (or {@code sentAt}), RFC 3339, kept for delivery; none: empty. */

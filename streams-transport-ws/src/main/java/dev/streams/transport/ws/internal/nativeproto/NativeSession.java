@@ -8,6 +8,7 @@ import dev.streams.auth.Principal;
 import dev.streams.core.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.ServerContext;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The native protocol: many subscriptions on one socket, per-topic resume, publish when allowed, acks and
@@ -123,16 +125,24 @@ public final class NativeSession extends NativeDialect {
     private void publish(String id, JsonObject request) {
         String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         server.auth().checkPublish(principal, principal.project(), topic);
-        Event stored;
+        CompletableFuture<Event> stored;
         if (request.has(NativeProtocol.DATA)) {
-            stored = server.broker().publish(principal.project(), topic, "application/json",
+            stored = server.broker().publishAsync(principal.project(), topic, "application/json",
                     Json.GSON.toJson(request.get(NativeProtocol.DATA)).getBytes(StandardCharsets.UTF_8), Map.of());
         } else {
-            stored = server.broker().publish(principal.project(), topic, "text/plain; charset=utf-8",
+            stored = server.broker().publishAsync(principal.project(), topic, "text/plain; charset=utf-8",
                     NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), Map.of());
         }
-        countPublished();
-        sendText(NativeWire.ack(id, NativeProtocol.CURSOR, stored.position().cursor()));
+        Completions.onLoop(stored, channel.eventLoop(), (event, error) -> {
+            if (error instanceof StreamsException refused) {
+                sendText(NativeWire.error(id, failureOf(refused), refused.getMessage()));
+            } else if (error != null) {
+                sendText(NativeWire.error(id, Failure.UNAVAILABLE, String.valueOf(error.getMessage())));
+            } else {
+                countPublished();
+                sendText(NativeWire.ack(id, NativeProtocol.CURSOR, event.position().cursor()));
+            }
+        });
     }
 
     /**
