@@ -1,0 +1,108 @@
+package dev.streams.cluster.redis.internal;
+
+import dev.streams.core.Event;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bytes of an event in Redis. The publishing node encodes the body (topic, content type, attributes,
+ * payload); the script prepends the head it assigned ({@code "epoch offset seconds nanoseconds"}), in the
+ * published message as {@code head + " " + bodyLength + "\n" + body} per event, and in the recovery stream
+ * as the entry's fields {@code h} and {@code b}.
+ */
+public final class EventCodec {
+    private EventCodec() {
+    }
+
+    /** The position and time the script assigned. */
+    public record Head(long epoch, long offset, long timestampNanos) {
+        /** Parses {@code "epoch offset seconds nanoseconds"}. */
+        public static Head parse(String text) {
+            String[] parts = text.trim().split(" ");
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("bad head: " + text);
+            }
+            long nanos = Math.addExact(Math.multiplyExact(Long.parseLong(parts[2]), 1_000_000_000L),
+                    Long.parseLong(parts[3]));
+            return new Head(Long.parseLong(parts[0]), Long.parseLong(parts[1]), nanos);
+        }
+    }
+
+    /** The body of an event: topic, content type, attributes and payload, length-prefixed. */
+    public static byte[] body(Event event) {
+        byte[] topic = utf8(event.topic());
+        byte[] contentType = utf8(event.contentType());
+        List<byte[]> attributes = new ArrayList<>();
+        int size = 4 + topic.length + 4 + contentType.length + 4 + 4 + event.payloadLength();
+        for (Map.Entry<String, String> a : event.attributes().entrySet()) {
+            byte[] k = utf8(a.getKey());
+            byte[] v = utf8(a.getValue());
+            attributes.add(k);
+            attributes.add(v);
+            size += 8 + k.length + v.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        put(out, topic);
+        put(out, contentType);
+        out.putInt(attributes.size() / 2);
+        for (byte[] part : attributes) {
+            put(out, part);
+        }
+        out.putInt(event.payloadLength());
+        out.put(event.payloadBuffer());
+        return out.array();
+    }
+
+    /** The event a head and a body stand for. */
+    public static Event event(String project, Head head, ByteBuffer body) {
+        String topic = string(body);
+        String contentType = string(body);
+        int count = body.getInt();
+        Map<String, String> attributes = count == 0 ? Map.of() : new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            attributes.put(string(body), string(body));
+        }
+        byte[] payload = new byte[body.getInt()];
+        body.get(payload);
+        return new Event(project, topic, head.epoch(), head.offset(), head.timestampNanos(), payload, contentType,
+                attributes);
+    }
+
+    /** The events of one published message, in the order the script positioned them. */
+    public static List<Event> message(String project, byte[] message) {
+        List<Event> events = new ArrayList<>();
+        int at = 0;
+        while (at < message.length) {
+            int newline = at;
+            while (message[newline] != '\n') {
+                newline++;
+            }
+            String line = new String(message, at, newline - at, StandardCharsets.US_ASCII);
+            int space = line.lastIndexOf(' ');
+            int length = Integer.parseInt(line.substring(space + 1));
+            Head head = Head.parse(line.substring(0, space));
+            events.add(event(project, head, ByteBuffer.wrap(message, newline + 1, length)));
+            at = newline + 1 + length;
+        }
+        return events;
+    }
+
+    private static void put(ByteBuffer out, byte[] part) {
+        out.putInt(part.length);
+        out.put(part);
+    }
+
+    private static String string(ByteBuffer in) {
+        byte[] bytes = new byte[in.getInt()];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

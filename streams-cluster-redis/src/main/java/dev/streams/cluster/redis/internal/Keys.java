@@ -1,0 +1,50 @@
+package dev.streams.cluster.redis.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a cluster keeps things in Redis. Every key and the channel of one project carry the project in a hash
+ * tag ({@code {project}}), so one script call touches one hash slot (and would run on Redis Cluster too).
+ * One channel per project, not per topic: a node listens to all of them with one pattern subscription.
+ */
+public final class Keys {
+    private final String prefix;
+
+    public Keys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** The hash holding a topic's epoch ({@code e}), last offset ({@code o}) and last timestamp ({@code s}, {@code n}). */
+    public byte[] meta(String project, String topic) {
+        return bytes(prefix + ":{" + project + "}:m:" + topic);
+    }
+
+    /** The topic's recovery stream: its newest events, with entry ids {@code <offset>-0}. */
+    public byte[] stream(String project, String topic) {
+        return bytes(prefix + ":{" + project + "}:s:" + topic);
+    }
+
+    /** The project's channel, on which every positioned batch of its events is published. */
+    public byte[] channel(String project) {
+        return bytes(prefix + ":{" + project + "}");
+    }
+
+    /** The pattern matching every project's channel. */
+    public byte[] channels() {
+        return bytes(prefix + ":{*}");
+    }
+
+    /** The project a channel belongs to, or null when the channel is not one of ours. */
+    public String projectOf(byte[] channel) {
+        String name = new String(channel, StandardCharsets.UTF_8);
+        int open = prefix.length() + 1;
+        if (!name.startsWith(prefix + ":{") || !name.endsWith("}") || name.length() <= open + 1) {
+            return null;
+        }
+        return name.substring(open + 1, name.length() - 1);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

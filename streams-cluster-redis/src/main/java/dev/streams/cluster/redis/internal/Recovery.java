@@ -1,0 +1,116 @@
+package dev.streams.cluster.redis.internal;
+
+import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
+import dev.streams.core.Position;
+import dev.streams.core.StreamsException;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads what Redis holds about topics: the authority's position (the meta hash) and the newest events (the
+ * recovery stream). Blocking calls, with a timeout; failures become UNAVAILABLE.
+ */
+public final class Recovery {
+    private static final byte[] EPOCH = "e".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OFFSET = "o".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEAD = "h".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BODY = "b".getBytes(StandardCharsets.US_ASCII);
+
+    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final Keys keys;
+    private final long timeoutMillis;
+
+    public Recovery(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, Duration timeout) {
+        this.redis = redis;
+        this.keys = keys;
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    /** The authority's newest position of a topic, or empty when Redis has none. */
+    public Optional<Position> position(String project, String topic) {
+        return Optional.ofNullable(parse(await(redis.hmget(keys.meta(project, topic), EPOCH, OFFSET))));
+    }
+
+    /** The authority's positions of many topics ({project, topic, ...} each), pipelined; null where none. */
+    public List<Position> positions(List<Object[]> topics) {
+        List<RedisFuture<List<KeyValue<byte[], byte[]>>>> replies = new ArrayList<>(topics.size());
+        for (Object[] t : topics) {
+            replies.add(redis.hmget(keys.meta((String) t[0], (String) t[1]), EPOCH, OFFSET));
+        }
+        List<Position> positions = new ArrayList<>(topics.size());
+        for (RedisFuture<List<KeyValue<byte[], byte[]>>> reply : replies) {
+            positions.add(parse(await(reply)));
+        }
+        return positions;
+    }
+
+    /**
+     * The events of {@code epoch} with offsets in [from, to] that the stream still has, oldest first; only
+     * the newest when it let go of older ones, since a stream is trimmed from its start.
+     */
+    public List<Event> read(String project, String topic, long epoch, long from, long to) {
+        List<StreamMessage<byte[], byte[]>> entries = await(redis.xrange(keys.stream(project, topic),
+                Range.create(from + "-0", to + "-0")));
+        List<Event> events = new ArrayList<>(entries.size());
+        for (StreamMessage<byte[], byte[]> entry : entries) {
+            Map<byte[], byte[]> fields = entry.getBody();
+            byte[] head = null;
+            byte[] body = null;
+            for (Map.Entry<byte[], byte[]> f : fields.entrySet()) {
+                if (Arrays.equals(f.getKey(), HEAD)) {
+                    head = f.getValue();
+                } else if (Arrays.equals(f.getKey(), BODY)) {
+                    body = f.getValue();
+                }
+            }
+            if (head == null || body == null) {
+                continue;
+            }
+            EventCodec.Head h = EventCodec.Head.parse(new String(head, StandardCharsets.US_ASCII));
+            if (h.epoch() == epoch) {
+                events.add(EventCodec.event(project, h, ByteBuffer.wrap(body)));
+            }
+        }
+        return events;
+    }
+
+    private static Position parse(List<KeyValue<byte[], byte[]>> fields) {
+        if (fields.size() < 2 || !fields.get(0).hasValue() || !fields.get(1).hasValue()) {
+            return null;
+        }
+        return new Position(Long.parseLong(new String(fields.get(0).getValue(), StandardCharsets.US_ASCII)),
+                Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII)));
+    }
+
+    private <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static StreamsException unavailable(Throwable cause) {
+        return new StreamsException(ErrorKind.UNAVAILABLE, "Redis did not answer: " + cause.getMessage());
+    }
+}
