@@ -16,13 +16,20 @@ import picocli.CommandLine.Option;
  * @param dataDir  where the demo keeps its master key, API keys (owner-only) and history, so they survive
  *                 restarts
  * @param inMemory keep history in memory only (a restart loses it)
+ * @param redis    the Redis of a cluster to join ({@code redis://host:port}), or null to run alone
+ * @param nodeName this node's name in the cluster, or null for a unique one
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
-                          java.nio.file.Path dataDir, boolean inMemory) {
-    /** The options without {@code inMemory}: history is durable. */
+                          java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName) {
+    /** The options without {@code inMemory}: history is durable, and the server runs alone. */
     public DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                        java.nio.file.Path dataDir) {
-        this(host, port, project, apiKey, devices, rate, dataDir, false);
+        this(host, port, project, apiKey, devices, rate, dataDir, false, null, null);
+    }
+
+    /** The same options, joining the cluster on {@code redisUri} as {@code name} (null: a unique name). */
+    public DemoOptions inCluster(String redisUri, String name) {
+        return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name);
     }
 
     /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
@@ -52,6 +59,11 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         java.nio.file.Path dataDir;
         @Option(names = "--in-memory", description = "keep history in memory only (a restart loses it)")
         boolean inMemory;
+        @Option(names = "--redis", paramLabel = "URI",
+                description = "join the cluster on this Redis, e.g. redis://127.0.0.1:6379 (default: run alone)")
+        String redis;
+        @Option(names = "--node-name", description = "this node's name in the cluster (default: a unique one)")
+        String nodeName;
     }
 
     /** The usage text, as {@code --help} prints it. */
@@ -73,8 +85,11 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0)) {
             throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0\n" + usage());
         }
+        if (cli.nodeName != null && cli.redis == null) {
+            throw new IllegalArgumentException("--node-name names a cluster node; give --redis too\n" + usage());
+        }
         return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
-                cli.inMemory);
+                cli.inMemory, cli.redis, cli.nodeName);
     }
 
     /** Whether the command line asks for the usage or the version rather than a server. */

@@ -7,6 +7,7 @@ import dev.streams.auth.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
+import dev.streams.cluster.redis.RedisClusterEngine;
 import dev.streams.core.Broker;
 import dev.streams.history.SqlHistoryStore;
 import dev.streams.transport.ws.DeviceIngestor;
@@ -31,6 +32,8 @@ public final class DemoServer implements AutoCloseable {
     private final Broker broker;
     /** Durable history in the data directory, or null with --in-memory. */
     private final SqlHistoryStore history;
+    /** The cluster engine with --redis, or null when the demo runs alone. */
+    private final RedisClusterEngine cluster;
     private final StreamsServer server;
     private final SimulatedDevices devices;
     private final String apiKey;
@@ -54,8 +57,32 @@ public final class DemoServer implements AutoCloseable {
             apiKey = auth.createKey(options.project(), "demo", all).key();
         }
         Principal demo = auth.authenticate(Credentials.apiKey(apiKey));
-        history = options.inMemory() ? null : SqlHistoryStore.sqlite(options.dataDir()).build();
-        broker = history == null ? Broker.create() : Broker.builder().historyStore(history).build();
+        // The cluster first: an unreachable Redis then fails the start before anything else is open.
+        if (options.redis() != null) {
+            RedisClusterEngine.Builder engine = RedisClusterEngine.builder(options.redis());
+            if (options.nodeName() != null) {
+                engine.nodeName(options.nodeName());
+            }
+            cluster = engine.build();
+        } else {
+            cluster = null;
+        }
+        try {
+            history = options.inMemory() ? null : SqlHistoryStore.sqlite(options.dataDir()).build();
+        } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            throw e;
+        }
+        Broker.Builder brokerBuilder = Broker.builder();
+        if (history != null) {
+            brokerBuilder.historyStore(history);
+        }
+        if (cluster != null) {
+            brokerBuilder.cluster(cluster);
+        }
+        broker = brokerBuilder.build();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
                 .fallback(staticFiles)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
@@ -115,6 +142,10 @@ public final class DemoServer implements AutoCloseable {
         out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key, API keys"
                 + (history != null ? " and history" : "; history in memory only") + "; keep it private)");
         out.println("  Devices:     " + devices.ids().size() + " simulated, " + options.rate() + " readings/s each");
+        if (cluster != null) {
+            out.println("  Cluster:     node " + cluster.nodeName() + " on " + options.redis()
+                    + "   (every node with the same Redis and --api-key serves the same streams)");
+        }
         out.println();
         out.println("Try:");
         out.println("  # publish (m3o Streams)");

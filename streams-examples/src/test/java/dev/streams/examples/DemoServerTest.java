@@ -161,6 +161,8 @@ class DemoServerTest {
         assertThatThrownBy(() -> DemoOptions.parse("--rate", "0")).hasMessageContaining("Usage:");
         assertThatThrownBy(() -> DemoOptions.parse("--colour", "blue")).hasMessageContaining("Unknown option");
         assertThat(DemoOptions.parse("--in-memory", "--port", "0").inMemory()).isTrue();
+        assertThatThrownBy(() -> DemoOptions.parse("--node-name", "a")).hasMessageContaining("give --redis too");
+        assertThat(DemoOptions.parse("--redis", "redis://127.0.0.1:6379").redis()).isEqualTo("redis://127.0.0.1:6379");
     }
 
     @Test
@@ -176,5 +178,11 @@ class DemoServerTest {
         String error = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(bad.waitFor()).isEqualTo(2);
         assertThat(error).startsWith("cannot start: an API key looks like").doesNotContain("Exception").doesNotContain("\n\tat ");
+        Process noRedis = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DemoServer.class.getName(),
+                "--redis", "redis://127.0.0.1:1", "--port", "0", "--data-dir", dataDir.toString()).start();
+        String redisError = new String(noRedis.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(noRedis.waitFor()).isEqualTo(2);
+        assertThat(redisError).startsWith("cannot start: cannot reach Redis at redis://127.0.0.1:1")
+                .doesNotContain("\n\tat ");
     }
 }

@@ -25,6 +25,7 @@ class ModuleBoundariesTest {
             "streams-auth", "dev.streams.auth.",
             "streams-transport-ws", "dev.streams.transport.ws.",
             "streams-history", "dev.streams.history.",
+            "streams-cluster-redis", "dev.streams.cluster.redis.",
             "streams-client", "dev.streams.client.",
             "streams-micrometer", "dev.streams.micrometer.",
             "streams-examples", "dev.streams.examples.",

@@ -78,7 +78,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         this.keys = new Keys(b.keyPrefix);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
-                .computationThreadPoolSize(1)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), b.maxReconnectDelay, 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisURI uri = RedisURI.create(b.uri);
