@@ -1,9 +1,11 @@
 package dev.streams.benchmarks;
 
 import dev.streams.auth.Scope;
+import dev.streams.cluster.redis.RedisClusterEngine;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
+import dev.streams.core.ProjectLimits;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.transport.ws.StreamsServer;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +15,29 @@ import java.util.EnumSet;
 /**
  * A Streams server set up for load tests: many connections allowed, long idle timeout, a queue deep enough
  * for bursts. Prints the port, the API key and its pid, then runs until killed.
- * Usage: java -cp benchmarks.jar dev.streams.benchmarks.BenchServer [port]
+ * Usage: java -cp benchmarks.jar dev.streams.benchmarks.BenchServer [port [redis-uri]]; with a Redis URI the
+ * server is a node of the cluster on that Redis, and every node takes the same fixed key. The system property
+ * {@code streams.eventLoops} sets the event-loop threads (several nodes sharing a small machine).
  */
 public final class BenchServer {
+    /** The one key of every bench server, so a load run can spread over the nodes of a cluster. */
+    static final String CLUSTER_KEY = "stk_00000000000000be_benchmarkClusterKeySecret";
+
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         // No per-project bounds: a load test is one project pushing as hard as it can.
-        Broker broker = Broker.builder().projectLimits(dev.streams.core.ProjectLimits.UNLIMITED).build();
+        Broker.Builder builder = Broker.builder().projectLimits(ProjectLimits.UNLIMITED);
+        if (args.length > 1) {
+            builder.cluster(RedisClusterEngine.builder(args[1]).nodeName("bench-" + port).build());
+        }
+        Broker broker = builder.build();
         StreamsAuth auth = StreamsAuth.builder().masterKey("load-test-master-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8))
                 .build();
-        String key = auth.createKey("bench", "load", EnumSet.allOf(Scope.class)).key();
+        auth.importKey("bench", "load", EnumSet.allOf(Scope.class), CLUSTER_KEY);
+        String key = CLUSTER_KEY;
         StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
                 .idleTimeout(Duration.ofMinutes(10))
+                .eventLoopThreads(Integer.getInteger("streams.eventLoops", Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())
                 .build().start();
         System.out.println("port " + server.port());

@@ -31,11 +31,15 @@ import org.HdrHistogram.Recorder;
  * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.LoadTool --target streams \
  *     --url ws://127.0.0.1:8080 --api-key KEY --subscribers 1000 --seconds 10 --out benchmarks/results
  * </pre>
+ *
+ * <p>{@code --url} may list several servers (comma-separated, the nodes of a cluster): subscribers are spread
+ * over them evenly and the publisher connects to the first.
  */
 public final class LoadTool {
     private final Map<String, String> options;
     private final Target target;
-    private final URI uri;
+    /** The servers; subscribers are spread over them evenly, a publisher uses the first. */
+    private final List<URI> uris = new ArrayList<>();
     private final String topic = "bench";
     private final List<String> sources;
     private final PrintStream out = System.out;
@@ -44,7 +48,9 @@ public final class LoadTool {
     private LoadTool(Map<String, String> options) {
         this.options = options;
         this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""));
-        this.uri = URI.create(option("url", "ws://127.0.0.1:8080") + target.path());
+        for (String url : option("url", "ws://127.0.0.1:8080").split(",")) {
+            uris.add(URI.create(url + target.path()));
+        }
         this.sources = List.of(option("sources", "127.0.0.1").split(","));
         this.probe = new ServerProbe(option("pid", null), option("metrics", null));
     }
@@ -84,7 +90,7 @@ public final class LoadTool {
             inFlight.acquire();
             CompletableFuture<Channel> ready = new CompletableFuture<>();
             subscribed.add(ready);
-            client.connect(uri, sources.get(i % sources.size()), channel -> {
+            client.connect(uris.get(i % uris.size()), sources.get(i % sources.size()), channel -> {
                 for (String frame : target.subscribeFrames(topic)) {
                     WsClient.sendText(channel, frame.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 }
