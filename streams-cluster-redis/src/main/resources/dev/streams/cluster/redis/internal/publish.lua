@@ -4,41 +4,55 @@
 -- ARGV[3] key lifetime in ms (0: forever), ARGV[4] the project's channel;
 -- then for each event: the publishing node's clock (seconds, nanoseconds) and the event's body.
 -- Returns, for each event, its head: "epoch offset seconds nanoseconds".
+-- Each topic's hash is read once and written once per batch, whatever the number of its events in it.
 local heads = {}
 local message = {}
+local topics = {}
+local order = {}
 for i = 1, #KEYS / 2 do
   local meta = KEYS[2 * i - 1]
   local stream = KEYS[2 * i]
   local a = 4 + 3 * (i - 1)
-  if redis.call('HSETNX', meta, 'e', ARGV[1]) == 1 then
-    -- A new epoch: whatever a stream of an older one kept must not be read as this one's.
-    redis.call('DEL', stream)
+  local t = topics[meta]
+  if t == nil then
+    if redis.call('HSETNX', meta, 'e', ARGV[1]) == 1 then
+      -- A new epoch: whatever a stream of an older one kept must not be read as this one's.
+      redis.call('DEL', stream)
+    end
+    local state = redis.call('HMGET', meta, 'e', 'o', 's', 'n')
+    t = {stream = stream, epoch = state[1], offset = tonumber(state[2] or '0'),
+         sec = tonumber(state[3] or '0'), ns = tonumber(state[4] or '0')}
+    topics[meta] = t
+    order[#order + 1] = meta
   end
-  local state = redis.call('HMGET', meta, 'e', 's', 'n')
   local sec = tonumber(ARGV[a + 1])
   local ns = tonumber(ARGV[a + 2])
-  local lastSec = tonumber(state[2] or '0')
-  local lastNs = tonumber(state[3] or '0')
   -- Timestamps rise strictly within a topic. Seconds and nanoseconds apart, since Lua numbers are doubles.
-  if sec < lastSec or (sec == lastSec and ns <= lastNs) then
-    sec = lastSec
-    ns = lastNs + 1
+  if sec < t.sec or (sec == t.sec and ns <= t.ns) then
+    sec = t.sec
+    ns = t.ns + 1
     if ns >= 1000000000 then
       sec = sec + 1
       ns = 0
     end
   end
-  local offset = redis.call('HINCRBY', meta, 'o', 1)
-  redis.call('HSET', meta, 's', string.format('%d', sec), 'n', string.format('%d', ns))
-  local head = state[1] .. string.format(' %d %d %d', offset, sec, ns)
+  t.offset = t.offset + 1
+  t.sec = sec
+  t.ns = ns
+  local head = t.epoch .. string.format(' %d %d %d', t.offset, sec, ns)
   local body = ARGV[a + 3]
-  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[2], string.format('%d-0', offset), 'h', head, 'b', body)
-  if ARGV[3] ~= '0' then
-    redis.call('PEXPIRE', meta, ARGV[3])
-    redis.call('PEXPIRE', stream, ARGV[3])
-  end
+  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[2], string.format('%d-0', t.offset), 'h', head, 'b', body)
   message[#message + 1] = head .. string.format(' %d\n', #body) .. body
   heads[i] = head
+end
+for _, meta in ipairs(order) do
+  local t = topics[meta]
+  redis.call('HSET', meta, 'o', string.format('%d', t.offset), 's', string.format('%d', t.sec),
+      'n', string.format('%d', t.ns))
+  if ARGV[3] ~= '0' then
+    redis.call('PEXPIRE', meta, ARGV[3])
+    redis.call('PEXPIRE', t.stream, ARGV[3])
+  end
 end
 redis.call('PUBLISH', ARGV[4], table.concat(message))
 return heads
