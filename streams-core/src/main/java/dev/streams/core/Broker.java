@@ -82,8 +82,8 @@ public final class Broker implements AutoCloseable {
         if (cluster != null) {
             cluster.start(new ClusterEngine.Node() {
                 @Override
-                public long apply(Event event, boolean acceptLoss) {
-                    return closed ? 0 : project(event.project()).apply(event, acceptLoss);
+                public long apply(Event event, boolean acceptLoss, boolean acceptedHere) {
+                    return closed ? 0 : project(event.project()).apply(event, acceptLoss, acceptedHere);
                 }
 
                 @Override

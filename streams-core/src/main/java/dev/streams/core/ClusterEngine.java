@@ -59,9 +59,11 @@ public interface ClusterEngine extends AutoCloseable {
          * Applies the next event of its topic (already positioned by the engine). Returns 0 when the event was
          * applied or this node already had it; otherwise the first offset of the event's epoch that this node
          * is missing before it, and the event is not applied. With {@code acceptLoss} it is always applied,
-         * and the subscribers of the topic are told of any hole before it.
+         * and the subscribers of the topic are told of any hole before it. {@code acceptedHere} says whether
+         * this node accepted the publish: with a history store that the nodes share
+         * ({@link HistoryStore#sharedByNodes()}) only that node writes it.
          */
-        long apply(Event event, boolean acceptLoss);
+        long apply(Event event, boolean acceptLoss, boolean acceptedHere);
 
         /**
          * Calls {@code visitor} with each topic this node holds and the position of its last event here, so an

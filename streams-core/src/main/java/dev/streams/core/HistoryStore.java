@@ -23,6 +23,14 @@ public interface HistoryStore {
     }
 
     /**
+     * Whether several cluster nodes write to this one store (a shared database): each event is then written
+     * by the node that accepted its publish only. False by default: every node stores what it applies.
+     */
+    default boolean sharedByNodes() {
+        return false;
+    }
+
+    /**
      * Answers a history query in the store. A store that cannot (the in-memory one) refuses with UNAVAILABLE.
      */
     default HistoryQuery.Result query(HistoryQuery query) {

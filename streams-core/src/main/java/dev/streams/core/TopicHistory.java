@@ -23,6 +23,15 @@ public interface TopicHistory {
     /** Appends the next event; its offset is {@code lastOffset() + 1}. */
     void append(Event event);
 
+    /**
+     * Appends the next event that another node of a cluster stores in the shared store
+     * ({@link HistoryStore#sharedByNodes()}): kept for reads like any event, never written from here. By
+     * default the same as {@link #append}.
+     */
+    default void appendStoredElsewhere(Event event) {
+        append(event);
+    }
+
     /** Drops events that the retention policy no longer keeps, given the current time. */
     void expire(long nowNanos);
 

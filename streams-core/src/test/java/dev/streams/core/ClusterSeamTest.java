@@ -44,11 +44,11 @@ class ClusterSeamTest {
     void aHoleIsReportedForRefillThenToldExactlyWhenItCannotBeFilled() {
         Recorder r = new Recorder();
         broker.subscribe("p", "t.*", StartPosition.latest(), r);
-        assertThat(engine.node.apply(positioned("t.a", 7, 1), false)).isZero();
-        assertThat(engine.node.apply(positioned("t.a", 7, 2), false)).isZero();
-        assertThat(engine.node.apply(positioned("t.a", 7, 2), false)).as("a duplicate is skipped").isZero();
-        assertThat(engine.node.apply(positioned("t.a", 7, 6), false)).as("first missing").isEqualTo(3);
-        assertThat(engine.node.apply(positioned("t.a", 7, 6), true)).isZero();
+        assertThat(engine.node.apply(positioned("t.a", 7, 1), false, false)).isZero();
+        assertThat(engine.node.apply(positioned("t.a", 7, 2), false, false)).isZero();
+        assertThat(engine.node.apply(positioned("t.a", 7, 2), false, false)).as("a duplicate is skipped").isZero();
+        assertThat(engine.node.apply(positioned("t.a", 7, 6), false, false)).as("first missing").isEqualTo(3);
+        assertThat(engine.node.apply(positioned("t.a", 7, 6), true, false)).isZero();
         r.awaitEvents(3);
         assertThat(r.events).extracting(Event::offset).containsExactly(1L, 2L, 6L);
         assertThat(r.gaps).containsExactly(new Gap("t.a", 7, 3, Gap.Cause.CLUSTER_MISSED));
@@ -58,8 +58,8 @@ class ClusterSeamTest {
     void aNewEpochFromTheAuthorityIsToldToLiveSubscribers() {
         Recorder r = new Recorder();
         broker.subscribe("p", "t", StartPosition.latest(), r);
-        engine.node.apply(positioned("t", 7, 1), false);
-        engine.node.apply(positioned("t", 9, 1), false);
+        engine.node.apply(positioned("t", 7, 1), false, false);
+        engine.node.apply(positioned("t", 9, 1), false, false);
         r.awaitEvents(2);
         assertThat(r.gaps).containsExactly(new Gap("t", 9, -1, Gap.Cause.EPOCH_CHANGED));
         assertThat(broker.latestPosition("p", "t")).contains(new Position(9, 1));
@@ -71,7 +71,7 @@ class ClusterSeamTest {
             engine.log.add(positioned("t", 7, offset));
         }
         // This node first sees the topic at offset 11: its ring starts there.
-        engine.node.apply(positioned("t", 7, 11), false);
+        engine.node.apply(positioned("t", 7, 11), false, false);
         Recorder r = new Recorder();
         broker.subscribe("p", "t", StartPosition.resume(Map.of("t", new Position(7, 4)), StartPosition.latest()), r);
         r.awaitEvents(7);
@@ -84,7 +84,7 @@ class ClusterSeamTest {
         for (long offset = 8; offset <= 10; offset++) {
             engine.log.add(positioned("t", 7, offset));
         }
-        engine.node.apply(positioned("t", 7, 11), false);
+        engine.node.apply(positioned("t", 7, 11), false, false);
         Recorder r = new Recorder();
         broker.subscribe("p", "t", StartPosition.resume(Map.of("t", new Position(7, 4)), StartPosition.latest()), r);
         r.awaitEvents(4);
@@ -98,7 +98,7 @@ class ClusterSeamTest {
         Recorder r = new Recorder();
         broker.subscribe("p", "fresh", StartPosition.latest(), r);
         assertThat(broker.latestPosition("p", "fresh")).contains(new Position(7, 41));
-        engine.node.apply(positioned("fresh", 7, 42), false);
+        engine.node.apply(positioned("fresh", 7, 42), false, false);
         r.awaitEvents(1);
         assertThat(r.gaps).isEmpty();
     }
@@ -119,7 +119,7 @@ class ClusterSeamTest {
         public synchronized CompletableFuture<Event> publish(Event e) {
             Event positioned = new Event(e.project(), e.topic(), 7, next++, e.timestampNanos(), e.payload(),
                     e.contentType(), e.attributes());
-            node.apply(positioned, false);
+            node.apply(positioned, false, true);
             return CompletableFuture.completedFuture(positioned);
         }
 

@@ -43,10 +43,12 @@ import org.sqlite.SQLiteDataSource;
 public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
     private final StoreEngine engine;
     private final int queryTimeoutSeconds;
+    private final boolean sharedByNodes;
 
-    private SqlHistoryStore(StoreEngine engine, int queryTimeoutSeconds) {
+    private SqlHistoryStore(StoreEngine engine, int queryTimeoutSeconds, boolean sharedByNodes) {
         this.engine = engine;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.sharedByNodes = sharedByNodes;
     }
 
     /** A store in {@code directory}/streams.db (created with the directory when absent). */
@@ -71,6 +73,12 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
     @Override
     public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query) {
         return engine.query(query, queryTimeoutSeconds);
+    }
+
+    /** Whether the nodes of a cluster share this database ({@link Builder#sharedByNodes(boolean)}). */
+    @Override
+    public boolean sharedByNodes() {
+        return sharedByNodes;
     }
 
     /** True: reads that miss the hot ring query the database. */
@@ -118,6 +126,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private int readers = 4;
         private long maxDatabaseBytes;
         private Duration closeTimeout = Duration.ofSeconds(10);
+        private boolean sharedByNodes;
         private int queryTimeoutSeconds = 5;
         private Duration lockTimeout = Duration.ofSeconds(5);
 
@@ -195,6 +204,17 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether every node of a cluster uses this same database (a PostgreSQL server): each event is then
+         * written once, by the node that accepted its publish, and every node answers queries from the same
+         * rows. Default false: each node writes every event it applies (inserts are idempotent, so a shared
+         * database left at false is still correct, at one write attempt per node per event).
+         */
+        public Builder sharedByNodes(boolean shared) {
+            this.sharedByNodes = shared;
+            return this;
+        }
+
         /** How long {@link #close()} waits to store what is queued (default 10 s). */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -209,7 +229,8 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
                         ? new Database(SqlDialect.SQLITE, sqliteSource(), readers)
                         : new Database(SqlDialect.POSTGRES, dataSource, readers);
                 return new SqlHistoryStore(new StoreEngine(db, hotCache, retention, Map.copyOf(projectRetention),
-                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeoutSeconds);
+                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeoutSeconds,
+                        sharedByNodes);
             } catch (SQLException e) {
                 throw new HistoryStoreException("cannot open the history database at " + where + ": " + e.getMessage(), e);
             } catch (IOException e) {

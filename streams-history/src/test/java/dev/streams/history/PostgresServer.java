@@ -18,15 +18,16 @@ import org.postgresql.ds.PGSimpleDataSource;
  * A real PostgreSQL server for a test: {@code initdb} into a temporary directory, {@code pg_ctl start} on a free
  * loopback port, {@code pg_ctl stop} at the end. PostgreSQL refuses to run as root, so as root it runs as the
  * {@code postgres} user that Debian's package creates. Fails, saying what to install, when the binaries are
- * absent: a test that needs a server never skips silently.
+ * absent: a test that needs a server never skips silently. Shared with the examples' tests (test-jar).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final Path bin;
     private final int port;
     private final boolean asPostgresUser;
 
-    PostgresServer() throws IOException, InterruptedException {
+    /** Creates and starts a server in a new temporary directory. */
+    public PostgresServer() throws IOException, InterruptedException {
         this.bin = findBin();
         if (bin == null) {
             throw new AssertionError("PostgreSQL is not installed: install Debian's postgresql package "
@@ -77,7 +78,8 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    DataSource dataSource() {
+    /** A data source for the server's {@code postgres} database. */
+    public DataSource dataSource() {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
         source.setUser("streams");

@@ -100,9 +100,9 @@ public final class RedisClusterEngine implements ClusterEngine {
             throw new StreamsException(ErrorKind.UNAVAILABLE, "cannot reach Redis at " + b.uri + ": " + e.getMessage());
         }
         this.recovery = new Recovery(commands.async(), keys, b.timeout);
-        this.batcher = new PublishBatcher(commands.async(), keys, b.recoveryEvents, b.keyLifetime.toMillis(),
+        this.batcher = new PublishBatcher(commands.async(), keys, nodeName, b.recoveryEvents, b.keyLifetime.toMillis(),
                 b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, "streams-cluster-publish-" + nodeName);
-        this.receiver = new Receiver(keys, recovery, b.inboxCapacity, "streams-cluster-apply-" + nodeName);
+        this.receiver = new Receiver(keys, nodeName, recovery, b.inboxCapacity, "streams-cluster-apply-" + nodeName);
     }
 
     /** Starts building an engine on the Redis at {@code redisUri} (for example {@code redis://127.0.0.1:6379}). */
@@ -138,7 +138,8 @@ public final class RedisClusterEngine implements ClusterEngine {
 
     @Override
     public List<Event> recover(String project, String topic, long epoch, long fromOffset, long toOffset) {
-        return recovery.read(project, topic, epoch, fromOffset, toOffset);
+        return recovery.read(project, topic, epoch, fromOffset, toOffset).stream().map(Recovery.Recovered::event)
+                .toList();
     }
 
     /**

@@ -61,6 +61,11 @@ final class ClusterTopicHistory implements TopicHistory {
     }
 
     @Override
+    public void appendStoredElsewhere(Event event) {
+        local.appendStoredElsewhere(event);
+    }
+
+    @Override
     public void expire(long nowNanos) {
         local.expire(nowNanos);
     }

@@ -126,7 +126,7 @@ public final class ProjectState {
      * fans it out when it is the topic's next one; skips it when this node had it; otherwise answers the first
      * offset missing before it, unless {@code acceptLoss}, which tells the subscribers of the hole and moves on.
      */
-    public long apply(Event event, boolean acceptLoss) {
+    public long apply(Event event, boolean acceptLoss, boolean acceptedHere) {
         while (true) {
             TopicState state = topics.get(event.topic());
             if (state == null) {
@@ -159,7 +159,11 @@ public final class ProjectState {
                 }
                 history.expire(clockNanos.getAsLong());
                 shedForRoom(state, event.sizeInBytes());
-                history.append(event);
+                if (acceptedHere || !store.sharedByNodes()) {
+                    history.append(event);
+                } else {
+                    history.appendStoredElsewhere(event);
+                }
                 fanOut(state, event);
                 return 0;
             }

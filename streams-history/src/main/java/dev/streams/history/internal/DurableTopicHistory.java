@@ -165,6 +165,21 @@ public final class DurableTopicHistory implements TopicHistory {
             throw new StreamsException(ErrorKind.UNAVAILABLE, writer.healthy()
                     ? "the history store is behind; try again" : writer.lastError());
         }
+        keep(event);
+    }
+
+    /**
+     * Another node of the cluster writes this event to the shared database: it is kept in the ring for reads
+     * and counted as committed, so the ring may let go of it like of one this node wrote. (Until that node's
+     * commit lands, a read of the database that needs it reports it as a gap rather than inventing it.)
+     */
+    @Override
+    public void appendStoredElsewhere(Event event) {
+        keep(event);
+        committed(event.epoch(), event.offset());
+    }
+
+    private void keep(Event event) {
         hot.addLast(event);
         hotBytes += event.sizeInBytes();
         lastOffset = event.offset();

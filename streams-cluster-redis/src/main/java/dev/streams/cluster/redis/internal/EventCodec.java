@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * The bytes of an event in Redis. The publishing node encodes the body (topic, content type, attributes,
- * payload); the script prepends the head it assigned ({@code "epoch offset seconds nanoseconds"}), in the
- * published message as {@code head + " " + bodyLength + "\n" + body} per event, and in the recovery stream
- * as the entry's fields {@code h} and {@code b}.
+ * payload); the script prepends the head it assigned ({@code "epoch offset seconds nanoseconds"}). A published
+ * message is the publishing node's name and a newline, then {@code head + " " + bodyLength + "\n" + body} per
+ * event; a recovery stream entry has the fields {@code h} (head), {@code b} (body) and {@code o} (node).
  */
 public final class EventCodec {
     private EventCodec() {
@@ -72,10 +72,19 @@ public final class EventCodec {
                 attributes);
     }
 
-    /** The events of one published message, in the order the script positioned them. */
-    public static List<Event> message(String project, byte[] message) {
+    /** One published message: which node accepted its events, and the events in the order they were positioned. */
+    public record Batch(String origin, List<Event> events) {
+    }
+
+    /** Reads one published message. */
+    public static Batch message(String project, byte[] message) {
         List<Event> events = new ArrayList<>();
-        int at = 0;
+        int originEnd = 0;
+        while (message[originEnd] != '\n') {
+            originEnd++;
+        }
+        String origin = new String(message, 0, originEnd, StandardCharsets.UTF_8);
+        int at = originEnd + 1;
         while (at < message.length) {
             int newline = at;
             while (message[newline] != '\n') {
@@ -88,7 +97,7 @@ public final class EventCodec {
             events.add(event(project, head, ByteBuffer.wrap(message, newline + 1, length)));
             at = newline + 1 + length;
         }
-        return events;
+        return new Batch(origin, events);
     }
 
     private static void put(ByteBuffer out, byte[] part) {

@@ -41,6 +41,7 @@ public final class PublishBatcher implements AutoCloseable {
     private final Keys keys;
     private final byte[] recoveryLength;
     private final byte[] keyLifetimeMillis;
+    private final byte[] origin;
     private final int maxBatch;
     private final ArrayBlockingQueue<Pending> queue;
     private final Semaphore inFlight;
@@ -50,8 +51,9 @@ public final class PublishBatcher implements AutoCloseable {
     private final LongAdder failed = new LongAdder();
     private volatile boolean closed;
 
-    public PublishBatcher(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, int recoveryLength,
+    public PublishBatcher(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, String nodeName, int recoveryLength,
                           long keyLifetimeMillis, int maxBatch, int maxQueued, int maxInFlight, String threadName) {
+        this.origin = nodeName.getBytes(StandardCharsets.UTF_8);
         this.redis = redis;
         this.keys = keys;
         this.recoveryLength = ascii(Integer.toString(recoveryLength));
@@ -133,19 +135,20 @@ public final class PublishBatcher implements AutoCloseable {
     /** One script call for the events of one project (holding one permit of {@code inFlight}). */
     private void send(String project, List<Pending> events) {
         byte[][] keyArgs = new byte[events.size() * 2][];
-        byte[][] args = new byte[4 + events.size() * 3][];
+        byte[][] args = new byte[5 + events.size() * 3][];
         args[0] = ascii(Long.toString(EPOCHS.nextLong() & Long.MAX_VALUE));
         args[1] = recoveryLength;
         args[2] = keyLifetimeMillis;
         args[3] = keys.channel(project);
+        args[4] = origin;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i).event;
             keyArgs[2 * i] = keys.meta(project, e.topic());
             keyArgs[2 * i + 1] = keys.stream(project, e.topic());
             long nanos = e.timestampNanos();
-            args[4 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
-            args[5 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
-            args[6 + 3 * i] = EventCodec.body(e);
+            args[5 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
+            args[6 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
+            args[7 + 3 * i] = EventCodec.body(e);
         }
         calls.increment();
         CompletableFuture<List<Object>> reply;

@@ -30,6 +30,7 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
     }
 
     private final Keys keys;
+    private final String nodeName;
     private final Recovery recovery;
     private final ArrayBlockingQueue<Object> inbox;
     private final Thread thread;
@@ -41,8 +42,9 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
     private volatile boolean overflowed;
     private volatile boolean closed;
 
-    public Receiver(Keys keys, Recovery recovery, int inboxCapacity, String threadName) {
+    public Receiver(Keys keys, String nodeName, Recovery recovery, int inboxCapacity, String threadName) {
         this.keys = keys;
+        this.nodeName = nodeName;
         this.recovery = recovery;
         this.inbox = new ArrayBlockingQueue<>(inboxCapacity);
         this.thread = new Thread(this::run, threadName);
@@ -112,8 +114,10 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
                     catchUp();
                 } else {
                     Message m = (Message) next;
-                    for (Event event : EventCodec.message(m.project, m.bytes)) {
-                        apply(event);
+                    EventCodec.Batch batch = EventCodec.message(m.project, m.bytes);
+                    boolean acceptedHere = batch.origin().equals(nodeName);
+                    for (Event event : batch.events()) {
+                        apply(event, acceptedHere);
                     }
                 }
                 if (overflowed && inbox.isEmpty()) {
@@ -130,29 +134,30 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
     }
 
     /** Applies one event, first refilling what this node missed before it. */
-    private void apply(Event event) {
-        long missingFrom = node.apply(event, false);
+    private void apply(Event event, boolean acceptedHere) {
+        long missingFrom = node.apply(event, false, acceptedHere);
         if (missingFrom == 0) {
             return;
         }
         refill(event.project(), event.topic(), event.epoch(), missingFrom, event.offset() - 1);
-        node.apply(event, true);
+        node.apply(event, true, acceptedHere);
     }
 
     /** Applies what the recovery stream has of [from, to]; what it lacks is applied as a counted loss. */
     private void refill(String project, String topic, long epoch, long from, long to) {
-        List<Event> found;
+        List<Recovery.Recovered> found;
         try {
             found = recovery.read(project, topic, epoch, from, to);
         } catch (StreamsException unreachable) {
             found = List.of();
         }
         long expected = from;
-        for (Event e : found) {
+        for (Recovery.Recovered r : found) {
+            Event e = r.event();
             if (e.offset() > expected) {
                 lost.add(e.offset() - expected);
             }
-            node.apply(e, true);
+            node.apply(e, true, r.origin().equals(nodeName));
             expected = e.offset() + 1;
         }
         refilled.add(found.size());

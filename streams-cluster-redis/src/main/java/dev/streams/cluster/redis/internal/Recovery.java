@@ -30,6 +30,11 @@ public final class Recovery {
     private static final byte[] OFFSET = "o".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEAD = "h".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BODY = "b".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ORIGIN = "o".getBytes(StandardCharsets.US_ASCII);
+
+    /** An event from a recovery stream, and the node that accepted it. */
+    public record Recovered(Event event, String origin) {
+    }
 
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final Keys keys;
@@ -63,19 +68,22 @@ public final class Recovery {
      * The events of {@code epoch} with offsets in [from, to] that the stream still has, oldest first; only
      * the newest when it let go of older ones, since a stream is trimmed from its start.
      */
-    public List<Event> read(String project, String topic, long epoch, long from, long to) {
+    public List<Recovered> read(String project, String topic, long epoch, long from, long to) {
         List<StreamMessage<byte[], byte[]>> entries = await(redis.xrange(keys.stream(project, topic),
                 Range.create(from + "-0", to + "-0")));
-        List<Event> events = new ArrayList<>(entries.size());
+        List<Recovered> events = new ArrayList<>(entries.size());
         for (StreamMessage<byte[], byte[]> entry : entries) {
             Map<byte[], byte[]> fields = entry.getBody();
             byte[] head = null;
             byte[] body = null;
+            String origin = "";
             for (Map.Entry<byte[], byte[]> f : fields.entrySet()) {
                 if (Arrays.equals(f.getKey(), HEAD)) {
                     head = f.getValue();
                 } else if (Arrays.equals(f.getKey(), BODY)) {
                     body = f.getValue();
+                } else if (Arrays.equals(f.getKey(), ORIGIN)) {
+                    origin = new String(f.getValue(), StandardCharsets.UTF_8);
                 }
             }
             if (head == null || body == null) {
@@ -83,7 +91,7 @@ public final class Recovery {
             }
             EventCodec.Head h = EventCodec.Head.parse(new String(head, StandardCharsets.US_ASCII));
             if (h.epoch() == epoch) {
-                events.add(EventCodec.event(project, h, ByteBuffer.wrap(body)));
+                events.add(new Recovered(EventCodec.event(project, h, ByteBuffer.wrap(body)), origin));
             }
         }
         return events;

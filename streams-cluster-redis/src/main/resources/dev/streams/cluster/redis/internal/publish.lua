@@ -1,18 +1,18 @@
 -- Positions a batch of events of one project and sends it to every node, atomically.
 -- KEYS: for each event, the topic's meta hash then its recovery stream (all in the project's hash slot).
 -- ARGV[1] a candidate epoch for topics that have none, ARGV[2] recovery stream length (approximate),
--- ARGV[3] key lifetime in ms (0: forever), ARGV[4] the project's channel;
+-- ARGV[3] key lifetime in ms (0: forever), ARGV[4] the project's channel, ARGV[5] the publishing node's name;
 -- then for each event: the publishing node's clock (seconds, nanoseconds) and the event's body.
 -- Returns, for each event, its head: "epoch offset seconds nanoseconds".
 -- Each topic's hash is read once and written once per batch, whatever the number of its events in it.
 local heads = {}
-local message = {}
+local message = {ARGV[5] .. '\n'}
 local topics = {}
 local order = {}
 for i = 1, #KEYS / 2 do
   local meta = KEYS[2 * i - 1]
   local stream = KEYS[2 * i]
-  local a = 4 + 3 * (i - 1)
+  local a = 5 + 3 * (i - 1)
   local t = topics[meta]
   if t == nil then
     if redis.call('HSETNX', meta, 'e', ARGV[1]) == 1 then
@@ -41,7 +41,8 @@ for i = 1, #KEYS / 2 do
   t.ns = ns
   local head = t.epoch .. string.format(' %d %d %d', t.offset, sec, ns)
   local body = ARGV[a + 3]
-  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[2], string.format('%d-0', t.offset), 'h', head, 'b', body)
+  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[2], string.format('%d-0', t.offset), 'h', head, 'b', body,
+      'o', ARGV[5])
   message[#message + 1] = head .. string.format(' %d\n', #body) .. body
   heads[i] = head
 end
