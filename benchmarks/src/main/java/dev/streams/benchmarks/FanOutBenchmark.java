@@ -1,6 +1,7 @@
 package dev.streams.benchmarks;
 
 import dev.streams.core.Broker;
+import dev.streams.core.ProjectLimits;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
@@ -43,7 +44,8 @@ public class FanOutBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        broker = Broker.builder().build();
+        // No per-project bounds: the default publish rate limit (100,000/s) would refuse the benchmark itself.
+        broker = Broker.builder().projectLimits(ProjectLimits.UNLIMITED).build();
         SubscribeOptions roomy = SubscribeOptions.builder().maxQueuedEvents(BATCH * 2)
                 .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
         for (int i = 0; i < subscribers; i++) {

@@ -1,6 +1,7 @@
 package dev.streams.benchmarks;
 
 import dev.streams.core.Broker;
+import dev.streams.core.ProjectLimits;
 import dev.streams.core.Event;
 import dev.streams.core.StartPosition;
 import dev.streams.core.Subscription;
@@ -36,7 +37,8 @@ public class WildcardBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        broker = Broker.builder().build();
+        // No per-project bounds: the default publish rate limit (100,000/s) would refuse the benchmark itself.
+        broker = Broker.builder().projectLimits(ProjectLimits.UNLIMITED).build();
         for (int i = 0; i < SUBSCRIPTIONS; i++) {
             broker.subscribe("bench", "devices." + i + ".*", StartPosition.latest(), event -> { });
         }
