@@ -47,7 +47,8 @@ public final class LoadTool {
 
     private LoadTool(Map<String, String> options) {
         this.options = options;
-        this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""));
+        this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""),
+                Boolean.parseBoolean(option("batch", "false")));
         for (String url : option("url", "ws://127.0.0.1:8080").split(",")) {
             uris.add(URI.create(url + target.path()));
         }

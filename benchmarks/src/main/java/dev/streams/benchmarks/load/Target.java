@@ -23,8 +23,11 @@ interface Target {
         return null;
     }
 
-    /** Streams' native protocol: subscribe and publish frames, acks per publish. */
-    static Target streams(String apiKey) {
+    /**
+     * Streams' native protocol: subscribe and publish frames, acks per publish; with {@code batch}, the
+     * connection asks for several messages per frame ({@code batch=true}).
+     */
+    static Target streams(String apiKey, boolean batch) {
         return new Target() {
             @Override
             public String name() {
@@ -33,7 +36,7 @@ interface Target {
 
             @Override
             public String path() {
-                return "/v1/ws/native?x-api-key=" + apiKey;
+                return "/v1/ws/native?" + (batch ? "batch=true&" : "") + "x-api-key=" + apiKey;
             }
 
             @Override

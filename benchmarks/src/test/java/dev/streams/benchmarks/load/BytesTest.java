@@ -22,6 +22,6 @@ class BytesTest {
         assertThat(Bytes.forEachStamp(nats.getBytes(StandardCharsets.US_ASCII), seen::add)).isEqualTo(2);
         assertThat(seen).containsExactly(1234567890123L, 1234567890123L, 42L);
         assertThat(Target.nats().answer(nats.getBytes(StandardCharsets.US_ASCII))).isEqualTo("PONG\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertThat(Target.streams("k").answer(streams.getBytes(StandardCharsets.US_ASCII))).isNull();
+        assertThat(Target.streams("k", false).answer(streams.getBytes(StandardCharsets.US_ASCII))).isNull();
     }
 }

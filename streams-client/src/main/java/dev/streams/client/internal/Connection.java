@@ -86,7 +86,7 @@ public final class Connection {
             reconnectLater();
             return;
         }
-        Socket fresh = new Socket(uri, Map.of("Authorization", "Bearer " + token));
+        Socket fresh = new Socket(batched(uri), Map.of("Authorization", "Bearer " + token));
         synchronized (lock) {
             if (closed) {
                 return;
@@ -359,6 +359,18 @@ public final class Connection {
         stateListener.accept(next);
     }
 
+    /** The server's URI asking for several frames per message, which a burst of events then shares. */
+    private static URI batched(URI uri) {
+        String query = uri.getRawQuery();
+        if (query != null && (query.startsWith("batch=") || query.contains("&batch="))) {
+            return uri;
+        }
+        String s = uri.toString();
+        int fragment = s.indexOf('#');
+        String base = fragment < 0 ? s : s.substring(0, fragment);
+        return URI.create(base + (query == null ? "?" : "&") + "batch=true" + (fragment < 0 ? "" : s.substring(fragment)));
+    }
+
     /** One connection attempt's socket. */
     private final class Socket extends WebSocketClient {
         Socket(URI uri, Map<String, String> headers) {
@@ -369,12 +381,22 @@ public final class Connection {
         public void onOpen(ServerHandshake handshake) {
         }
 
+        /** A text message holds one frame, or several newline-separated ones (we ask for {@code batch=true}). */
         @Override
         public void onMessage(String message) {
-            try {
-                onFrame(message);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot handle frame from server", e);
+            int from = 0;
+            while (from <= message.length()) {
+                int newline = message.indexOf('\n', from);
+                int to = newline < 0 ? message.length() : newline;
+                try {
+                    onFrame(message.substring(from, to));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot handle frame from server", e);
+                }
+                if (newline < 0) {
+                    return;
+                }
+                from = newline + 1;
             }
         }
 

@@ -153,4 +153,39 @@ class NativeProtocolTest extends ServerFixture {
         assertThat(expired.get("code").getAsString()).isEqualTo("EXPIRED");
         assertThat(doomed.awaitClose().closeCode).isEqualTo(4401);
     }
+
+    @Test
+    void batchTrueCarriesSeveralMessagesPerFrameNewlineSeparated() throws Exception {
+        start();
+        TestClient client = connect("/v1/ws/native?batch=true&x-api-key=" + alphaKey.key());
+        assertThat(client.nextJson().get("type").getAsString()).isEqualTo("welcome");
+        client.send("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"burst\"}");
+        assertThat(client.nextJson().get("type").getAsString()).isEqualTo("ack");
+        // JSON with newlines as whitespace, published in process: delivered as the same JSON, on one line.
+        broker.publish("alpha", "burst", "application/json", "{\n  \"n\": 0\n}".getBytes(), java.util.Map.of());
+        for (int n = 1; n < 200; n++) {
+            broker.publish("alpha", "burst", "application/json", ("{\"n\":" + n + "}").getBytes(), java.util.Map.of());
+        }
+        List<Integer> received = new java.util.ArrayList<>();
+        int frames = 0;
+        while (received.size() < 200) {
+            String frame = client.next();
+            frames++;
+            for (String line : frame.split("\n")) {
+                JsonObject event = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+                assertThat(event.get("type").getAsString()).isEqualTo("event");
+                received.add(event.getAsJsonObject("data").get("n").getAsInt());
+            }
+        }
+        assertThat(received).isEqualTo(java.util.stream.IntStream.range(0, 200).boxed().toList());
+        assertThat(frames).as("a burst shares frames").isLessThan(200);
+        // Replies to requests come the same way, in order with the events.
+        client.send("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"burst\",\"text\":\"last\"}");
+        List<String> lines = new java.util.ArrayList<>();
+        while (lines.size() < 2) {
+            lines.addAll(List.of(client.next().split("\n")));
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"type\":\"ack\"").contains("\"id\":\"p\""));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"text\":\"last\""));
+    }
 }

@@ -257,7 +257,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     new WebSocketOutbound(ctx.channel(), server), null);
         }
         if (path.equals(NATIVE) || path.equals(NATIVE + "/")) {
-            return new NativeSession(ctx.channel(), server, credentials);
+            return new NativeSession(ctx.channel(), server, credentials, Requests.flag(query, "batch"));
         }
         reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
         return null;

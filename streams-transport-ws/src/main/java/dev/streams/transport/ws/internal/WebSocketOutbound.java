@@ -18,6 +18,8 @@ public final class WebSocketOutbound extends Outbound {
     private final int compressMinBytes;
     private final FrameBatcher frames;
     private boolean deflate;
+    /** Several messages per frame, newline-separated (the native protocol's {@code batch=true}). */
+    private boolean lines;
 
     public WebSocketOutbound(Channel channel, ServerContext server) {
         this.channel = channel;
@@ -31,6 +33,15 @@ public final class WebSocketOutbound extends Outbound {
         deflate = channel.hasAttr(Deflate.NEGOTIATED) && Boolean.TRUE.equals(channel.attr(Deflate.NEGOTIATED).get());
     }
 
+    /**
+     * From now on, messages of one event-loop turn share a text frame, newline-separated; an event big enough
+     * to compress still goes in a compressed frame of its own (compressed once for every connection). Only for
+     * a dialect whose messages never hold a raw newline.
+     */
+    public void sendLines() {
+        lines = true;
+    }
+
     @Override
     int event(Event event, FrameEncoding encoding) {
         byte[] plain = event.encoded(encoding.plain());
@@ -39,13 +50,16 @@ public final class WebSocketOutbound extends Outbound {
             frames.add(deflated, true);
             return deflated.length;
         }
-        frames.add(plain, false);
-        return plain.length;
+        return message(null, plain);
     }
 
     @Override
     int message(String kind, byte[] utf8) {
-        frames.add(utf8, false);
+        if (lines) {
+            frames.addLine(utf8);
+        } else {
+            frames.add(utf8, false);
+        }
         return utf8.length;
     }
 

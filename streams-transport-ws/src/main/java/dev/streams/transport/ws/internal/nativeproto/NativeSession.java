@@ -40,9 +40,20 @@ public final class NativeSession extends NativeDialect {
     /** Subscriptions asked for whose replay is still being read (they count against the limit). */
     private int pendingSubscriptions;
 
-    public NativeSession(Channel channel, ServerContext server, Credentials handshake) {
-        super(channel, server, new WebSocketOutbound(channel, server));
+    /**
+     * @param batch the client asked for several messages per frame ({@code batch=true} on the handshake URL)
+     */
+    public NativeSession(Channel channel, ServerContext server, Credentials handshake, boolean batch) {
+        super(channel, server, outbound(channel, server, batch));
         this.handshake = handshake;
+    }
+
+    private static WebSocketOutbound outbound(Channel channel, ServerContext server, boolean batch) {
+        WebSocketOutbound out = new WebSocketOutbound(channel, server);
+        if (batch) {
+            out.sendLines();
+        }
+        return out;
     }
 
     @Override

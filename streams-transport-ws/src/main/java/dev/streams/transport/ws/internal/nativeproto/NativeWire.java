@@ -28,7 +28,10 @@ public final class NativeWire {
         Json.quote(out.append(",\"time\":"), event.timestamp().toString());
         Json.quote(out.append(",\"contentType\":"), event.contentType());
         if (event.contentType().startsWith("application/json")) {
-            out.append(",\"data\":").append(event.payloadAsString());
+            // A newline can only be whitespace in valid JSON (inside strings it is escaped), and no native
+            // message holds one raw: clients reading several messages per frame split on it.
+            String json = event.payloadAsString();
+            out.append(",\"data\":").append(json.indexOf('\n') < 0 ? json : json.replace('\n', ' '));
         } else {
             Json.quote(out.append(",\"text\":"), event.payloadAsString());
         }
