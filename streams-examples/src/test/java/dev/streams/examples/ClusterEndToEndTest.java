@@ -186,6 +186,11 @@ class ClusterEndToEndTest {
             assertThat(post(2, "/v1/projects/demo/devices/d1/ingest", "{\"n\":1}").statusCode()).isEqualTo(503);
             String health = get(0, "/healthz");
             assertThat(health).contains("\"cluster\"");
+            // A topic this node does not hold cannot be opened without Redis: a clear error, off the event loop.
+            live.send("{\"type\":\"subscribe\",\"id\":\"2\",\"topic\":\"fresh\"}");
+            JsonObject refusedSubscribe = live.next();
+            assertThat(refusedSubscribe.get("type").getAsString()).as(refusedSubscribe.toString()).isEqualTo("error");
+            assertThat(refusedSubscribe.get("code").getAsString()).isEqualTo("UNAVAILABLE");
 
             redis.start();
             awaitHealth(0, "ok");

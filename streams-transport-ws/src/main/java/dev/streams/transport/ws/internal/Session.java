@@ -123,8 +123,8 @@ public abstract class Session {    protected final Channel channel;
     /**
      * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
      * session must be admitted to the project, then the broker subscribes with this connection's event loop
-     * and outbound flow control. A subscription that replays history from a store whose reads block (a
-     * database) is made on the server's query threads, never on the event loop; {@code ready} then runs back on
+     * and outbound flow control. With a store whose reads block (a database, a cluster engine), every
+     * subscription is made on the server's query threads, never on the event loop; {@code ready} then runs back on
      * the event loop. Refusals arrive in {@code failed} (an AuthException or StreamsException for the dialect to
      * render); when admission fails the session is already failing and neither runs.
      */
@@ -143,7 +143,9 @@ public abstract class Session {    protected final Channel channel;
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
         SubscribeOptions options = server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand()
                 .build();
-        if (start == StartPosition.latest() || !server.broker().historyReadsBlock()) {
+        // A store that reads from a database or a cluster engine may block even without a replay (opening a
+        // topic not in memory asks it where the topic stands), so such a broker is never asked on the loop.
+        if (!server.broker().historyReadsBlock()) {
             Subscription sub;
             try {
                 sub = server.broker().subscribe(project, pattern, start, options, sink);
