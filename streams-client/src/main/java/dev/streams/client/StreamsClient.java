@@ -3,6 +3,8 @@ package dev.streams.client;
 import dev.streams.client.internal.Connection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -26,7 +28,7 @@ public final class StreamsClient implements AutoCloseable {
     private final Connection connection;
 
     private StreamsClient(Builder b) {
-        this.connection = new Connection(b.uri, b.credential, b.initialBackoff, b.maxBackoff, b.stateListener);
+        this.connection = new Connection(b.uris, b.credential, b.initialBackoff, b.maxBackoff, b.stateListener);
     }
 
     /** Starts a client of the server at {@code uri} ({@code ws[s]://host:port/v1/ws/native}). */
@@ -72,14 +74,25 @@ public final class StreamsClient implements AutoCloseable {
 
     /** Builds a {@link StreamsClient}; a credential supplier is required. */
     public static final class Builder {
-        private final URI uri;
+        private final List<URI> uris = new ArrayList<>();
         private Supplier<String> credential;
         private Duration initialBackoff = Duration.ofMillis(250);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Consumer<ConnectionState> stateListener = state -> { };
 
         private Builder(URI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
+            this.uris.add(Objects.requireNonNull(uri, "uri"));
+        }
+
+        /**
+         * More addresses of the same service (the other nodes of a cluster): each reconnect goes to the next
+         * address in turn, and the subscriptions resume there from their cursors.
+         */
+        public Builder alternates(URI... others) {
+            for (URI other : others) {
+                uris.add(Objects.requireNonNull(other, "uri"));
+            }
+            return this;
         }
 
         /**

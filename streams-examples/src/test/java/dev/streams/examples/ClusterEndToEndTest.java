@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.streams.client.ClientEvent;
+import dev.streams.client.EventHandler;
+import dev.streams.client.StreamsClient;
 import dev.streams.cluster.redis.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -207,6 +210,48 @@ class ClusterEndToEndTest {
             JsonObject after = nextEvent(live);
             assertThat(after.get("text").getAsString()).isEqualTo("after");
             assertThat(after.get("cursor").getAsString()).endsWith("-1");
+        }
+    }
+
+    @Test
+    void theJavaClientFailsOverToAnotherNodeAndResumes() throws Exception {
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (StreamsClient client = StreamsClient.builder(URI.create(ws(0) + "/v1/ws/native"))
+                .alternates(URI.create(ws(1) + "/v1/ws/native"))
+                .credential(() -> KEY).reconnectBackoff(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(200))
+                .build().connect()) {
+            client.subscribe("devices.*.stream", new EventHandler() {
+                @Override
+                public void onEvent(ClientEvent event) {
+                    seen.add(JsonParser.parseString(event.body()).getAsJsonObject().get("n").getAsInt());
+                }
+
+                @Override
+                public void onGap(String topic, long missed, String cause) {
+                    gaps.add(topic + " " + missed + " " + cause);
+                }
+            });
+            awaitSubscribed(http, nodes.get(0).port(), "native");
+            for (int n = 1; n <= 5; n++) {
+                ingest(2, n);
+            }
+            awaitCount(seen, 5);
+            nodes.get(0).close();
+            for (int n = 6; n <= 10; n++) {
+                ingest(2, n);
+            }
+            awaitCount(seen, 10);
+        }
+        assertThat(seen).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        assertThat(gaps).isEmpty();
+    }
+
+    private static void awaitCount(List<Integer> seen, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (seen.size() < count) {
+            assertThat(System.nanoTime()).as("%d events, got %s", count, seen).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 

@@ -36,7 +36,9 @@ import org.java_websocket.handshake.ServerHandshake;
 public final class Connection {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
-    private final URI uri;
+    /** The server's addresses: a cluster's nodes, tried in turn, one per connection attempt. */
+    private final List<URI> uris;
+    private int opens;
     private final Supplier<String> credential;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -57,9 +59,9 @@ public final class Connection {
     private int attempt;
     private long nextId = 1;
 
-    public Connection(URI uri, Supplier<String> credential, Duration initialBackoff, Duration maxBackoff,
+    public Connection(List<URI> uris, Supplier<String> credential, Duration initialBackoff, Duration maxBackoff,
                       Consumer<ConnectionState> stateListener) {
-        this.uri = uri;
+        this.uris = List.copyOf(uris);
         this.credential = credential;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -86,6 +88,9 @@ public final class Connection {
             reconnectLater();
             return;
         }
+        // Each attempt goes to the next address: a node that went away is not asked twice in a row, and the
+        // cursors the client resumes with mean the same on every node of a cluster.
+        URI uri = uris.get(Math.floorMod(opens++, uris.size()));
         Socket fresh = new Socket(batched(uri), Map.of("Authorization", "Bearer " + token));
         synchronized (lock) {
             if (closed) {
