@@ -75,22 +75,35 @@ final class ClusterTopicHistory implements TopicHistory {
         local.moveTo(epoch, lastOffset);
     }
 
-    /** The node's events after {@code offset}, preceded by what the recovery log has of those it lacks. */
+    /**
+     * The node's events after {@code offset}, with the holes among them (before the first, between two, after
+     * the last) filled from the recovery log where it still has them. A node's own history has holes when it
+     * started after the cursor, or was down while a per-node store missed events.
+     */
     @Override
     public List<Event> readAfter(long offset) {
         List<Event> held = local.readAfter(offset);
-        long firstHeld = held.isEmpty() ? local.lastOffset() + 1 : held.get(0).offset();
-        if (firstHeld <= offset + 1) {
-            return held;
+        long expected = offset + 1;
+        List<Event> joined = null;
+        for (int i = 0; i <= held.size(); i++) {
+            long next = i < held.size() ? held.get(i).offset() : local.lastOffset() + 1;
+            if (next > expected) {
+                if (joined == null) {
+                    joined = new ArrayList<>(held.subList(0, i));
+                }
+                List<Event> recovered = engine.recover(project, topic, local.epoch(), expected, next - 1);
+                if (!recovered.isEmpty() && recovered.get(recovered.size() - 1).offset() == next - 1) {
+                    joined.addAll(recovered);
+                }
+            }
+            if (i < held.size()) {
+                if (joined != null) {
+                    joined.add(held.get(i));
+                }
+                expected = held.get(i).offset() + 1;
+            }
         }
-        List<Event> recovered = engine.recover(project, topic, local.epoch(), offset + 1, firstHeld - 1);
-        if (recovered.isEmpty() || recovered.get(recovered.size() - 1).offset() != firstHeld - 1) {
-            return held;
-        }
-        List<Event> joined = new ArrayList<>(recovered.size() + held.size());
-        joined.addAll(recovered);
-        joined.addAll(held);
-        return joined;
+        return joined != null ? joined : held;
     }
 
     @Override
