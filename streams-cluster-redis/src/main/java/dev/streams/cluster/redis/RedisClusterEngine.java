@@ -100,7 +100,8 @@ public final class RedisClusterEngine implements ClusterEngine {
             throw new StreamsException(ErrorKind.UNAVAILABLE, "cannot reach Redis at " + b.uri + ": " + e.getMessage());
         }
         this.recovery = new Recovery(commands.async(), keys, b.timeout);
-        this.batcher = new PublishBatcher(commands.async(), keys, nodeName, b.recoveryEvents, b.keyLifetime.toMillis(),
+        this.batcher = new PublishBatcher(commands.async(), keys, nodeName, b.recoveryEvents, b.logMessages,
+                b.keyLifetime.toMillis(),
                 b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, "streams-cluster-publish-" + nodeName);
         this.receiver = new Receiver(keys, nodeName, recovery, b.inboxCapacity, "streams-cluster-apply-" + nodeName);
     }
@@ -117,7 +118,8 @@ public final class RedisClusterEngine implements ClusterEngine {
 
     @Override
     public void start(Node node) {
-        receiver.start(node);
+        // The sequence before subscribing: whatever is published from here on is received or read back.
+        receiver.start(node, recovery.sequence());
         pubSub.addListener(receiver);
         try {
             pubSub.sync().psubscribe(keys.channels());
@@ -160,6 +162,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         metrics.put("streams_cluster_catch_ups_total", receiver.catchUps());
         metrics.put("streams_cluster_refilled_total", receiver.refilled());
         metrics.put("streams_cluster_lost_total", receiver.lost());
+        metrics.put("streams_cluster_lost_messages_total", receiver.lostMessages());
         return new HistoryStore.Status(healthy, healthy ? "ok" : "Redis unreachable: " + lastProblem, metrics);
     }
 
@@ -206,6 +209,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         private String nodeName = UUID.randomUUID().toString().substring(0, 8);
         private String keyPrefix = "streams";
         private int recoveryEvents = 10_000;
+        private int logMessages = 100_000;
         private Duration keyLifetime = Duration.ofDays(7);
         private Duration timeout = Duration.ofSeconds(5);
         private Duration maxReconnectDelay = Duration.ofSeconds(1);
@@ -242,6 +246,16 @@ public final class RedisClusterEngine implements ClusterEngine {
          */
         public Builder recoveryEvents(int events) {
             this.recoveryEvents = positive(events, "recoveryEvents");
+            return this;
+        }
+
+        /**
+         * How many of the cluster's newest published messages (batches of events) Redis keeps, so that a node
+         * that missed some (disconnected, or too slow) reads them back, whatever topics they were about
+         * (about; trimmed in whole nodes). Default 100,000.
+         */
+        public Builder logMessages(int messages) {
+            this.logMessages = positive(messages, "logMessages");
             return this;
         }
 

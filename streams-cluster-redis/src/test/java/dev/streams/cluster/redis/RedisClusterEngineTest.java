@@ -162,6 +162,81 @@ class RedisClusterEngineTest {
     }
 
     @Test
+    void publishingOnEveryNodeWhilePubSubConnectionsKeepDyingLosesNothing() throws Exception {
+        List<Broker> three = List.of(node("a"), node("b"), node("c"));
+        List<Recorder> receivers = new ArrayList<>();
+        for (Broker n : three) {
+            Recorder r = new Recorder();
+            subscribe(n, "chaos.>", StartPosition.latest(), r);
+            receivers.add(r);
+        }
+        String[] topics = {"chaos.1", "chaos.2", "chaos.3", "chaos.4"};
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<Integer>> publishers = new ArrayList<>();
+        long end = System.nanoTime() + 3_000_000_000L;
+        for (int t = 0; t < 3; t++) {
+            Broker via = three.get(t);
+            int thread = t;
+            publishers.add(pool.submit(() -> {
+                int sent = 0;
+                while (System.nanoTime() < end) {
+                    via.publish(P, topics[sent % topics.length], text(thread + ":" + sent));
+                    sent++;
+                    if (sent % 50 == 0) {
+                        Thread.sleep(1);
+                    }
+                }
+                return sent;
+            }));
+        }
+        int kills = 0;
+        while (System.nanoTime() < end) {
+            redis.command("CLIENT KILL TYPE pubsub");
+            kills++;
+            Thread.sleep(150);
+        }
+        int total = 0;
+        for (Future<Integer> f : publishers) {
+            total += f.get();
+        }
+        pool.shutdown();
+        int expected = total;
+        for (Recorder r : receivers) {
+            await(() -> r.events.size() >= expected, () -> {
+                StringBuilder d = new StringBuilder();
+                for (int i = 0; i < 3; i++) {
+                    Recorder x = receivers.get(i);
+                    d.append("\nnode ").append(i).append(' ').append(three.get(i).clusterStatus().metrics());
+                    for (String topic : topics) {
+                        List<Long> o = x.offsets(topic);
+                        List<Long> missing = new ArrayList<>();
+                        long prev = 0;
+                        for (long v : o) {
+                            for (long m = prev + 1; m < v && missing.size() < 10; m++) {
+                                missing.add(m);
+                            }
+                            prev = v;
+                        }
+                        d.append("\n  ").append(topic).append(" n=").append(o.size()).append(" last=").append(prev)
+                                .append(" latest=").append(three.get(i).latestPosition(P, topic)).append(" holes=").append(missing);
+                    }
+                }
+                return "every event on every node: " + r.events.size() + " of " + expected + ", gaps " + r.gaps + d;
+            });
+        }
+        for (String topic : topics) {
+            List<Long> offsets = receivers.get(0).offsets(topic);
+            assertThat(offsets).isEqualTo(oneTo(offsets.size()));
+            for (Recorder r : receivers) {
+                assertThat(r.offsets(topic)).as("%s after %d kills", topic, kills).isEqualTo(offsets);
+                assertThat(r.payloads(topic)).isEqualTo(receivers.get(0).payloads(topic));
+            }
+        }
+        receivers.forEach(r -> assertThat(r.gaps).isEmpty());
+        assertThat(receivers.get(0).events).hasSize(expected);
+    }
+
+    @Test
     void redisRestartedEmptyGivesAnExplicitNewEpoch() throws Exception {
         Broker a = node("a");
         Broker b = node("b");

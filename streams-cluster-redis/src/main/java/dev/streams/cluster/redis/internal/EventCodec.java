@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The bytes of an event in Redis. The publishing node encodes the body (topic, content type, attributes,
  * payload); the script prepends the head it assigned ({@code "epoch offset seconds nanoseconds"}). A published
- * message is the publishing node's name and a newline, then {@code head + " " + bodyLength + "\n" + body} per
+ * message is the publishing node's name, the message's number in the cluster's sequence and a newline, then {@code head + " " + bodyLength + "\n" + body} per
  * event; a recovery stream entry has the fields {@code h} (head), {@code b} (body) and {@code o} (node).
  */
 public final class EventCodec {
@@ -72,8 +72,11 @@ public final class EventCodec {
                 attributes);
     }
 
-    /** One published message: which node accepted its events, and the events in the order they were positioned. */
-    public record Batch(String origin, List<Event> events) {
+    /**
+     * One published message: which node accepted its events, its number in the cluster's sequence, and the
+     * events in the order they were positioned.
+     */
+    public record Batch(String origin, long sequence, List<Event> events) {
     }
 
     /** Reads one published message. */
@@ -83,7 +86,10 @@ public final class EventCodec {
         while (message[originEnd] != '\n') {
             originEnd++;
         }
-        String origin = new String(message, 0, originEnd, StandardCharsets.UTF_8);
+        String first = new String(message, 0, originEnd, StandardCharsets.UTF_8);
+        int split = first.lastIndexOf(' ');
+        String origin = first.substring(0, split);
+        long sequence = Long.parseLong(first.substring(split + 1));
         int at = originEnd + 1;
         while (at < message.length) {
             int newline = at;
@@ -97,7 +103,7 @@ public final class EventCodec {
             events.add(event(project, head, ByteBuffer.wrap(message, newline + 1, length)));
             at = newline + 1 + length;
         }
-        return new Batch(origin, events);
+        return new Batch(origin, sequence, events);
     }
 
     private static void put(ByteBuffer out, byte[] part) {

@@ -3,9 +3,9 @@ package dev.streams.cluster.redis.internal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where a cluster keeps things in Redis. Every key and the channel of one project carry the project in a hash
- * tag ({@code {project}}), so one script call touches one hash slot (and would run on Redis Cluster too).
- * One channel per project, not per topic: a node listens to all of them with one pattern subscription.
+ * Where a cluster keeps things in Redis: per topic a hash and a recovery stream, per project a channel (one
+ * per project, not per topic: a node listens to all of them with one pattern subscription), and for the
+ * whole cluster one message sequence and the log of the messages under their numbers.
  */
 public final class Keys {
     private final String prefix;
@@ -22,6 +22,16 @@ public final class Keys {
     /** The topic's recovery stream: its newest events, with entry ids {@code <offset>-0}. */
     public byte[] stream(String project, String topic) {
         return bytes(prefix + ":{" + project + "}:s:" + topic);
+    }
+
+    /** The number of the last message published, cluster-wide. */
+    public byte[] sequence() {
+        return bytes(prefix + ":seq");
+    }
+
+    /** The newest published messages, with entry ids {@code <number>-0}. */
+    public byte[] log() {
+        return bytes(prefix + ":log");
     }
 
     /** The project's channel, on which every positioned batch of its events is published. */

@@ -42,6 +42,7 @@ public final class PublishBatcher implements AutoCloseable {
     private final byte[] recoveryLength;
     private final byte[] keyLifetimeMillis;
     private final byte[] origin;
+    private final byte[] logLength;
     private final int maxBatch;
     private final ArrayBlockingQueue<Pending> queue;
     private final Semaphore inFlight;
@@ -52,7 +53,9 @@ public final class PublishBatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public PublishBatcher(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, String nodeName, int recoveryLength,
-                          long keyLifetimeMillis, int maxBatch, int maxQueued, int maxInFlight, String threadName) {
+                          int logLength, long keyLifetimeMillis, int maxBatch, int maxQueued, int maxInFlight,
+                          String threadName) {
+        this.logLength = ascii(Integer.toString(logLength));
         this.origin = nodeName.getBytes(StandardCharsets.UTF_8);
         this.redis = redis;
         this.keys = keys;
@@ -134,8 +137,12 @@ public final class PublishBatcher implements AutoCloseable {
 
     /** One script call for the events of one project (holding one permit of {@code inFlight}). */
     private void send(String project, List<Pending> events) {
-        byte[][] keyArgs = new byte[events.size() * 2][];
-        byte[][] args = new byte[5 + events.size() * 3][];
+        byte[][] keyArgs = new byte[2 + events.size() * 2][];
+        byte[][] args = new byte[7 + events.size() * 3][];
+        keyArgs[0] = keys.sequence();
+        keyArgs[1] = keys.log();
+        args[5] = logLength;
+        args[6] = project.getBytes(StandardCharsets.UTF_8);
         args[0] = ascii(Long.toString(EPOCHS.nextLong() & Long.MAX_VALUE));
         args[1] = recoveryLength;
         args[2] = keyLifetimeMillis;
@@ -143,12 +150,12 @@ public final class PublishBatcher implements AutoCloseable {
         args[4] = origin;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i).event;
-            keyArgs[2 * i] = keys.meta(project, e.topic());
-            keyArgs[2 * i + 1] = keys.stream(project, e.topic());
+            keyArgs[2 + 2 * i] = keys.meta(project, e.topic());
+            keyArgs[3 + 2 * i] = keys.stream(project, e.topic());
             long nanos = e.timestampNanos();
-            args[5 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
-            args[6 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
-            args[7 + 3 * i] = EventCodec.body(e);
+            args[7 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
+            args[8 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
+            args[9 + 3 * i] = EventCodec.body(e);
         }
         calls.increment();
         CompletableFuture<List<Object>> reply;

@@ -36,9 +36,12 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
     private final Thread thread;
     private final LongAdder refilled = new LongAdder();
     private final LongAdder lost = new LongAdder();
+    private final LongAdder lostMessages = new LongAdder();
     private final LongAdder overflows = new LongAdder();
     private final LongAdder catchUps = new LongAdder();
     private volatile ClusterEngine.Node node;
+    /** The number of the last cluster message applied here; the receiving thread's alone once started. */
+    private long applied;
     private volatile boolean overflowed;
     private volatile boolean closed;
 
@@ -51,8 +54,13 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
         this.thread.setDaemon(true);
     }
 
-    public void start(ClusterEngine.Node node) {
+    /**
+     * Starts applying; {@code sequence} is the number of the last message published before this node began
+     * listening, so that every later one is either received or read back from the log.
+     */
+    public void start(ClusterEngine.Node node, long sequence) {
         this.node = node;
+        this.applied = sequence;
         thread.start();
     }
 
@@ -93,6 +101,11 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
         return lost.sum();
     }
 
+    /** Cluster messages this node missed and the log no longer had. */
+    public long lostMessages() {
+        return lostMessages.sum();
+    }
+
     public long overflows() {
         return overflows.sum();
     }
@@ -115,10 +128,10 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
                 } else {
                     Message m = (Message) next;
                     EventCodec.Batch batch = EventCodec.message(m.project, m.bytes);
-                    boolean acceptedHere = batch.origin().equals(nodeName);
-                    for (Event event : batch.events()) {
-                        apply(event, acceptedHere);
+                    if (batch.sequence() > applied + 1) {
+                        replayLog(batch.sequence() - 1);
                     }
+                    apply(batch);
                 }
                 if (overflowed && inbox.isEmpty()) {
                     overflowed = false;
@@ -130,6 +143,43 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
                     overflowed = true;
                 }
             }
+        }
+    }
+
+    /** Applies one message, unless it was applied already (read back from the log). */
+    private void apply(EventCodec.Batch batch) {
+        if (batch.sequence() <= applied) {
+            return;
+        }
+        boolean acceptedHere = batch.origin().equals(nodeName);
+        for (Event event : batch.events()) {
+            apply(event, acceptedHere);
+        }
+        applied = batch.sequence();
+    }
+
+    /**
+     * Reads the messages this node missed, up to {@code to}, back from the cluster's log and applies them in
+     * order. Messages the log no longer has are counted; their topics that this node holds are refilled from
+     * their recovery streams when their next event shows the hole (or at the next catch-up).
+     */
+    private void replayLog(long to) {
+        List<EventCodec.Batch> missed;
+        try {
+            missed = recovery.messages(applied + 1, to);
+        } catch (StreamsException unreachable) {
+            missed = List.of();
+        }
+        for (EventCodec.Batch batch : missed) {
+            if (batch.sequence() > applied + 1) {
+                lostMessages.add(batch.sequence() - applied - 1);
+            }
+            refilled.add(batch.events().size());
+            apply(batch);
+        }
+        if (to > applied) {
+            lostMessages.add(to - applied);
+            applied = to;
         }
     }
 
@@ -169,6 +219,13 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
     /** Compares every topic held here with the authority and refills the ones behind it. */
     private void catchUp() {
         catchUps.increment();
+        long published = recovery.sequence();
+        if (published > applied) {
+            replayLog(published);
+        } else if (published < applied) {
+            // Redis started over (restarted empty): numbers start again.
+            applied = published;
+        }
         List<Object[]> held = new ArrayList<>();
         node.forEachTopic((project, topic, last) -> held.add(new Object[] {project, topic, last}));
         if (held.isEmpty()) {

@@ -31,6 +31,8 @@ public final class Recovery {
     private static final byte[] HEAD = "h".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BODY = "b".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ORIGIN = "o".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROJECT = "p".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE = "m".getBytes(StandardCharsets.US_ASCII);
 
     /** An event from a recovery stream, and the node that accepted it. */
     public record Recovered(Event event, String origin) {
@@ -95,6 +97,37 @@ public final class Recovery {
             }
         }
         return events;
+    }
+
+    /** The number of the last message published in the cluster (0 before the first). */
+    public long sequence() {
+        byte[] value = await(redis.get(keys.sequence()));
+        return value == null ? 0 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The published messages numbered {@code from} to {@code to} that the log still has, oldest first (only
+     * the newest, when it let go of older ones).
+     */
+    public List<EventCodec.Batch> messages(long from, long to) {
+        List<StreamMessage<byte[], byte[]>> entries = await(redis.xrange(keys.log(),
+                Range.create(from + "-0", to + "-0")));
+        List<EventCodec.Batch> batches = new ArrayList<>(entries.size());
+        for (StreamMessage<byte[], byte[]> entry : entries) {
+            byte[] project = null;
+            byte[] message = null;
+            for (Map.Entry<byte[], byte[]> f : entry.getBody().entrySet()) {
+                if (Arrays.equals(f.getKey(), PROJECT)) {
+                    project = f.getValue();
+                } else if (Arrays.equals(f.getKey(), MESSAGE)) {
+                    message = f.getValue();
+                }
+            }
+            if (project != null && message != null) {
+                batches.add(EventCodec.message(new String(project, StandardCharsets.UTF_8), message));
+            }
+        }
+        return batches;
     }
 
     private static Position parse(List<KeyValue<byte[], byte[]>> fields) {

@@ -1,18 +1,24 @@
 -- Positions a batch of events of one project and sends it to every node, atomically.
--- KEYS: for each event, the topic's meta hash then its recovery stream (all in the project's hash slot).
+-- KEYS[1] the cluster's message sequence, KEYS[2] the cluster's message log; then, for each event, the
+-- topic's meta hash and its recovery stream.
 -- ARGV[1] a candidate epoch for topics that have none, ARGV[2] recovery stream length (approximate),
--- ARGV[3] key lifetime in ms (0: forever), ARGV[4] the project's channel, ARGV[5] the publishing node's name;
+-- ARGV[3] key lifetime in ms (0: forever), ARGV[4] the project's channel, ARGV[5] the publishing node's name,
+-- ARGV[6] the message log's length (approximate), ARGV[7] the project;
 -- then for each event: the publishing node's clock (seconds, nanoseconds) and the event's body.
 -- Returns, for each event, its head: "epoch offset seconds nanoseconds".
 -- Each topic's hash is read once and written once per batch, whatever the number of its events in it.
 local heads = {}
-local message = {ARGV[5] .. '\n'}
+-- Every published message has the next number of one cluster-wide sequence, and is logged under it: a node
+-- that finds a number missing (it was disconnected, or dropped what it could not keep up with) reads the
+-- missed messages back from the log, whichever topics they were about.
+local seq = redis.call('INCR', KEYS[1])
+local message = {ARGV[5] .. string.format(' %d\n', seq)}
 local topics = {}
 local order = {}
-for i = 1, #KEYS / 2 do
-  local meta = KEYS[2 * i - 1]
-  local stream = KEYS[2 * i]
-  local a = 5 + 3 * (i - 1)
+for i = 1, (#KEYS - 2) / 2 do
+  local meta = KEYS[2 * i + 1]
+  local stream = KEYS[2 * i + 2]
+  local a = 7 + 3 * (i - 1)
   local t = topics[meta]
   if t == nil then
     if redis.call('HSETNX', meta, 'e', ARGV[1]) == 1 then
@@ -55,5 +61,7 @@ for _, meta in ipairs(order) do
     redis.call('PEXPIRE', t.stream, ARGV[3])
   end
 end
-redis.call('PUBLISH', ARGV[4], table.concat(message))
+local published = table.concat(message)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], string.format('%d-0', seq), 'p', ARGV[7], 'm', published)
+redis.call('PUBLISH', ARGV[4], published)
 return heads
