@@ -1,5 +1,6 @@
 package dev.streams.core;
 
+import dev.streams.core.internal.DeliveryPool;
 import dev.streams.core.internal.FlowView;
 import dev.streams.core.internal.ProjectState;
 import dev.streams.core.internal.QueuedSubscription;
@@ -19,10 +20,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -76,7 +75,7 @@ public final class Broker implements AutoCloseable {
             this.ownedPool = null;
             this.deliveryExecutor = b.deliveryExecutor;
         } else {
-            this.ownedPool = newDeliveryPool(b.deliveryThreads);
+            this.ownedPool = DeliveryPool.create(b.deliveryThreads);
             this.deliveryExecutor = ownedPool;
         }
         if (cluster != null) {
@@ -279,38 +278,9 @@ public final class Broker implements AutoCloseable {
         for (ProjectState state : projects.values()) {
             closing.addAll(state.closeAll());
         }
-        awaitFinished(closing, deadline);
+        DeliveryPool.awaitFinished(closing, deadline);
         if (ownedPool != null) {
-            ownedPool.shutdown();
-            awaitQuietly(ownedPool, deadline);
-        }
-    }
-
-    private static void awaitFinished(List<QueuedSubscription> closing, long deadline) {
-        for (QueuedSubscription sub : closing) {
-            while (!sub.isFinished()) {
-                if (System.nanoTime() >= deadline) {
-                    sub.abandonQueue();
-                    break;
-                }
-                sleepBriefly();
-            }
-        }
-    }
-
-    private static void awaitQuietly(ThreadPoolExecutor pool, long deadline) {
-        try {
-            pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            DeliveryPool.shutdown(ownedPool, deadline);
         }
     }
 
@@ -356,20 +326,6 @@ public final class Broker implements AutoCloseable {
                 throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id may only use [A-Za-z0-9._-]");
             }
         }
-    }
-
-    /**
-     * A fixed pool with one FIFO queue: a listener that blocks holds one thread while the others keep
-     * draining everyone else. (A ForkJoinPool gave no such guarantee: under load, drains queued behind a
-     * blocked worker could wait indefinitely.)
-     */
-    private static ThreadPoolExecutor newDeliveryPool(int threads) {
-        AtomicInteger ids = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread t = new Thread(task, "streams-delivery-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Builds a {@link Broker}; every setting has a default. */
