@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -52,7 +51,7 @@ public final class ProjectState {
     private final ProjectLimits limits;
     private final ClusterEngine cluster;
     private final PublishRate rate;
-    private final AtomicLong historyBytes = new AtomicLong();
+    private final HistoryBudget budget;
     /** When the topic limit last made publish sweep inline, so a project at its limit does not sweep per publish. */
     private volatile long lastInlineSweepNanos;
     final LongAdder limitRejections = new LongAdder();
@@ -67,6 +66,7 @@ public final class ProjectState {
         this.name = name;
         this.cluster = cluster;
         this.limits = limits;
+        this.budget = new HistoryBudget(limits.maxHistoryBytes());
         this.rate = limits.maxPublishRate() == 0 ? null : new PublishRate(limits.maxPublishRate());
         this.store = store;
         this.clockNanos = clockNanos;
@@ -90,12 +90,7 @@ public final class ProjectState {
         if (cluster == null) {
             return CompletableFuture.completedFuture(publishHere(topic, contentType, payload, attributes));
         }
-        if (!topics.containsKey(topic) && topics.size() >= limits.maxTopics()) {
-            sweep();
-            if (topics.size() >= limits.maxTopics()) {
-                throw refused("topics", Integer.toString(limits.maxTopics()));
-            }
-        }
+        checkTopicLimit(topic);
         return cluster.publish(new Event(name, topic, 0, 0, clockNanos.getAsLong(), payload, contentType,
                 attributes));
     }
@@ -113,7 +108,9 @@ public final class ProjectState {
                 Event event = new Event(name, topic, history.epoch(), history.lastOffset() + 1, timestamp,
                         payload, contentType, attributes);
                 history.expire(timestamp);
-                makeRoom(state, event.sizeInBytes());
+                if (!budget.makeRoom(state, event.sizeInBytes())) {
+                    throw refused("history", limits.maxHistoryBytes() + " bytes");
+                }
                 history.append(event);
                 fanOut(state, event);
                 return event;
@@ -158,7 +155,8 @@ public final class ProjectState {
                     history.moveTo(event.epoch(), event.offset() - 1);
                 }
                 history.expire(clockNanos.getAsLong());
-                shedForRoom(state, event.sizeInBytes());
+                // Accepted by the cluster already, so never refused: the topic sheds what room it can.
+                budget.makeRoom(state, event.sizeInBytes());
                 if (acceptedHere || !store.sharedByNodes()) {
                     history.append(event);
                 } else {
@@ -186,7 +184,7 @@ public final class ProjectState {
 
     /** Under the topic's lock, after the event was appended: hands it to every matching subscription. */
     private void fanOut(TopicState state, Event event) {
-        historyBytes.addAndGet(state.settleBytes());
+        budget.settle(state);
         published.increment();
         for (QueuedSubscription sub : state.exact) {
             sub.offer(event);
@@ -209,53 +207,33 @@ public final class ProjectState {
         }
     }
 
-    /**
-     * An event the cluster already accepted cannot be refused for the project's history budget: the topic's
-     * own oldest events make what room they can, and the budget is settled after.
-     */
-    private void shedForRoom(TopicState state, long incoming) {
-        historyBytes.addAndGet(state.settleBytes());
-        while (historyBytes.get() + incoming > limits.maxHistoryBytes() && state.history.dropOldest()) {
-            historyBytes.addAndGet(state.settleBytes());
-        }
-    }
-
-    /**
-     * Keeps the project within its history budget: sheds the topic's own oldest events until the new event
-     * fits, and refuses the publish when even that is not enough (other topics hold the budget). Under the
-     * topic's lock.
-     */
-    private void makeRoom(TopicState state, long incoming) {
-        historyBytes.addAndGet(state.settleBytes());
-        if (historyBytes.get() + incoming <= limits.maxHistoryBytes()) {
-            return;
-        }
-        while (historyBytes.get() + incoming > limits.maxHistoryBytes() && state.history.dropOldest()) {
-            historyBytes.addAndGet(state.settleBytes());
-        }
-        if (historyBytes.get() + incoming > limits.maxHistoryBytes()) {
-            throw refused("history", limits.maxHistoryBytes() + " bytes");
-        }
-    }
-
-    /** The topic's state, created within the topic limit; sweeps once inline before refusing. */
+    /** The topic's state, created within the topic limit. */
     private TopicState topicState(String topic) {
         TopicState state = topics.get(topic);
         if (state != null) {
             return state;
         }
-        if (topics.size() >= limits.maxTopics()) {
-            long now = System.nanoTime();
-            if (now - lastInlineSweepNanos > 1_000_000_000L) {
-                lastInlineSweepNanos = now;
-                sweep();
-            }
-            if (topics.size() >= limits.maxTopics() && !topics.containsKey(topic)) {
-                throw refused("topics", Integer.toString(limits.maxTopics()));
-            }
-        }
+        checkTopicLimit(topic);
         return cluster == null ? topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)))
                 : openTopic(topic, null);
+    }
+
+    /**
+     * Refuses a topic the project does not have yet when it is at its topic limit, after sweeping idle topics
+     * inline (at most once a second, so a project at its limit does not sweep per publish).
+     */
+    private void checkTopicLimit(String topic) {
+        if (topics.size() < limits.maxTopics() || topics.containsKey(topic)) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastInlineSweepNanos > 1_000_000_000L) {
+            lastInlineSweepNanos = now;
+            sweep();
+        }
+        if (topics.size() >= limits.maxTopics() && !topics.containsKey(topic)) {
+            throw refused("topics", Integer.toString(limits.maxTopics()));
+        }
     }
 
     /**
@@ -302,7 +280,7 @@ public final class ProjectState {
                     continue;
                 }
                 state.history.expire(now);
-                historyBytes.addAndGet(state.settleBytes());
+                budget.settle(state);
                 if (state.isIdle()) {
                     state.removed = true;
                     topics.remove(state.name, state);
@@ -340,7 +318,7 @@ public final class ProjectState {
                     synchronized (state) {
                         if (!state.removed) {
                             sub.activate(state);
-                            historyBytes.addAndGet(state.settleBytes());
+                            budget.settle(state);
                         }
                     }
                 }
@@ -363,7 +341,7 @@ public final class ProjectState {
                     }
                     state.addExact(sub);
                     replayer.replay(sub, state, start);
-                    historyBytes.addAndGet(state.settleBytes());
+                    budget.settle(state);
                     return sub;
                 }
             }
@@ -418,7 +396,7 @@ public final class ProjectState {
             }
         }
         return new ProjectStats(published.sum(), delivered.sum(), dropped.sum(), slowDisconnects.sum(),
-                topicCount, subscriptions.size(), historyBytes.get(), limitRejections.sum(), topicsEvicted.sum());
+                topicCount, subscriptions.size(), budget.bytes(), limitRejections.sum(), topicsEvicted.sum());
     }
 
     /** Ends every subscription, letting each deliver what it had queued first; returns those it ended. */
