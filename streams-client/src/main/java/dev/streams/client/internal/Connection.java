@@ -36,9 +36,7 @@ import org.java_websocket.handshake.ServerHandshake;
 public final class Connection {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
-    /** The server's addresses: a cluster's nodes, tried in turn, one per connection attempt. */
-    private final List<URI> uris;
-    private int opens;
+    private final Addresses addresses;
     private final Supplier<String> credential;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -61,7 +59,7 @@ public final class Connection {
 
     public Connection(List<URI> uris, Supplier<String> credential, Duration initialBackoff, Duration maxBackoff,
                       Consumer<ConnectionState> stateListener) {
-        this.uris = List.copyOf(uris);
+        this.addresses = new Addresses(uris);
         this.credential = credential;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -88,10 +86,7 @@ public final class Connection {
             reconnectLater();
             return;
         }
-        // Each attempt goes to the next address: a node that went away is not asked twice in a row, and the
-        // cursors the client resumes with mean the same on every node of a cluster.
-        URI uri = uris.get(Math.floorMod(opens++, uris.size()));
-        Socket fresh = new Socket(batched(uri), Map.of("Authorization", "Bearer " + token));
+        Socket fresh = new Socket(addresses.next(), Map.of("Authorization", "Bearer " + token));
         synchronized (lock) {
             if (closed) {
                 return;
@@ -364,18 +359,6 @@ public final class Connection {
         stateListener.accept(next);
     }
 
-    /** The server's URI asking for several frames per message, which a burst of events then shares. */
-    private static URI batched(URI uri) {
-        String query = uri.getRawQuery();
-        if (query != null && (query.startsWith("batch=") || query.contains("&batch="))) {
-            return uri;
-        }
-        String s = uri.toString();
-        int fragment = s.indexOf('#');
-        String base = fragment < 0 ? s : s.substring(0, fragment);
-        return URI.create(base + (query == null ? "?" : "&") + "batch=true" + (fragment < 0 ? "" : s.substring(fragment)));
-    }
-
     /** One connection attempt's socket. */
     private final class Socket extends WebSocketClient {
         Socket(URI uri, Map<String, String> headers) {
@@ -389,19 +372,12 @@ public final class Connection {
         /** A text message holds one frame, or several newline-separated ones (we ask for {@code batch=true}). */
         @Override
         public void onMessage(String message) {
-            int from = 0;
-            while (from <= message.length()) {
-                int newline = message.indexOf('\n', from);
-                int to = newline < 0 ? message.length() : newline;
+            for (String frame : message.split("\n")) {
                 try {
-                    onFrame(message.substring(from, to));
+                    onFrame(frame);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot handle frame from server", e);
                 }
-                if (newline < 0) {
-                    return;
-                }
-                from = newline + 1;
             }
         }
 
