@@ -82,20 +82,14 @@ public final class EventCodec {
     /** Reads one published message. */
     public static Batch message(String project, byte[] message) {
         List<Event> events = new ArrayList<>();
-        int originEnd = 0;
-        while (message[originEnd] != '\n') {
-            originEnd++;
-        }
+        int originEnd = lineEnd(message, 0);
         String first = new String(message, 0, originEnd, StandardCharsets.UTF_8);
         int split = first.lastIndexOf(' ');
         String origin = first.substring(0, split);
         long sequence = Long.parseLong(first.substring(split + 1));
         int at = originEnd + 1;
         while (at < message.length) {
-            int newline = at;
-            while (message[newline] != '\n') {
-                newline++;
-            }
+            int newline = lineEnd(message, at);
             String line = new String(message, at, newline - at, StandardCharsets.US_ASCII);
             int space = line.lastIndexOf(' ');
             int length = Integer.parseInt(line.substring(space + 1));
@@ -104,6 +98,15 @@ public final class EventCodec {
             at = newline + 1 + length;
         }
         return new Batch(origin, sequence, events);
+    }
+
+    /** The index of the newline that ends the line starting at {@code from}. */
+    private static int lineEnd(byte[] message, int from) {
+        int at = from;
+        while (message[at] != '\n') {
+            at++;
+        }
+        return at;
     }
 
     private static void put(ByteBuffer out, byte[] part) {

@@ -226,20 +226,20 @@ public final class Receiver extends RedisPubSubAdapter<byte[], byte[]> implement
             // Redis started over (restarted empty): numbers start again.
             applied = published;
         }
-        List<Object[]> held = new ArrayList<>();
-        node.forEachTopic((project, topic, last) -> held.add(new Object[] {project, topic, last}));
+        List<Recovery.TopicAt> held = new ArrayList<>();
+        node.forEachTopic((project, topic, last) -> held.add(new Recovery.TopicAt(project, topic, last)));
         if (held.isEmpty()) {
             return;
         }
         List<Position> authority = recovery.positions(held);
         for (int i = 0; i < held.size(); i++) {
-            Position here = (Position) held.get(i)[2];
+            Position here = held.get(i).position();
             Position there = authority.get(i);
             if (there == null) {
                 continue;
             }
-            String project = (String) held.get(i)[0];
-            String topic = (String) held.get(i)[1];
+            String project = held.get(i).project();
+            String topic = held.get(i).topic();
             if (there.epoch() == here.epoch() && there.offset() > here.offset()) {
                 refill(project, topic, here.epoch(), here.offset() + 1, there.offset());
             } else if (there.epoch() != here.epoch()) {

@@ -53,11 +53,15 @@ public final class Recovery {
         return Optional.ofNullable(parse(await(redis.hmget(keys.meta(project, topic), EPOCH, OFFSET))));
     }
 
-    /** The authority's positions of many topics ({project, topic, ...} each), pipelined; null where none. */
-    public List<Position> positions(List<Object[]> topics) {
+    /** A topic of a project, and where it stands (on a node, or at the authority). */
+    public record TopicAt(String project, String topic, Position position) {
+    }
+
+    /** The authority's positions of many topics, pipelined, in the same order; null where Redis has none. */
+    public List<Position> positions(List<TopicAt> topics) {
         List<RedisFuture<List<KeyValue<byte[], byte[]>>>> replies = new ArrayList<>(topics.size());
-        for (Object[] t : topics) {
-            replies.add(redis.hmget(keys.meta((String) t[0], (String) t[1]), EPOCH, OFFSET));
+        for (TopicAt t : topics) {
+            replies.add(redis.hmget(keys.meta(t.project(), t.topic()), EPOCH, OFFSET));
         }
         List<Position> positions = new ArrayList<>(topics.size());
         for (RedisFuture<List<KeyValue<byte[], byte[]>>> reply : replies) {
@@ -75,25 +79,16 @@ public final class Recovery {
                 Range.create(from + "-0", to + "-0")));
         List<Recovered> events = new ArrayList<>(entries.size());
         for (StreamMessage<byte[], byte[]> entry : entries) {
-            Map<byte[], byte[]> fields = entry.getBody();
-            byte[] head = null;
-            byte[] body = null;
-            String origin = "";
-            for (Map.Entry<byte[], byte[]> f : fields.entrySet()) {
-                if (Arrays.equals(f.getKey(), HEAD)) {
-                    head = f.getValue();
-                } else if (Arrays.equals(f.getKey(), BODY)) {
-                    body = f.getValue();
-                } else if (Arrays.equals(f.getKey(), ORIGIN)) {
-                    origin = new String(f.getValue(), StandardCharsets.UTF_8);
-                }
-            }
+            byte[] head = field(entry, HEAD);
+            byte[] body = field(entry, BODY);
+            byte[] origin = field(entry, ORIGIN);
             if (head == null || body == null) {
                 continue;
             }
             EventCodec.Head h = EventCodec.Head.parse(new String(head, StandardCharsets.US_ASCII));
             if (h.epoch() == epoch) {
-                events.add(new Recovered(EventCodec.event(project, h, ByteBuffer.wrap(body)), origin));
+                events.add(new Recovered(EventCodec.event(project, h, ByteBuffer.wrap(body)),
+                        origin == null ? "" : new String(origin, StandardCharsets.UTF_8)));
             }
         }
         return events;
@@ -114,20 +109,23 @@ public final class Recovery {
                 Range.create(from + "-0", to + "-0")));
         List<EventCodec.Batch> batches = new ArrayList<>(entries.size());
         for (StreamMessage<byte[], byte[]> entry : entries) {
-            byte[] project = null;
-            byte[] message = null;
-            for (Map.Entry<byte[], byte[]> f : entry.getBody().entrySet()) {
-                if (Arrays.equals(f.getKey(), PROJECT)) {
-                    project = f.getValue();
-                } else if (Arrays.equals(f.getKey(), MESSAGE)) {
-                    message = f.getValue();
-                }
-            }
+            byte[] project = field(entry, PROJECT);
+            byte[] message = field(entry, MESSAGE);
             if (project != null && message != null) {
                 batches.add(EventCodec.message(new String(project, StandardCharsets.UTF_8), message));
             }
         }
         return batches;
+    }
+
+    /** A field of a stream entry (its map is keyed by byte arrays, so by identity: looked up by content). */
+    private static byte[] field(StreamMessage<byte[], byte[]> entry, byte[] name) {
+        for (Map.Entry<byte[], byte[]> f : entry.getBody().entrySet()) {
+            if (Arrays.equals(f.getKey(), name)) {
+                return f.getValue();
+            }
+        }
+        return null;
     }
 
     private static Position parse(List<KeyValue<byte[], byte[]>> fields) {
