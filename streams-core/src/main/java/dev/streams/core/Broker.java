@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -116,12 +115,7 @@ public final class Broker implements AutoCloseable {
      */
     public Event publish(String project, String topic, String contentType, byte[] payload,
                          Map<String, String> attributes) {
-        try {
-            return publishAsync(project, topic, contentType, payload, attributes).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StreamsException refused ? refused
-                    : new StreamsException(ErrorKind.UNAVAILABLE, "publish failed: " + e.getCause());
-        }
+        return StreamsException.await(publishAsync(project, topic, contentType, payload, attributes));
     }
 
     /**

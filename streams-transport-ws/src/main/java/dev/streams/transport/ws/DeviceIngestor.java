@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -57,12 +56,7 @@ public final class DeviceIngestor {
      * @param path slash-separated path the data is stored under, or null for the root
      */
     public List<Event> ingest(String project, String deviceId, String path, String json) {
-        try {
-            return ingestAsync(project, deviceId, path, json).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StreamsException refused ? refused
-                    : new StreamsException(ErrorKind.UNAVAILABLE, "ingest failed: " + e.getCause());
-        }
+        return StreamsException.await(ingestAsync(project, deviceId, path, json));
     }
 
     /**
