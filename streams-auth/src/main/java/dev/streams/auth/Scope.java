@@ -13,9 +13,11 @@ public enum Scope {
     /** Send device data (topics under {@code devices.>}). */
     INGEST;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used in tokens and files, for example {@code issue_tokens}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Parses {@link #wireName()}; throws IllegalArgumentException for an unknown name. */

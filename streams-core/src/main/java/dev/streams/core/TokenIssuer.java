@@ -2,6 +2,7 @@ package dev.streams.core;
 
 import dev.streams.core.internal.CompactJson;
 import dev.streams.core.internal.HmacKey;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Issues and verifies short-lived Streams tokens: a browser gets one instead of an API key, good for one
@@ -28,7 +28,8 @@ public final class TokenIssuer {
     /** Longest token {@link #verify} reads; longer input is MALFORMED without further work. */
     public static final int MAX_TOKEN_CHARS = 8192;
 
-    private static final Set<String> RESERVED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "project",
+    /** Claim names an issuer sets itself; a claim's index here is its bit in {@link #claimsOf}'s duplicate check. */
+    private static final List<String> RESERVED = List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "project",
             "topics");
     private static final String ISSUER = "streams";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -102,47 +103,80 @@ public final class TokenIssuer {
         return signingInput + '.' + B64.encodeToString(signingKey.sign(input, input.length));
     }
 
-    /** Verifies signature and times and returns the claims, or throws {@link TokenException}. */
+    /**
+     * Verifies signature and times and returns the claims, or throws {@link TokenException}. The token is read
+     * in place: the header compared with the last accepted one, the signature compared in its encoded form (so
+     * only the canonical encoding passes), and only the claims decoded and parsed, after the signature.
+     */
     public TokenClaims verify(String token) {
         if (token == null || token.length() > MAX_TOKEN_CHARS) {
             throw malformed("token is missing or too long");
         }
         int firstDot = token.indexOf('.');
-        int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
-        if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+        if (firstDot < 0) {
             throw malformed("not a compact JWS");
         }
-        String kid = keyIdOf(token.substring(0, firstDot));
-        HmacKey key = verificationKeys.get(kid);
-        if (key == null) {
-            throw new TokenException(TokenError.UNKNOWN_KEY, "token is signed with an unknown key");
-        }
-        byte[] signature = decode(token.substring(secondDot + 1));
-        byte[] input = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-        if (!key.verify(input, input.length, signature)) {
-            throw new TokenException(TokenError.BAD_SIGNATURE, "token signature does not match");
-        }
-        return claimsOf(kid, json(token.substring(firstDot + 1, secondDot)));
+        return verifySigned(token, keyIdOf(token, firstDot));
+    }
+
+    /**
+     * {@link #verify} for a caller that accepts tokens of several kinds: null, rather than a refusal, when
+     * {@link #recognizes} would say the token is not this issuer's, so that the caller tries its other verifiers;
+     * otherwise the token is verified as {@link #verify} does, looking at its header once.
+     */
+    public TokenClaims verifyIfRecognized(String token) {
+        String kid = recognizedKeyId(token);
+        return kid == null ? null : verifySigned(token, kid);
     }
 
     /**
      * Whether {@code token} names one of this issuer's keys in a header this issuer accepts (HS256, no critical
-     * parameters): a cheap look at the header only, so that a caller holding tokens of several kinds sends this
-     * issuer's tokens straight to {@link #verify} without parsing them twice. Verifying is still {@link #verify}'s.
+     * parameters): a cheap look at the header only. Verifying is still {@link #verify}'s.
      */
     public boolean recognizes(String token) {
+        return recognizedKeyId(token) != null;
+    }
+
+    private String recognizedKeyId(String token) {
         if (token == null || token.length() > MAX_TOKEN_CHARS) {
-            return false;
+            return null;
         }
         int firstDot = token.indexOf('.');
         if (firstDot <= 0) {
-            return false;
+            return null;
         }
         try {
-            return verificationKeys.containsKey(keyIdOf(token.substring(0, firstDot)));
+            String kid = keyIdOf(token, firstDot);
+            return verificationKeys.containsKey(kid) ? kid : null;
         } catch (TokenException | IllegalArgumentException notOurs) {
-            return false;
+            return null;
         }
+    }
+
+    /** Everything after the header: the token's shape, its signature, then its claims. */
+    private TokenClaims verifySigned(String token, String kid) {
+        int firstDot = token.indexOf('.');
+        int secondDot = token.indexOf('.', firstDot + 1);
+        if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+            throw malformed("not a compact JWS");
+        }
+        HmacKey key = verificationKeys.get(kid);
+        if (key == null) {
+            throw new TokenException(TokenError.UNKNOWN_KEY, "token is signed with an unknown key");
+        }
+        // A token is ASCII; ISO-8859-1 copies a Latin-1 string's bytes as they are, and anything else cannot pass
+        // the signature, which covers the ASCII the issuer wrote.
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        if (!key.verifyEncoded(ascii, secondDot)) {
+            throw new TokenException(TokenError.BAD_SIGNATURE, "token signature does not match");
+        }
+        ByteBuffer claims;
+        try {
+            claims = B64D.decode(ByteBuffer.wrap(ascii, firstDot + 1, secondDot - firstDot - 1));
+        } catch (IllegalArgumentException e) {
+            throw malformed("token part is not base64url");
+        }
+        return claimsOf(kid, new String(claims.array(), 0, claims.remaining(), StandardCharsets.UTF_8));
     }
 
     /** A header segment and the key id it names, once it passed the header checks. */
@@ -152,12 +186,14 @@ public final class TokenIssuer {
     /** Tokens of one issuer share their header segment; the last one that passed is remembered. */
     private volatile CheckedHeader lastHeader;
 
-    private String keyIdOf(String segment) {
+    private String keyIdOf(String token, int headerEnd) {
         CheckedHeader cached = lastHeader;
-        if (cached != null && cached.segment().equals(segment)) {
+        if (cached != null && cached.segment().length() == headerEnd
+                && token.regionMatches(0, cached.segment(), 0, headerEnd)) {
             return cached.kid();
         }
-        Map<String, Object> header = json(segment);
+        String segment = token.substring(0, headerEnd);
+        Map<String, Object> header = json(new String(decode(segment), StandardCharsets.UTF_8));
         if (!"HS256".equals(header.get("alg"))) {
             throw malformed("only HS256 tokens are accepted");
         }
@@ -171,46 +207,89 @@ public final class TokenIssuer {
         return kid;
     }
 
-    private TokenClaims claimsOf(String kid, Map<String, Object> claims) {
-        if (!(claims.get("project") instanceof String project) || !(claims.get("topics") instanceof List<?> raw)
-                || !(claims.get("exp") instanceof Long exp) || !(claims.get("iat") instanceof Long iat)) {
-            throw malformed("token lacks project, topics, exp or iat");
+    /**
+     * Reads the claims member by member into what {@link TokenClaims} holds, without a map of all of them first:
+     * this runs on every connection a token opens.
+     */
+    private TokenClaims claimsOf(String kid, String json) {
+        String project = null;
+        List<String> topics = null;
+        Long iat = null;
+        Long exp = null;
+        Object nbf = null;
+        Map<String, Object> extra = new HashMap<>(8);
+        boolean nullExtra = false;
+        int reservedSeen = 0;
+        try {
+            CompactJson claims = CompactJson.objectReader(json);
+            for (String name = claims.nextName(); name != null; name = claims.nextName()) {
+                int reserved = RESERVED.indexOf(name);
+                int bit = reserved < 0 ? 0 : 1 << reserved;
+                if ((reservedSeen & bit) != 0 || (reserved < 0 && extra.containsKey(name))) {
+                    throw malformed("a claim appears twice");
+                }
+                reservedSeen |= bit;
+                Object value = claims.nextValue();
+                switch (name) {
+                    case "project" -> project = value instanceof String p ? p : null;
+                    case "topics" -> topics = topicsOf(value);
+                    case "iat" -> iat = value instanceof Long l ? l : null;
+                    case "exp" -> exp = value instanceof Long l ? l : null;
+                    case "nbf" -> nbf = value;
+                    default -> {
+                        if (reserved < 0) {
+                            extra.put(name, value);
+                            nullExtra |= value == null;
+                        }
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw malformed("token part is not a JSON object");
         }
-        List<String> topics = new ArrayList<>(raw.size());
-        for (Object pattern : raw) {
-            if (!(pattern instanceof String p)) {
-                throw malformed("topics must be strings");
-            }
-            try {
-                topics.add(Topics.requirePattern(p));
-            } catch (InvalidTopicException e) {
-                throw malformed("token holds an invalid topic pattern");
-            }
+        if (nullExtra) {
+            extra.values().removeIf(Objects::isNull);
+        }
+        if (project == null || topics == null || exp == null || iat == null) {
+            throw malformed("token lacks project, topics, exp or iat");
         }
         long now = clock.instant().getEpochSecond();
         long slack = leeway.toSeconds();
         if (now > exp + slack) {
             throw new TokenException(TokenError.EXPIRED, "token expired");
         }
-        Object nbf = claims.get("nbf");
         if (iat > now + slack || (nbf instanceof Long notBefore && notBefore > now + slack)) {
             throw new TokenException(TokenError.NOT_YET_VALID, "token is not valid yet");
         }
         if (nbf != null && !(nbf instanceof Long)) {
             throw malformed("nbf must be a number");
         }
-        Map<String, Object> extra = new HashMap<>();
-        claims.forEach((name, value) -> {
-            if (!RESERVED.contains(name) && value != null) {
-                extra.put(name, value);
-            }
-        });
         return new TokenClaims(kid, project, topics, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), extra);
     }
 
-    private static Map<String, Object> json(String part) {
+    /** The topic patterns of a {@code topics} claim, or null when it is not a list. */
+    private static List<String> topicsOf(Object raw) {
+        if (!(raw instanceof List<?> list)) {
+            return null;
+        }
+        for (Object pattern : list) {
+            if (!(pattern instanceof String p)) {
+                throw malformed("topics must be strings");
+            }
+            try {
+                Topics.requirePattern(p);
+            } catch (InvalidTopicException e) {
+                throw malformed("token holds an invalid topic pattern");
+            }
+        }
+        @SuppressWarnings("unchecked") // every element was just checked to be a String
+        List<String> topics = (List<String>) list;
+        return List.copyOf(topics);
+    }
+
+    private static Map<String, Object> json(String text) {
         try {
-            return CompactJson.parseObject(new String(decode(part), StandardCharsets.UTF_8));
+            return CompactJson.parseObject(text);
         } catch (IllegalArgumentException e) {
             throw malformed("token part is not a JSON object");
         }

@@ -139,6 +139,46 @@ class TokenIssuerTest {
     }
 
     @Test
+    void repeatedClaimsAndNonCanonicalSignaturesAreRefused() throws Exception {
+        long now = clock.instant().getEpochSecond();
+        String header = "{\"alg\":\"HS256\",\"kid\":\"k1\"}";
+        String valid = "\"topics\":[\"t\"],\"iat\":" + now + ",\"exp\":" + (now + 9);
+        for (String claims : new String[] {"{\"project\":\"p\",\"project\":\"q\"," + valid + "}",
+            "{\"project\":\"p\",\"role\":null,\"role\":\"admin\"," + valid + "}",
+            "{\"project\":\"p\"," + valid + ",}", "{\"project\":\"p\"," + valid + "} x"}) {
+            String token = sign(header, claims, SECRET_1);
+            assertRefused(() -> issuer.verify(token), TokenError.MALFORMED);
+        }
+        TokenClaims nulls = issuer.verify(sign(header, "{\"project\":\"p\",\"role\":null," + valid + "}", SECRET_1));
+        assertThat(nulls.extra()).isEmpty();
+        // The same signature bytes with other unused low bits in the last character: refused, not accepted.
+        String token = issuer.issue("p", List.of("t"));
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String sibling = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertThat(Base64.getUrlDecoder().decode(sibling.substring(sibling.lastIndexOf('.') + 1)))
+                .isEqualTo(Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1)));
+        assertRefused(() -> issuer.verify(sibling), TokenError.BAD_SIGNATURE);
+        assertRefused(() -> issuer.verify(token + "="), TokenError.BAD_SIGNATURE);
+    }
+
+    @Test
+    void verifyIfRecognizedPassesOverOtherTokensAndVerifiesOurs() throws Exception {
+        long now = clock.instant().getEpochSecond();
+        String foreign = sign("{\"alg\":\"HS256\",\"kid\":\"elsewhere\"}", "{\"iss\":\"idp\"}", SECRET_2);
+        assertThat(issuer.verifyIfRecognized(foreign)).isNull();
+        assertThat(issuer.verifyIfRecognized("not a token")).isNull();
+        assertThat(issuer.verifyIfRecognized(null)).isNull();
+        assertThat(issuer.verifyIfRecognized(issuer.issue("p", List.of("t"))).project()).isEqualTo("p");
+        String ours = issuer.issue("p", List.of("t"));
+        assertRefused(() -> issuer.verifyIfRecognized(ours.substring(0, ours.length() - 2) + "AA"),
+                TokenError.BAD_SIGNATURE);
+        String expired = sign("{\"alg\":\"HS256\",\"kid\":\"k1\"}", "{\"project\":\"p\",\"topics\":[\"t\"],\"iat\":"
+                + (now - 100) + ",\"exp\":" + (now - 50) + "}", SECRET_1);
+        assertRefused(() -> issuer.verifyIfRecognized(expired), TokenError.EXPIRED);
+    }
+
+    @Test
     void claimsAnswerForbiddenTopicAndProject() {
         TokenClaims claims = issuer.verify(issuer.issue("p", List.of("events", "devices.*.stream")));
         claims.check("p", "events");

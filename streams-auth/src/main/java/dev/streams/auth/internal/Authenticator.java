@@ -61,10 +61,8 @@ public final class Authenticator {
 
     private static int dots(String s) {
         int dots = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '.') {
-                dots++;
-            }
+        for (int at = s.indexOf('.'); at >= 0; at = s.indexOf('.', at + 1)) {
+            dots++;
         }
         return dots;
     }
@@ -83,10 +81,13 @@ public final class Authenticator {
     }
 
     private Principal jwt(String token) {
-        if (tokens != null && tokens.recognizes(token)) {
-            // One of our own tokens (its header names one of our keys): verify it once, without the JOSE
+        if (tokens != null) {
+            // One of our own tokens (its header names one of our keys) is verified once, without the JOSE
             // library's parse too. The issuer still accepts HS256 only, whatever the header says.
-            return streamsToken(token);
+            TokenClaims claims = streamsClaims(() -> tokens.verifyIfRecognized(token));
+            if (claims != null) {
+                return streamsPrincipal(claims);
+            }
         }
         JWT parsed;
         try {
@@ -111,9 +112,13 @@ public final class Authenticator {
         if (tokens == null) {
             throw new AuthException(AuthFailure.UNKNOWN_KEY, "Streams tokens are not accepted here");
         }
-        TokenClaims claims;
+        return streamsPrincipal(streamsClaims(() -> tokens.verify(token)));
+    }
+
+    /** Runs a token verification, turning its refusal into the matching {@link AuthFailure}. */
+    private static TokenClaims streamsClaims(java.util.function.Supplier<TokenClaims> verification) {
         try {
-            claims = tokens.verify(token);
+            return verification.get();
         } catch (TokenException e) {
             throw new AuthException(switch (e.error()) {
                 case EXPIRED -> AuthFailure.EXPIRED;
@@ -125,6 +130,9 @@ public final class Authenticator {
                 case FORBIDDEN_TOPIC -> AuthFailure.FORBIDDEN_TOPIC;
             }, e.getMessage());
         }
+    }
+
+    private static Principal streamsPrincipal(TokenClaims claims) {
         Set<Scope> scopes = scopes(claims.extra().get(Permissions.SCOPES_CLAIM), EnumSet.of(Scope.SUBSCRIBE));
         Object id = claims.extra().getOrDefault(Permissions.ISSUED_BY_CLAIM, "token");
         return new Principal(Principal.Kind.STREAMS_TOKEN, String.valueOf(id), claims.project(), scopes,
@@ -170,6 +178,7 @@ public final class Authenticator {
 
     /** Scopes from a space-separated string or a list of names; unknown names are ignored, not granted. */
     private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final Scope[] SCOPES = Scope.values();
 
     private static Set<Scope> scopes(Object raw, Set<Scope> fallback) {
         if (raw == null) {
@@ -178,7 +187,7 @@ public final class Authenticator {
         List<String> names = raw instanceof String s ? List.of(WHITESPACE.split(s.trim())) : stringList(raw);
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String name : names) {
-            for (Scope scope : Scope.values()) {
+            for (Scope scope : SCOPES) {
                 if (scope.wireName().equals(name)) {
                     scopes.add(scope);
                 }

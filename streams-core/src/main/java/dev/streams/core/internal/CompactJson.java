@@ -18,6 +18,8 @@ public final class CompactJson {
 
     private final String text;
     private int pos;
+    /** Members read so far by {@link #nextName}, to know whether a comma must come first. */
+    private int membersRead;
 
     private CompactJson(String text) {
         this.text = text;
@@ -37,6 +39,52 @@ public final class CompactJson {
             throw new IllegalArgumentException("trailing data after JSON object");
         }
         return result;
+    }
+
+    /**
+     * Starts reading a JSON object member by member, for a caller that knows which members it expects and
+     * would only take them out of a map again (token claims): {@link #nextName}, then {@link #nextValue}, until
+     * {@link #nextName} returns null. Duplicate names are the caller's to reject. As strict as
+     * {@link #parseObject} otherwise.
+     */
+    public static CompactJson objectReader(String text) {
+        CompactJson parser = new CompactJson(text);
+        parser.skipSpace();
+        if (parser.pos >= text.length() || parser.peek() != '{') {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        parser.pos++;
+        return parser;
+    }
+
+    /** The next member's name, or null after the last member, when nothing but whitespace may follow. */
+    public String nextName() {
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            skipSpace();
+            if (pos != text.length()) {
+                throw new IllegalArgumentException("trailing data after JSON object");
+            }
+            return null;
+        }
+        if (membersRead > 0) {
+            expect(',');
+            skipSpace();
+        }
+        if (peek() != '"') {
+            throw new IllegalArgumentException("expected a key at " + pos);
+        }
+        String name = string();
+        skipSpace();
+        expect(':');
+        membersRead++;
+        return name;
+    }
+
+    /** The value of the member {@link #nextName} just named, typed as {@link #parseObject} types values. */
+    public Object nextValue() {
+        return value(1);
     }
 
     /** Writes strings, numbers, booleans, null, lists and maps with string keys. */
@@ -151,11 +199,11 @@ public final class CompactJson {
             String key = string();
             skipSpace();
             expect(':');
-            Object value = value(depth + 1);
-            if (map.containsKey(key)) {
+            int before = map.size();
+            map.put(key, value(depth + 1));
+            if (map.size() == before) {
                 throw new IllegalArgumentException("duplicate key " + key);
             }
-            map.put(key, value);
             skipSpace();
             if (peek() == ',') {
                 pos++;
@@ -239,7 +287,7 @@ public final class CompactJson {
 
     private Object number() {
         int start = pos;
-        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+        while (pos < text.length() && isNumberChar(text.charAt(pos))) {
             pos++;
         }
         if (isSmallInteger(start, pos)) {
@@ -256,6 +304,10 @@ public final class CompactJson {
         } catch (ArithmeticException notLong) {
             return value;
         }
+    }
+
+    private static boolean isNumberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
     }
 
     /** An optional minus and 1 to 18 digits without a leading zero (or a lone zero): always fits a long. */
@@ -283,7 +335,11 @@ public final class CompactJson {
     }
 
     private void skipSpace() {
-        while (pos < text.length() && " \t\r\n".indexOf(text.charAt(pos)) >= 0) {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return;
+            }
             pos++;
         }
     }

@@ -1,13 +1,14 @@
 package dev.streams.core.internal;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** One HS256 key; a {@link Mac} per thread because Mac is not thread-safe and costly to create. */
 public final class HmacKey {
     private static final String ALGORITHM = "HmacSHA256";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final String id;
     private final SecretKeySpec secret;
@@ -39,9 +40,22 @@ public final class HmacKey {
         return mac.doFinal();
     }
 
-    /** Compares in time independent of where the signatures differ. */
-    public boolean verify(byte[] data, int length, byte[] signature) {
-        return MessageDigest.isEqual(sign(data, length), signature);
+    /**
+     * Whether {@code token[signingInputEnd + 1 ..]} is the base64url (unpadded) signature of
+     * {@code token[0 .. signingInputEnd)}. Compared in encoded form, so only the canonical encoding passes, in
+     * time independent of where they differ (the length is public: every HS256 signature encodes to 43 chars).
+     */
+    public boolean verifyEncoded(byte[] token, int signingInputEnd) {
+        byte[] expected = B64.encode(sign(token, signingInputEnd));
+        int offset = signingInputEnd + 1;
+        if (token.length - offset != expected.length) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < expected.length; i++) {
+            difference |= expected[i] ^ token[offset + i];
+        }
+        return difference == 0;
     }
 
     @Override

@@ -57,4 +57,26 @@ class CompactJsonTest {
             assertThatThrownBy(() -> CompactJson.parseObject(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @Test
+    void objectReaderReadsMembersInOrderAsStrictlyAsParseObject() {
+        CompactJson reader = CompactJson.objectReader(" {\"a\": 1, \"b\": [\"x\"], \"c\": {\"d\": null}} ");
+        assertThat(reader.nextName()).isEqualTo("a");
+        assertThat(reader.nextValue()).isEqualTo(1L);
+        assertThat(reader.nextName()).isEqualTo("b");
+        assertThat(reader.nextValue()).isEqualTo(java.util.List.of("x"));
+        assertThat(reader.nextName()).isEqualTo("c");
+        assertThat(reader.nextValue()).isEqualTo(java.util.Collections.singletonMap("d", null));
+        assertThat(reader.nextName()).isNull();
+        assertThat(CompactJson.objectReader("{}").nextName()).isNull();
+        for (String bad : new String[] {"", "[]", "{", "{\"a\":1,}", "{\"a\":1}x", "{,}", "{\"a\":1 \"b\":2}",
+            "{\"a\" 1}", "{1:2}"}) {
+            assertThatThrownBy(() -> {
+                CompactJson reader2 = CompactJson.objectReader(bad);
+                for (String name = reader2.nextName(); name != null; name = reader2.nextName()) {
+                    reader2.nextValue();
+                }
+            }).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
