@@ -366,6 +366,8 @@ public final class LoadTool {
             Path outDir = Path.of(option("out", "benchmarks/results"));
             Files.createDirectories(outDir);
             Files.writeString(outDir.resolve("idle.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // --hold keeps the connections open a while longer, for a heap histogram of the server.
+            Thread.sleep(intOption("hold", 0) * 1000L);
             for (Channel c : channels) {
                 c.close();
             }

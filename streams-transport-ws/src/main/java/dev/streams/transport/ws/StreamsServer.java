@@ -4,7 +4,9 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
+import dev.streams.transport.ws.internal.BufferCapacityEstimator;
 import dev.streams.transport.ws.internal.HostRoutes;
+import dev.streams.transport.ws.internal.OutboundBudget;
 import dev.streams.transport.ws.internal.PipelineInitializer;
 import dev.streams.transport.ws.internal.ProjectConnections;
 import dev.streams.transport.ws.internal.ServerContext;
@@ -27,6 +29,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -75,14 +78,15 @@ public final class StreamsServer implements AutoCloseable {
         this.maxOutboundBytes = b.maxOutboundBytes;
         ServerLimits limits = new ServerLimits(b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
                 b.maxConnectionsPerProject, b.idleTimeout, b.requestTimeout, b.maxOutboundBytes,
-                b.maxSubscriptionsPerConnection);
+                b.maxSubscriptionsPerConnection, b.maxTotalOutboundBytes);
         ServerContext.Compression compression = new ServerContext.Compression(b.compression, b.compressMinBytes);
-        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(),
+        OutboundBudget outboundBudget = new OutboundBudget(limits.maxTotalOutboundBytes());
+        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
                 new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads),
-                ServerContext.webSocketConfig(limits, compression));
+                ServerContext.webSocketConfig(limits, compression), outboundBudget);
     }
 
     /** Threads for history queries, with a short queue: more at once is refused (503) rather than piled up. */
@@ -108,6 +112,7 @@ public final class StreamsServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BufferCapacityEstimator.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
                 .childHandler(new PipelineInitializer(context, ssl));
@@ -217,6 +222,7 @@ public final class StreamsServer implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxConnectionsPerProject = 5_000;
         private int maxOutboundBytes = 1024 * 1024;
+        private long maxTotalOutboundBytes = defaultTotalOutboundBytes();
         private int maxSubscriptionsPerConnection = 100;
         private SubscribeOptions subscribeOptions = SubscribeOptions.builder().maxQueuedEvents(1024)
                 .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
@@ -323,6 +329,23 @@ public final class StreamsServer implements AutoCloseable {
         public Builder maxOutboundBytes(int bytes) {
             this.maxOutboundBytes = positive(bytes, "maxOutboundBytes");
             return this;
+        }
+
+        /**
+         * Bytes buffered for all clients together before every subscription stops pulling, so that many slow
+         * readers cannot exhaust memory (default: a quarter of the direct memory limit, at most 256 MiB, at least
+         * 16 MiB). Events then wait in the subscriptions' queues under their overflow policies.
+         */
+        public Builder maxTotalOutboundBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxTotalOutboundBytes must be positive");
+            }
+            this.maxTotalOutboundBytes = bytes;
+            return this;
+        }
+
+        private static long defaultTotalOutboundBytes() {
+            return Math.max(16L << 20, Math.min(256L << 20, PlatformDependent.maxDirectMemory() / 4));
         }
 
         /** Subscriptions one native-protocol connection may hold (default 100). */

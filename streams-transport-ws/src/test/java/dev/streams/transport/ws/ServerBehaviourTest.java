@@ -112,6 +112,55 @@ class ServerBehaviourTest extends ServerFixture {
         });
     }
 
+    @Test
+    void stalledClientsTogetherStayWithinTheOutboundBudgetWhileAHealthyOneGetsEverything() throws Exception {
+        long budget = 256 * 1024;
+        start(b -> b.maxOutboundBytes(2 * 1024 * 1024).maxTotalOutboundBytes(budget)
+                .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(256).overflowPolicy(OverflowPolicy.DROP_OLDEST)
+                        .build()));
+        String stream = "/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key();
+        TestClient healthy = connect(stream);
+        java.util.List<RawSocket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                stalled.add(new RawSocket(server.port(), stream, "", 4096));
+            }
+            awaitSubscriptions("alpha", 5);
+            long mostHeld = 0;
+            for (int round = 0; round < 10; round++) {
+                publishPacedBy(healthy, 600 * (round + 1), 600 * round);
+                mostHeld = Math.max(mostHeld, metric("streams_outbound_pending_bytes"));
+            }
+            // Without the budget each stalled client would hold up to its own 2 MiB (measured: over 5 MB for the
+            // four with 1 MiB each). With it they are held to the budget, give or take what each session may add
+            // before it sees the budget spent: a pull of 64 events of 2 KiB and an early flush, at most twice over
+            // in buffer capacity.
+            assertThat(mostHeld).isPositive().isLessThan(budget + 4 * 448 * 1024);
+            assertThat(metric("streams_outbound_budget_waits_total")).isPositive();
+            assertThat(broker.stats("alpha").dropped()).isPositive();
+            assertThat(healthy.isOpen()).isTrue();
+        } finally {
+            for (RawSocket socket : stalled) {
+                socket.close();
+            }
+        }
+        // The stalled clients' bytes are released when they go.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (metric("streams_outbound_pending_bytes") != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(metric("streams_outbound_pending_bytes")).isZero();
+    }
+
+    private long metric(String name) throws Exception {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
     interface StalledCheck {
         void check(RawSocket stalled) throws Exception;
     }
@@ -136,9 +185,14 @@ class ServerBehaviourTest extends ServerFixture {
      * stalled client gets far more than every buffer holds, while the healthy one never falls a batch behind.
      */
     private void publishPacedBy(TestClient healthy, int count) throws InterruptedException {
+        publishPacedBy(healthy, count, 0);
+    }
+
+    /** Publishes until {@code count} in all, {@code alreadySent} of them earlier. */
+    private void publishPacedBy(TestClient healthy, int count, int alreadySent) throws InterruptedException {
         byte[] payload = ("{\"blob\":\"" + "z".repeat(2048) + "\"}").getBytes(StandardCharsets.UTF_8);
         int batch = 100;
-        for (int sent = 0; sent < count; ) {
+        for (int sent = alreadySent; sent < count; ) {
             for (int i = 0; i < batch; i++, sent++) {
                 broker.publish("alpha", "devices.d1.stream", "application/json", payload, Map.of("deviceId", "d1"));
             }

@@ -1,7 +1,11 @@
 package dev.streams.transport.ws.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 
 /**
  * Collects what a session sends during one event-loop turn (WebSocket text frames, or Server-Sent Events)
@@ -11,21 +15,35 @@ import io.netty.channel.Channel;
  *
  * <p>Lines ({@link #addLine}): for a client that asked for several messages per frame, the messages of one
  * turn go in one text frame, separated by newlines. That frame's payload collects in a buffer of its own and
- * its header is written when it closes (its length known), so nothing is copied twice. Event loop only.
+ * its header is written when it closes (its length known), so nothing is copied twice.
+ *
+ * <p>It also keeps this connection's share of the server's {@link OutboundBudget}: after each flush it reads how
+ * many bytes still wait in the channel's outbound buffer, and while some do, an empty marker write behind them
+ * tells it when they have gone out. A client that keeps up leaves nothing waiting and never touches the budget.
+ * Event loop only.
  */
-final class FrameBatcher implements Runnable {
+final class FrameBatcher implements Runnable, ChannelFutureListener {
     private static final int FIN_TEXT = 0x81;
     /** FIN, RSV1 (permessage-deflate: this message is compressed), text. */
     private static final int FIN_DEFLATED_TEXT = 0xC1;
+    /** What one turn collects before it is written without waiting for the turn's end. */
+    static final int EARLY_FLUSH_BYTES = 64 * 1024;
 
     private final Channel channel;
+    private final OutboundBudget budget;
+    /** This channel's bytes counted in the budget. */
+    private long counted;
+    /** A marker write is out: when it completes, everything written before it has gone out. */
+    private boolean watching;
+    private Runnable whenDrained;
     private ByteBuf pending;
     /** The open multi-message frame's payload, after everything in {@link #pending}; null when none is open. */
     private ByteBuf lines;
     private boolean scheduled;
 
-    FrameBatcher(Channel channel) {
+    FrameBatcher(Channel channel, OutboundBudget budget) {
         this.channel = channel;
+        this.budget = budget;
     }
 
     void add(byte[] payload) {
@@ -40,6 +58,18 @@ final class FrameBatcher implements Runnable {
     }
 
     /**
+     * Writes what was collected before the turn ends once it passes {@link #EARLY_FLUSH_BYTES}: until it is
+     * written the channel's writability cannot see it, and subscriptions that pull while the channel is
+     * writable would otherwise pour a whole queue into this buffer within one turn.
+     */
+    private void flushIfLarge() {
+        long collected = (pending == null ? 0 : pending.readableBytes()) + (lines == null ? 0 : lines.readableBytes());
+        if (collected >= EARLY_FLUSH_BYTES) {
+            flush();
+        }
+    }
+
+    /**
      * Adds one message to this turn's multi-message frame (opened by the first), after a newline. The caller
      * guarantees the message holds no raw newline.
      */
@@ -51,6 +81,7 @@ final class FrameBatcher implements Runnable {
             lines.writeByte('\n');
         }
         lines.writeBytes(message);
+        flushIfLarge();
     }
 
     private static void header(ByteBuf out, int first, int length) {
@@ -72,8 +103,8 @@ final class FrameBatcher implements Runnable {
         ByteBuf before = pending != null ? pending : channel.alloc().ioBuffer(10);
         pending = null;
         header(before, FIN_TEXT, lines.readableBytes());
-        channel.write(before, channel.voidPromise());
-        channel.write(lines, channel.voidPromise());
+        channel.write(fitted(before), channel.voidPromise());
+        channel.write(fitted(lines), channel.voidPromise());
         lines = null;
     }
 
@@ -82,6 +113,7 @@ final class FrameBatcher implements Runnable {
      * turn allocates it and schedules the write for the end of the turn.
      */
     ByteBuf buffer(int sizeHint) {
+        flushIfLarge();
         closeLines();
         if (pending == null) {
             pending = channel.alloc().ioBuffer(Math.max(1024, sizeHint));
@@ -111,14 +143,76 @@ final class FrameBatcher implements Runnable {
         ByteBuf out = pending;
         pending = null;
         if (out != null) {
-            channel.writeAndFlush(out, channel.voidPromise());
+            channel.writeAndFlush(fitted(out), channel.voidPromise());
         } else if (wroteLines) {
             channel.flush();
+        } else {
+            return;
+        }
+        recount();
+    }
+
+    /**
+     * {@code buffer}, or a copy of its bytes that fits them, when it would wait behind earlier writes in the
+     * outbound buffer: a turn's buffer starts at 1 KiB so that a burst rarely grows it, but a client that lags
+     * keeps its buffers for long, and one 150-byte event in a 1 KiB buffer would hold seven times what it sends.
+     */
+    private ByteBuf fitted(ByteBuf buffer) {
+        int readable = buffer.readableBytes();
+        if (buffer.capacity() <= 2 * readable + 64 || counted == 0) {
+            return buffer;
+        }
+        ByteBuf fitted = channel.alloc().ioBuffer(readable, readable).writeBytes(buffer);
+        buffer.release();
+        return fitted;
+    }
+
+    /** Bytes of this channel counted in the budget. */
+    long heldBytes() {
+        return counted;
+    }
+
+    void whenDrained(Runnable task) {
+        this.whenDrained = task;
+    }
+
+    /** Brings this channel's share of the budget up to date, and watches for what still waits to go out. */
+    private void recount() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        long now = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        if (now != counted) {
+            budget.adjust(now - counted);
+            counted = now;
+            if (now == 0 && whenDrained != null) {
+                // In a task of its own: recount runs inside flush, which may run inside a delivery.
+                channel.eventLoop().execute(whenDrained);
+            }
+        }
+        if (now > 0 && !watching) {
+            watching = true;
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
         }
     }
 
-    /** Drops what was collected without sending it (the channel is gone). */
+    /**
+     * The marker write completed (or failed, the channel closing): what was ahead of it is gone. Counted again in
+     * a task of its own, because Netty completes a write before it takes the write's bytes off the channel's
+     * pending count, and recounting here would see the marker itself and send another, and again, forever.
+     */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        channel.eventLoop().execute(this::watched);
+    }
+
+    private void watched() {
+        watching = false;
+        recount();
+    }
+
+    /** Drops what was collected without sending it (the channel is gone), and this channel's share of the budget. */
     void discard() {
+        budget.adjust(-counted);
+        counted = 0;
         if (pending != null) {
             pending.release();
             pending = null;

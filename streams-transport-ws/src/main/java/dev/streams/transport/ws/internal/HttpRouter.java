@@ -167,7 +167,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         Matcher golioth = GOLIOTH_STREAM.matcher(path);
         if (golioth.matches()) {
             return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2),
-                    new SseOutbound(ctx.channel()), lastEventId);
+                    new SseOutbound(ctx.channel(), server.outboundBudget()), lastEventId);
         }
         if (path.equals(NATIVE_EVENTS) || path.equals(NATIVE_EVENTS + "/")) {
             return new NativeEventStream(ctx.channel(), server, credentials, query, lastEventId);

@@ -34,4 +34,17 @@ public abstract class Outbound {
 
     /** Drops what was collected but not written (the channel is gone). */
     abstract void discard();
+
+    /** The batcher this outbound writes through. */
+    abstract FrameBatcher frames();
+
+    /** Bytes this connection holds in its outbound buffer, as counted in the server's {@link OutboundBudget}. */
+    final long heldBytes() {
+        return frames().heldBytes();
+    }
+
+    /** Runs {@code task} each time this connection's outbound buffer empties after holding bytes. */
+    final void whenDrained(Runnable task) {
+        frames().whenDrained(task);
+    }
 }

@@ -21,7 +21,7 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
                             SseResumes sseResumes, java.util.concurrent.ExecutorService queryExecutor,
-                            WebSocketServerProtocolConfig webSocketConfig) {
+                            WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget) {
 
     /**
      * permessage-deflate settings.

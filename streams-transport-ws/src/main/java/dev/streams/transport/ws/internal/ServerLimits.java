@@ -18,8 +18,10 @@ import java.time.Duration;
  * @param maxOutboundBytes              bytes queued for a peer that is not reading before the server stops
  *                                      reading from it and its subscriptions stop pulling
  * @param maxSubscriptionsPerConnection subscriptions one native connection may hold
+ * @param maxTotalOutboundBytes         bytes queued for all peers together before every subscription stops
+ *                                      pulling (see {@link OutboundBudget})
  */
 public record ServerLimits(int maxFrameBytes, int maxMessageBytes, int maxBodyBytes, int maxConnections,
                            int maxConnectionsPerProject, Duration idleTimeout, Duration requestTimeout,
-                           int maxOutboundBytes, int maxSubscriptionsPerConnection) {
+                           int maxOutboundBytes, int maxSubscriptionsPerConnection, long maxTotalOutboundBytes) {
 }

@@ -38,7 +38,10 @@ public final class ServerMetrics {
     /** Sessions, subscriptions or publishes refused by a per-project or per-connection limit. */
     public final LongAdder limitRejections = new LongAdder();
 
-    public ServerMetrics() {
+    private final OutboundBudget outboundBudget;
+
+    public ServerMetrics(OutboundBudget outboundBudget) {
+        this.outboundBudget = outboundBudget;
         for (Dialect d : Dialect.values()) {
             dialects.put(d, new PerDialect());
         }
@@ -116,6 +119,13 @@ public final class ServerMetrics {
                     "Cluster engine: " + metric.getKey().replace("streams_cluster_", "").replace('_', ' ') + ".",
                     metric.getValue().longValue());
         }
+        single(out, "streams_outbound_pending_bytes", false, "Bytes waiting in all clients' outbound buffers.",
+                outboundBudget.pendingBytes());
+        single(out, "streams_outbound_budget_bytes", false,
+                "Outbound bytes all clients together may hold before subscriptions stop pulling.", outboundBudget.limit());
+        single(out, "streams_outbound_budget_waits_total", true,
+                "Times a session stopped pulling because all clients together held the outbound budget.",
+                outboundBudget.waits());
         single(out, "streams_jvm_heap_used_bytes", false, "JVM heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {

@@ -47,6 +47,8 @@ public abstract class Session {    protected final Channel channel;
     private SseResumes.Record sseRecord;
     private ScheduledFuture<?> expiryWarning;
     private ScheduledFuture<?> expiry;
+    /** Waiting for the server's outbound budget (see {@link OutboundBudget}). */
+    private boolean parkedOnBudget;
 
     protected Session(Channel channel, ServerContext server, Dialect dialect, Outbound out) {
         this.channel = channel;
@@ -54,6 +56,8 @@ public abstract class Session {    protected final Channel channel;
         this.dialect = dialect;
         this.counters = server.metrics().of(dialect);
         this.out = out;
+        // Emptied its outbound buffer: it may pull again, whatever the server's budget (see mayPull).
+        out.whenDrained(this::writabilityChanged);
     }
 
     /** Called once the handshake completed. */
@@ -262,6 +266,29 @@ public abstract class Session {    protected final Channel channel;
                 sink.refill();
             }
         }
+    }
+
+    /**
+     * Whether this session's subscriptions may pull: its channel writable, and either nothing of it waiting in
+     * its outbound buffer (a client that keeps up is never held back by slow ones) or room in the server's budget.
+     */
+    final boolean mayPull() {
+        return channel.isWritable() && (out.heldBytes() == 0 || server.outboundBudget().hasRoom(this));
+    }
+
+    /** Marks this session as queued for the outbound budget's wake-up; false when it already is. */
+    final boolean parkForBudget() {
+        if (parkedOnBudget) {
+            return false;
+        }
+        parkedOnBudget = true;
+        return true;
+    }
+
+    /** The outbound budget has room again: pull as after a writability change. */
+    final void budgetFreed() {
+        parkedOnBudget = false;
+        writabilityChanged();
     }
 
     /** Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. */

@@ -22,9 +22,9 @@ public final class SseOutbound extends Outbound {
     private final FrameBatcher buffer;
     private boolean ended;
 
-    public SseOutbound(Channel channel) {
+    public SseOutbound(Channel channel, OutboundBudget budget) {
         this.channel = channel;
-        this.buffer = new FrameBatcher(channel);
+        this.buffer = new FrameBatcher(channel, budget);
     }
 
     /** How this stream's events are identified (default: their cursors, for a stream of one topic). */
@@ -84,6 +84,11 @@ public final class SseOutbound extends Outbound {
             return;
         }
         channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    FrameBatcher frames() {
+        return buffer;
     }
 
     @Override

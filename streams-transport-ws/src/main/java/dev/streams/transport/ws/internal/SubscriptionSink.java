@@ -7,10 +7,11 @@ import dev.streams.core.Subscription;
 import dev.streams.core.SubscriptionListener;
 
 /**
- * Moves a broker subscription's events onto a channel, pulling only while the channel is writable: at
- * most {@link #WINDOW} events are requested ahead. When the client stops reading, Netty's write buffer
- * passes its high-water mark, we stop requesting, and events wait in the subscription's bounded queue
- * where its overflow policy applies. The event loop never blocks and other clients never wait.
+ * Moves a broker subscription's events onto a channel, pulling only while the channel is writable and the
+ * server's {@link OutboundBudget} has room: at most {@link #WINDOW} events are requested ahead. When the client
+ * stops reading, Netty's write buffer passes its high-water mark (or all clients together spend the budget), we
+ * stop requesting, and events wait in the subscription's bounded queue where its overflow policy applies. The
+ * event loop never blocks and other clients never wait.
  */
 public final class SubscriptionSink implements SubscriptionListener {
     static final int WINDOW = 64;
@@ -39,7 +40,7 @@ public final class SubscriptionSink implements SubscriptionListener {
 
     /** Tops demand up to the window while the channel can take more. Event loop only. */
     void refill() {
-        if (subscription != null && session.channel.isWritable() && outstanding < WINDOW / 2) {
+        if (subscription != null && outstanding < WINDOW / 2 && session.mayPull()) {
             subscription.request(WINDOW - outstanding);
             outstanding = WINDOW;
         }

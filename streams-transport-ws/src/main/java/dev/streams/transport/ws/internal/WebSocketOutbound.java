@@ -24,7 +24,7 @@ public final class WebSocketOutbound extends Outbound {
     public WebSocketOutbound(Channel channel, ServerContext server) {
         this.channel = channel;
         this.compressMinBytes = server.compression().minBytes();
-        this.frames = new FrameBatcher(channel);
+        this.frames = new FrameBatcher(channel, server.outboundBudget());
     }
 
     @Override
@@ -84,6 +84,11 @@ public final class WebSocketOutbound extends Outbound {
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    FrameBatcher frames() {
+        return frames;
     }
 
     @Override

@@ -53,16 +53,10 @@ class PipelinePiecesTest {
     }
 
     @Test
-    void framesOfEveryLengthClassAreEncodedExactlyAndBatchedIntoOneWrite() {
+    void framesOfOneTurnAreEncodedExactlyAndBatchedIntoOneWrite() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        FrameBatcher batcher = new FrameBatcher(channel);
-        List<String> sent = new ArrayList<>();
-        for (int length : new int[] {0, 125, 126, 65535, 65536, 70000}) {
-            char[] text = new char[length];
-            Arrays.fill(text, (char) ('a' + length % 26));
-            sent.add(new String(text));
-            batcher.add(new String(text).getBytes(StandardCharsets.UTF_8));
-        }
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
+        List<String> sent = addFrames(batcher, 0, 125, 126, 1000, 30000);
         assertThat((Object) channel.readOutbound()).as("nothing leaves before the turn ends").isNull();
         channel.runPendingTasks();
         ByteBuf written = channel.readOutbound();
@@ -73,9 +67,38 @@ class PipelinePiecesTest {
     }
 
     @Test
+    void longFramesAreEncodedExactlyAndATurnPastTheEarlyFlushSizeIsWrittenBeforeItEnds() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
+        List<String> sent = addFrames(batcher, 65535, 65536, 70000);
+        ByteBuf early = channel.readOutbound();
+        assertThat(early).as("written once past %d bytes", FrameBatcher.EARLY_FLUSH_BYTES).isNotNull();
+        ByteBuf all = io.netty.buffer.Unpooled.buffer().writeBytes(early);
+        early.release();
+        channel.runPendingTasks();
+        for (ByteBuf next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
+            all.writeBytes(next);
+            next.release();
+        }
+        assertThat(clientReads(all)).isEqualTo(sent);
+        channel.finishAndReleaseAll();
+    }
+
+    private static List<String> addFrames(FrameBatcher batcher, int... lengths) {
+        List<String> sent = new ArrayList<>();
+        for (int length : lengths) {
+            char[] text = new char[length];
+            Arrays.fill(text, (char) ('a' + length % 26));
+            sent.add(new String(text));
+            batcher.add(new String(text).getBytes(StandardCharsets.UTF_8));
+        }
+        return sent;
+    }
+
+    @Test
     void discardReleasesWhatWasCollected() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        FrameBatcher batcher = new FrameBatcher(channel);
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
         batcher.add(new byte[100]);
         batcher.discard();
         channel.runPendingTasks();
@@ -84,18 +107,18 @@ class PipelinePiecesTest {
     }
 
     private static ServerLimits limits(Duration requestTimeout) {
-        return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10);
+        return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10, 1L << 20);
     }
 
     private static ServerContext context(Duration requestTimeout) {
+        OutboundBudget budget = new OutboundBudget(1L << 20);
         return new ServerContext(Broker.create(), StreamsAuth.builder().masterKey(new byte[32]).build(),
-                new ServerMetrics(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
-                new ProjectConnections(10), Set.of(),
-                new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10),
+                new ServerMetrics(budget), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                new ProjectConnections(10), Set.of(), limits(requestTimeout),
                 dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null),
                 new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)),
                 java.util.concurrent.Executors.newSingleThreadExecutor(),
-                ServerContext.webSocketConfig(limits(requestTimeout), new ServerContext.Compression(false, 0)));
+                ServerContext.webSocketConfig(limits(requestTimeout), new ServerContext.Compression(false, 0)), budget);
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class NativeEventStream extends NativeDialect {
 
     public NativeEventStream(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
                              String lastEventId) {
-        super(channel, server, new SseOutbound(channel));
+        super(channel, server, new SseOutbound(channel, server.outboundBudget()));
         this.credentials = credentials;
         this.query = query;
         this.lastEventId = lastEventId;
