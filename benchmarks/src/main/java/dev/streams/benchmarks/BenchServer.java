@@ -17,7 +17,8 @@ import java.util.EnumSet;
  * for bursts. Prints the port, the API key and its pid, then runs until killed.
  * Usage: java -cp benchmarks.jar dev.streams.benchmarks.BenchServer [port [redis-uri]]; with a Redis URI the
  * server is a node of the cluster on that Redis, and every node takes the same fixed key. The system property
- * {@code streams.eventLoops} sets the event-loop threads (several nodes sharing a small machine).
+ * {@code streams.eventLoops} sets the event-loop threads (several nodes sharing a small machine), and
+ * {@code streams.nio=true} serves with Java NIO instead of the native epoll transport.
  */
 public final class BenchServer {
     /** The one key of every bench server, so a load run can spread over the nodes of a cluster. */
@@ -36,7 +37,7 @@ public final class BenchServer {
         auth.importKey("bench", "load", EnumSet.allOf(Scope.class), CLUSTER_KEY);
         String key = CLUSTER_KEY;
         StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
-                .idleTimeout(Duration.ofMinutes(10))
+                .idleTimeout(Duration.ofMinutes(10)).nativeTransport(!Boolean.getBoolean("streams.nio"))
                 .eventLoopThreads(Integer.getInteger("streams.eventLoops", Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())
                 .build().start();
