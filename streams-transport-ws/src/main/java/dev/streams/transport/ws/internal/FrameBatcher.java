@@ -36,6 +36,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     /** A marker write is out: when it completes, everything written before it has gone out. */
     private boolean watching;
     private Runnable whenDrained;
+    private Runnable afterFlush;
     private ByteBuf pending;
     /** The open multi-message frame's payload, after everything in {@link #pending}; null when none is open. */
     private ByteBuf lines;
@@ -149,6 +150,9 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         } else {
             return;
         }
+        if (afterFlush != null) {
+            afterFlush.run();
+        }
         recount();
     }
 
@@ -174,6 +178,11 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
 
     void whenDrained(Runnable task) {
         this.whenDrained = task;
+    }
+
+    /** Runs {@code task} after each write of what was collected (once a turn, not once a frame). */
+    void afterFlush(Runnable task) {
+        this.afterFlush = task;
     }
 
     /** Brings this channel's share of the budget up to date, and watches for what still waits to go out. */

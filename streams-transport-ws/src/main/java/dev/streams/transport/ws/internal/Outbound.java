@@ -43,6 +43,11 @@ public abstract class Outbound {
         return frames().heldBytes();
     }
 
+    /** Runs {@code task} after each write of a turn's messages. */
+    final void afterFlush(Runnable task) {
+        frames().afterFlush(task);
+    }
+
     /** Runs {@code task} each time this connection's outbound buffer empties after holding bytes. */
     final void whenDrained(Runnable task) {
         frames().whenDrained(task);
