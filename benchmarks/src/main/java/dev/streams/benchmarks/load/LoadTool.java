@@ -40,18 +40,26 @@ public final class LoadTool {
     private final Target target;
     /** The servers; subscribers are spread over them evenly, a publisher uses the first. */
     private final List<URI> uris = new ArrayList<>();
-    private final String topic = "bench";
+    /** Where the publisher connects: the first server, in the publisher's protocol. */
+    private final URI publisherUri;
+    private final String topic;
     private final List<String> sources;
     private final PrintStream out = System.out;
     private final ServerProbe probe;
 
     private LoadTool(Map<String, String> options) {
         this.options = options;
-        this.target = option("target", "streams").equals("nats") ? Target.nats() : Target.streams(option("api-key", ""),
-                Boolean.parseBoolean(option("batch", "false")));
-        for (String url : option("url", "ws://127.0.0.1:8080").split(",")) {
+        this.target = switch (option("target", "streams")) {
+            case "nats" -> Target.nats();
+            case "golioth" -> Target.golioth(option("api-key", ""));
+            default -> Target.streams(option("api-key", ""), Boolean.parseBoolean(option("batch", "false")));
+        };
+        this.topic = target.topic();
+        String[] urls = option("url", "ws://127.0.0.1:8080").split(",");
+        for (String url : urls) {
             uris.add(URI.create(url + target.path()));
         }
+        this.publisherUri = URI.create(urls[0] + target.publisher().path());
         this.sources = List.of(option("sources", "127.0.0.1").split(","));
         this.probe = new ServerProbe(option("pid", null), option("metrics", null));
     }
@@ -84,6 +92,16 @@ public final class LoadTool {
 
     /** Opens {@code count} subscribed connections; returns them and prints the set-up rate. */
     private List<Channel> openSubscribers(WsClient client, int count, WsClient.FrameHandler onFrame) throws Exception {
+        return open(client, count, onFrame, target, uris);
+    }
+
+    /** Opens the publisher's connection (subscribed too, where its protocol acknowledges with a frame). */
+    private Channel openPublisher(WsClient client) throws Exception {
+        return open(client, 1, (c, f) -> { }, target.publisher(), List.of(publisherUri)).get(0);
+    }
+
+    private List<Channel> open(WsClient client, int count, WsClient.FrameHandler onFrame, Target target, List<URI> uris)
+            throws Exception {
         Semaphore inFlight = new Semaphore(200);
         List<CompletableFuture<Channel>> subscribed = new ArrayList<>(count);
         long start = System.nanoTime();
@@ -92,8 +110,14 @@ public final class LoadTool {
             CompletableFuture<Channel> ready = new CompletableFuture<>();
             subscribed.add(ready);
             client.connect(uris.get(i % uris.size()), sources.get(i % sources.size()), channel -> {
-                for (String frame : target.subscribeFrames(topic)) {
+                String[] frames = target.subscribeFrames(topic);
+                for (String frame : frames) {
                     WsClient.sendText(channel, frame.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                if (frames.length == 0 && !ready.isDone()) {
+                    // Subscribed by the handshake itself (a Golioth stream): nothing confirms it.
+                    ready.complete(channel);
+                    inFlight.release();
                 }
             }, (channel, frame) -> {
                 if (!ready.isDone() && target.isSubscribed(frame)) {
@@ -243,7 +267,7 @@ public final class LoadTool {
             });
             first.set(channels.get(0));
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
-            Channel publisher = openSubscribers(client, 1, (c, f) -> { }).get(0);
+            Channel publisher = openPublisher(client);
             int warmup = intOption("warmup", 0);
             if (warmup > 0) {
                 // Same traffic, not recorded: lets a JIT-compiled server reach steady state before measuring.

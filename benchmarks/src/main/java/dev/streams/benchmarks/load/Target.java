@@ -18,6 +18,16 @@ interface Target {
     /** A publish frame carrying {@code payload}. */
     byte[] publishFrame(String topic, byte[] payload);
 
+    /** The topic messages are published to. */
+    default String topic() {
+        return "bench";
+    }
+
+    /** How the publisher's connection speaks: the same as the subscribers', unless they only listen. */
+    default Target publisher() {
+        return this;
+    }
+
     /** An answer the server requires to a frame (a NATS PING), or null. */
     default byte[] answer(byte[] frame) {
         return null;
@@ -53,6 +63,51 @@ interface Target {
             public byte[] publishFrame(String topic, byte[] payload) {
                 return ("{\"type\":\"publish\",\"topic\":\"" + topic + "\",\"text\":\""
                         + new String(payload, StandardCharsets.US_ASCII) + "\"}").getBytes(StandardCharsets.US_ASCII);
+            }
+        };
+    }
+
+    /**
+     * Golioth LightDB Stream subscribers: each connection streams a whole project
+     * ({@code /v1/ws/projects/bench/stream}, subscribed once the handshake completes, one message per frame);
+     * the publisher publishes device data over the native protocol, to the topic of one device's stream.
+     */
+    static Target golioth(String apiKey) {
+        Target nativePublisher = streams(apiKey, false);
+        return new Target() {
+            @Override
+            public String name() {
+                return "streams-golioth";
+            }
+
+            @Override
+            public String path() {
+                return "/v1/ws/projects/bench/stream?x-api-key=" + apiKey;
+            }
+
+            @Override
+            public String topic() {
+                return "devices.load.stream";
+            }
+
+            @Override
+            public Target publisher() {
+                return nativePublisher;
+            }
+
+            @Override
+            public String[] subscribeFrames(String topic) {
+                return new String[0];
+            }
+
+            @Override
+            public boolean isSubscribed(byte[] frame) {
+                return false;
+            }
+
+            @Override
+            public byte[] publishFrame(String topic, byte[] payload) {
+                return nativePublisher.publishFrame(topic, payload);
             }
         };
     }
