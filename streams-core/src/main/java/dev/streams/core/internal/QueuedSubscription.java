@@ -34,7 +34,9 @@ public class QueuedSubscription implements Subscription {
 
     // Guarded by "this". Lock order: a topic's lock, then the pattern index's, then this monitor; never the
     // reverse, and no listener runs while it is held.
-    private final ArrayDeque<Event> queue = new ArrayDeque<>();
+    // Room for one event to start with: most subscriptions, live or idle, hold one event at a time, and an
+    // idle connection should not carry a 16-slot array; a backlog grows it.
+    private final ArrayDeque<Event> queue = new ArrayDeque<>(1);
     private final GapLedger gaps = new GapLedger();
     private long queuedBytes;
     private long demand;

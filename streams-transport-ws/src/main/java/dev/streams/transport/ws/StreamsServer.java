@@ -6,6 +6,7 @@ import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.transport.ws.internal.BufferCapacityEstimator;
 import dev.streams.transport.ws.internal.HostRoutes;
+import dev.streams.transport.ws.internal.IdleSweeper;
 import dev.streams.transport.ws.internal.IoTransport;
 import dev.streams.transport.ws.internal.OutboundBudget;
 import dev.streams.transport.ws.internal.PipelineInitializer;
@@ -117,6 +118,9 @@ public final class StreamsServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
                 .childHandler(new PipelineInitializer(context, ssl));
+        Duration sweep = IdleSweeper.period(context.limits().idleTimeout());
+        group.next().scheduleAtFixedRate(new IdleSweeper(context.channels(), context.limits().idleTimeout()),
+                sweep.toNanos(), sweep.toNanos(), TimeUnit.NANOSECONDS);
         try {
             serverChannel = bootstrap.bind(host, port).sync().channel();
         } catch (InterruptedException e) {

@@ -10,13 +10,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One connection's pipeline, a handler a job: read back-pressure, TLS, HTTP framing, the request deadline,
- * the body limit, idle detection, flush batching (many frames written in one event-loop turn go out in one
+ * One connection's pipeline, a handler a job: read back-pressure (which also notes reads for the
+ * {@link IdleSweeper}), TLS, HTTP framing, the request deadline, the body limit, flush batching (many frames written in one event-loop turn go out in one
  * syscall), then routing. A WebSocket upgrade swaps the HTTP-only handlers for Netty's WebSocket handlers.
  */
 public final class PipelineInitializer extends ChannelInitializer<Channel> {
@@ -52,11 +50,9 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         if (ssl != null) {
             p.addLast(ssl.newHandler(channel.alloc()));
         }
-        long idleMillis = server.limits().idleTimeout().toMillis();
         p.addLast(new HttpServerCodec(4096, 16 * 1024, 8192),
                 new HttpDeadline(server),
                 new OversizeAwareAggregator(server),
-                new IdleStateHandler(idleMillis / 2, 0, 0, TimeUnit.MILLISECONDS),
                 new FlushConsolidationHandler(256, true),
                 new HttpRouter(server));
     }

@@ -10,10 +10,31 @@ import io.netty.channel.ChannelHandlerContext;
  * handler issues one after every ping it answers), so TCP flow control pushes back on the peer and neither
  * the outbound buffer nor the inbound queue can grow past the mark. Reading resumes when the buffer drains
  * below the low-water mark; a peer that never drains is closed by the idle and request timeouts.
- * First in the pipeline, so every handler's reads pass through it.
+ * First in the pipeline, so every handler's reads pass through it; it also notes when the connection last
+ * read, for the {@link IdleSweeper}.
  */
 final class ReadBackpressure extends ChannelDuplexHandler {
     private boolean readHeld;
+    /** When the peer last sent anything, or the last idle event was fired (written by the sweeper's thread too). */
+    private volatile long lastActivity = System.nanoTime();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActivity = System.nanoTime();
+        ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Whether the peer has been silent for {@code idleNanos} since it last read or since the last idle event;
+     * if so, the event counts as fired now.
+     */
+    boolean idleEventDue(long now, long idleNanos) {
+        if (now - lastActivity < idleNanos) {
+            return false;
+        }
+        lastActivity = now;
+        return true;
+    }
 
     @Override
     public void read(ChannelHandlerContext ctx) {

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 public abstract class Session {    protected final Channel channel;
     protected final ServerContext server;
     protected final Dialect dialect;
-    private final List<SubscriptionSink> sinks = new ArrayList<>();
+    private final List<SubscriptionSink> sinks = new ArrayList<>(1);
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
     /** Where this session's messages go: a WebSocket or a Server-Sent Events response. */

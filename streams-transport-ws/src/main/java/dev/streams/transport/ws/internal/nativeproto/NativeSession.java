@@ -34,7 +34,8 @@ public final class NativeSession extends NativeDialect {
 
     /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
     private Credentials handshake;
-    private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>();
+    // Sized for the usual one or two subscriptions: the default table of 16 is kept per idle connection.
+    private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>(2);
     private Principal principal;
     private long nextSubscription = 1;
     /** Subscriptions asked for whose replay is still being read (they count against the limit). */
