@@ -14,8 +14,9 @@ import io.netty.channel.ChannelOutboundBuffer;
  * masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload.
  *
  * <p>Lines ({@link #addLine}): for a client that asked for several messages per frame, the messages of one
- * turn go in one text frame, separated by newlines. That frame's payload collects in a buffer of its own and
- * its header is written when it closes (its length known), so nothing is copied twice.
+ * turn go in one text frame, separated by newlines. That frame's payload collects in a buffer of its own after
+ * room for the longest header, which is written in front of it when the frame closes (its length known): one
+ * buffer and one write per frame, and nothing copied twice.
  *
  * <p>It also keeps this connection's share of the server's {@link OutboundBudget}: after each flush it reads how
  * many bytes still wait in the channel's outbound buffer, and while some do, an empty marker write behind them
@@ -28,6 +29,8 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private static final int FIN_DEFLATED_TEXT = 0xC1;
     /** What one turn collects before it is written without waiting for the turn's end. */
     static final int EARLY_FLUSH_BYTES = 64 * 1024;
+    /** The longest frame header: two bytes and a 64-bit length. */
+    private static final int MAX_HEADER = 10;
 
     private final Channel channel;
     private final OutboundBudget budget;
@@ -35,8 +38,8 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private long counted;
     /** A marker write is out: when it completes, everything written before it has gone out. */
     private boolean watching;
-    private Runnable whenDrained;
-    private Runnable afterFlush;
+    /** Told after each write and when the outbound buffer empties; one reference, no lambdas per connection. */
+    private Owner owner;
     private ByteBuf pending;
     /** The open multi-message frame's payload, after everything in {@link #pending}; null when none is open. */
     private ByteBuf lines;
@@ -76,7 +79,8 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      */
     void addLine(byte[] message) {
         if (lines == null) {
-            lines = channel.alloc().ioBuffer(Math.max(1024, message.length));
+            lines = channel.alloc().ioBuffer(Math.max(1024, MAX_HEADER + message.length));
+            lines.writerIndex(MAX_HEADER).readerIndex(MAX_HEADER);
             schedule();
         } else {
             lines.writeByte('\n');
@@ -96,17 +100,37 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         }
     }
 
-    /** Ends the open multi-message frame: its header goes after what is pending, its payload is written after. */
+    /** Ends the open multi-message frame: what is pending goes first, then the frame, its header in front. */
     private void closeLines() {
         if (lines == null) {
             return;
         }
-        ByteBuf before = pending != null ? pending : channel.alloc().ioBuffer(10);
-        pending = null;
-        header(before, FIN_TEXT, lines.readableBytes());
-        channel.write(fitted(before), channel.voidPromise());
-        channel.write(fitted(lines), channel.voidPromise());
+        // Taken out of the fields before writing: a write may run tasks, this batcher's flush among them
+        // (an EmbeddedChannel does).
+        ByteBuf frame = lines;
+        ByteBuf before = pending;
         lines = null;
+        pending = null;
+        if (before != null) {
+            channel.write(fitted(before), channel.voidPromise());
+        }
+        headerInFront(frame, FIN_TEXT);
+        channel.write(fitted(frame), channel.voidPromise());
+    }
+
+    /** Writes a frame header into the room left before {@code payload}'s readable bytes, and takes it in. */
+    private static void headerInFront(ByteBuf payload, int first) {
+        int length = payload.readableBytes();
+        int at = payload.readerIndex() - (length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER);
+        payload.setByte(at, first);
+        if (length < 126) {
+            payload.setByte(at + 1, length);
+        } else if (length <= 0xFFFF) {
+            payload.setByte(at + 1, 126).setShort(at + 2, length);
+        } else {
+            payload.setByte(at + 1, 127).setLong(at + 2, length);
+        }
+        payload.readerIndex(at);
     }
 
     /**
@@ -150,8 +174,8 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         } else {
             return;
         }
-        if (afterFlush != null) {
-            afterFlush.run();
+        if (owner != null) {
+            owner.flushed();
         }
         recount();
     }
@@ -176,13 +200,17 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         return counted;
     }
 
-    void whenDrained(Runnable task) {
-        this.whenDrained = task;
+    /** Who hears of this batcher's writes (a session). */
+    interface Owner {
+        /** What was collected was written: once a turn, not once a frame. */
+        void flushed();
+
+        /** The channel's outbound buffer emptied after holding bytes. */
+        void drained();
     }
 
-    /** Runs {@code task} after each write of what was collected (once a turn, not once a frame). */
-    void afterFlush(Runnable task) {
-        this.afterFlush = task;
+    void owner(Owner owner) {
+        this.owner = owner;
     }
 
     /** Brings this channel's share of the budget up to date, and watches for what still waits to go out. */
@@ -192,9 +220,10 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         if (now != counted) {
             budget.adjust(now - counted);
             counted = now;
-            if (now == 0 && whenDrained != null) {
+            if (now == 0 && owner != null) {
                 // In a task of its own: recount runs inside flush, which may run inside a delivery.
-                channel.eventLoop().execute(whenDrained);
+                Owner told = owner;
+                channel.eventLoop().execute(told::drained);
             }
         }
         if (now > 0 && !watching) {

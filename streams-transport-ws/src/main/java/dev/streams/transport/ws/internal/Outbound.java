@@ -43,13 +43,8 @@ public abstract class Outbound {
         return frames().heldBytes();
     }
 
-    /** Runs {@code task} after each write of a turn's messages. */
-    final void afterFlush(Runnable task) {
-        frames().afterFlush(task);
-    }
-
-    /** Runs {@code task} each time this connection's outbound buffer empties after holding bytes. */
-    final void whenDrained(Runnable task) {
-        frames().whenDrained(task);
+    /** Who hears of this connection's writes and of its outbound buffer emptying. */
+    final void owner(FrameBatcher.Owner owner) {
+        frames().owner(owner);
     }
 }

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * <p>Runs on its channel's event loop only: frames in, broker deliveries (the subscriptions use the event loop
  * as their executor), timers and writability changes, so its state needs no locks.
  */
-public abstract class Session {    protected final Channel channel;
+public abstract class Session implements FrameBatcher.Owner {
+    protected final Channel channel;
     protected final ServerContext server;
     protected final Dialect dialect;
     private final List<SubscriptionSink> sinks = new ArrayList<>(1);
@@ -59,9 +60,13 @@ public abstract class Session {    protected final Channel channel;
         this.dialect = dialect;
         this.counters = server.metrics().of(dialect);
         this.out = out;
-        // Emptied its outbound buffer: it may pull again, whatever the server's budget (see mayPull).
-        out.whenDrained(this::writabilityChanged);
-        out.afterFlush(this::countSent);
+        out.owner(this);
+    }
+
+    /** Emptied its outbound buffer: it may pull again, whatever the server's budget (see mayPull). */
+    @Override
+    public final void drained() {
+        writabilityChanged();
     }
 
     /** Called once the handshake completed. */
@@ -317,7 +322,8 @@ public abstract class Session {    protected final Channel channel;
      * Adds what this turn sent to the dialect's counters, once a turn when the batch is written: counters
      * shared by every event loop cost more per add than the rest of a delivery.
      */
-    private void countSent() {
+    @Override
+    public final void flushed() {
         if (unsentMessages > 0) {
             counters.bytesOut.add(unsentBytes);
             counters.framesOut.add(unsentMessages);

@@ -84,6 +84,26 @@ class PipelinePiecesTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void linesShareOneFrameWithItsHeaderInFrontAndKeepTheirOrderWithOtherFrames() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
+        String medium = "m".repeat(300);
+        batcher.add("first".getBytes(StandardCharsets.UTF_8));
+        batcher.addLine("a".getBytes(StandardCharsets.UTF_8));
+        batcher.addLine(medium.getBytes(StandardCharsets.UTF_8));
+        batcher.add("between".getBytes(StandardCharsets.UTF_8));
+        batcher.addLine("b".getBytes(StandardCharsets.UTF_8));
+        channel.runPendingTasks();
+        ByteBuf all = io.netty.buffer.Unpooled.buffer();
+        for (ByteBuf next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
+            all.writeBytes(next);
+            next.release();
+        }
+        assertThat(clientReads(all)).containsExactly("first", "a\n" + medium, "between", "b");
+        channel.finishAndReleaseAll();
+    }
+
     private static List<String> addFrames(FrameBatcher batcher, int... lengths) {
         List<String> sent = new ArrayList<>();
         for (int length : lengths) {
