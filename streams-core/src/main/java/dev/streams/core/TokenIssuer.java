@@ -222,25 +222,31 @@ public final class TokenIssuer {
         int reservedSeen = 0;
         try {
             CompactJson claims = CompactJson.objectReader(json);
-            for (String name = claims.nextName(); name != null; name = claims.nextName()) {
-                int reserved = RESERVED.indexOf(name);
-                int bit = reserved < 0 ? 0 : 1 << reserved;
-                if ((reservedSeen & bit) != 0 || (reserved < 0 && extra.containsKey(name))) {
+            while (claims.nextMember()) {
+                int reserved = reservedIndex(claims);
+                if (reserved < 0) {
+                    String name = claims.name();
+                    if (extra.containsKey(name)) {
+                        throw malformed("a claim appears twice");
+                    }
+                    Object value = claims.nextValue();
+                    extra.put(name, value);
+                    nullExtra |= value == null;
+                    continue;
+                }
+                if ((reservedSeen & (1 << reserved)) != 0) {
                     throw malformed("a claim appears twice");
                 }
-                reservedSeen |= bit;
+                reservedSeen |= 1 << reserved;
                 Object value = claims.nextValue();
-                switch (name) {
+                switch (RESERVED.get(reserved)) {
                     case "project" -> project = value instanceof String p ? p : null;
                     case "topics" -> topics = topicsOf(value);
                     case "iat" -> iat = value instanceof Long l ? l : null;
                     case "exp" -> exp = value instanceof Long l ? l : null;
                     case "nbf" -> nbf = value;
                     default -> {
-                        if (reserved < 0) {
-                            extra.put(name, value);
-                            nullExtra |= value == null;
-                        }
+                        // iss, sub, aud, jti: read (they must be JSON) but not kept.
                     }
                 }
             }
@@ -265,6 +271,16 @@ public final class TokenIssuer {
             throw malformed("nbf must be a number");
         }
         return new TokenClaims(kid, project, topics, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), extra);
+    }
+
+    /** The current claim's index in {@link #RESERVED}, or -1: compared where it lies, with no string made. */
+    private static int reservedIndex(CompactJson claims) {
+        for (int i = 0; i < RESERVED.size(); i++) {
+            if (claims.nameIs(RESERVED.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The topic patterns of a {@code topics} claim, or null when it is not a list. */

@@ -18,8 +18,12 @@ public final class CompactJson {
 
     private final String text;
     private int pos;
-    /** Members read so far by {@link #nextName}, to know whether a comma must come first. */
+    /** Members read so far by {@link #nextMember}, to know whether a comma must come first. */
     private int membersRead;
+    /** The current member's name: where it lies in the text, or the decoded name when it holds escapes. */
+    private int nameStart;
+    private int nameEnd;
+    private String escapedName;
 
     private CompactJson(String text) {
         this.text = text;
@@ -59,6 +63,14 @@ public final class CompactJson {
 
     /** The next member's name, or null after the last member, when nothing but whitespace may follow. */
     public String nextName() {
+        return nextMember() ? name() : null;
+    }
+
+    /**
+     * Moves to the next member and reads its name without making a string of it (see {@link #nameIs} and
+     * {@link #name}); false after the last member, when nothing but whitespace may follow.
+     */
+    public boolean nextMember() {
         skipSpace();
         if (peek() == '}') {
             pos++;
@@ -66,7 +78,7 @@ public final class CompactJson {
             if (pos != text.length()) {
                 throw new IllegalArgumentException("trailing data after JSON object");
             }
-            return null;
+            return false;
         }
         if (membersRead > 0) {
             expect(',');
@@ -75,11 +87,47 @@ public final class CompactJson {
         if (peek() != '"') {
             throw new IllegalArgumentException("expected a key at " + pos);
         }
-        String name = string();
+        int end = plainStringEnd(pos + 1);
+        if (end >= 0) {
+            nameStart = pos + 1;
+            nameEnd = end;
+            escapedName = null;
+            pos = end + 1;
+        } else {
+            escapedName = string();
+        }
         skipSpace();
         expect(':');
         membersRead++;
-        return name;
+        return true;
+    }
+
+    /** Whether the current member's name is {@code candidate}. */
+    public boolean nameIs(String candidate) {
+        if (escapedName != null) {
+            return escapedName.equals(candidate);
+        }
+        int length = nameEnd - nameStart;
+        return length == candidate.length() && text.startsWith(candidate, nameStart);
+    }
+
+    /** The current member's name. */
+    public String name() {
+        return escapedName != null ? escapedName : text.substring(nameStart, nameEnd);
+    }
+
+    /** Where the string starting at {@code from} (after its quote) ends, or -1 when it has an escape. */
+    private int plainStringEnd(int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\' || c < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** The value of the member {@link #nextName} just named, typed as {@link #parseObject} types values. */
@@ -237,16 +285,11 @@ public final class CompactJson {
     private String string() {
         expect('"');
         // Fast path: most strings have no escapes; take them as one substring.
-        for (int i = pos; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                String plain = text.substring(pos, i);
-                pos = i + 1;
-                return plain;
-            }
-            if (c == '\\' || c < 0x20) {
-                break;
-            }
+        int end = plainStringEnd(pos);
+        if (end >= 0) {
+            String plain = text.substring(pos, end);
+            pos = end + 1;
+            return plain;
         }
         StringBuilder out = new StringBuilder();
         while (true) {
