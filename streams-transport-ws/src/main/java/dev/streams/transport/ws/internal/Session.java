@@ -14,14 +14,12 @@ import dev.streams.core.Subscription;
 import dev.streams.core.Topics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -46,8 +44,8 @@ public abstract class Session implements FrameBatcher.Owner {
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
     private SseResumes.Record sseRecord;
-    private ScheduledFuture<?> expiryWarning;
-    private ScheduledFuture<?> expiry;
+    /** Made for the first credential that expires. */
+    private ExpiryWatch expiry;
     /** Messages (and their bytes) of this turn, not yet added to the dialect's counters. */
     private long unsentBytes;
     private int unsentMessages;
@@ -244,28 +242,20 @@ public abstract class Session implements FrameBatcher.Owner {
      * calls {@link #onExpiring} {@code warning} before. Replaces what an earlier credential armed.
      */
     protected final void watchExpiry(Principal who, Duration warning) {
-        cancelExpiry();
         if (who.expiresAt() == null) {
+            cancelExpiry();
             return;
         }
-        long untilExpiry = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toMillis());
-        long untilWarning = Math.max(0, untilExpiry - warning.toMillis());
-        Instant at = who.expiresAt();
-        if (!warning.isZero() && !warning.isNegative()) {
-            expiryWarning = channel.eventLoop().schedule(() -> onExpiring(at), untilWarning, TimeUnit.MILLISECONDS);
+        if (expiry == null) {
+            expiry = new ExpiryWatch();
         }
-        expiry = channel.eventLoop().schedule(() -> fail(Failure.EXPIRED, "credential expired"),
-                untilExpiry, TimeUnit.MILLISECONDS);
+        expiry.arm(channel.eventLoop(), who.expiresAt(), warning, this::onExpiring,
+                () -> fail(Failure.EXPIRED, "credential expired"));
     }
 
     private void cancelExpiry() {
-        if (expiryWarning != null) {
-            expiryWarning.cancel(false);
-            expiryWarning = null;
-        }
         if (expiry != null) {
-            expiry.cancel(false);
-            expiry = null;
+            expiry.cancel();
         }
     }
 
