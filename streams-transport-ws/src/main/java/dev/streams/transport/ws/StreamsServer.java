@@ -171,6 +171,11 @@ public final class StreamsServer implements AutoCloseable {
         return context.channels().size();
     }
 
+    /** Whether the server runs on Netty's native epoll transport (else Java NIO); see {@link Builder#nativeTransport}. */
+    public boolean isNativeTransport() {
+        return transport == IoTransport.EPOLL;
+    }
+
     /** Whether TLS is on, so clients should use https and wss. */
     public boolean isTls() {
         return ssl != null;

@@ -37,8 +37,13 @@ abstract class ServerFixture {
     }
 
     StreamsServer start(UnaryOperator<StreamsServer.Builder> settings) {
-        server = settings.apply(StreamsServer.builder(broker, auth).port(0)).build().start();
+        server = settings.apply(transport(StreamsServer.builder(broker, auth).port(0))).build().start();
         return server;
+    }
+
+    /** The socket transport the tests run on: the default (native epoll on Linux x86-64); NIO in subclasses. */
+    StreamsServer.Builder transport(StreamsServer.Builder builder) {
+        return builder;
     }
 
     String http() {
