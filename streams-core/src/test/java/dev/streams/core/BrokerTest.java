@@ -74,6 +74,33 @@ class BrokerTest {
     }
 
     @Test
+    void aListenerThatThrowsAnErrorEndsItsSubscriptionWithAReasonAndOthersGoOn() {
+        Recorder failing = new Recorder() {
+            @Override
+            public void onEvent(Event event) {
+                if (event.payloadAsString().equals("2")) {
+                    throw new OutOfMemoryError("simulated: no buffer for this event");
+                }
+                super.onEvent(event);
+            }
+        };
+        Recorder healthy = new Recorder();
+        broker.subscribe("p", "t", StartPosition.latest(), failing);
+        broker.subscribe("p", "t", StartPosition.latest(), healthy);
+        for (int i = 1; i <= 4; i++) {
+            publish("p", "t", String.valueOf(i));
+        }
+        assertThat(healthy.awaitEvents(4).payloads()).containsExactly("1", "2", "3", "4");
+        failing.awaitClose();
+        // Event 2 never arrived, so the subscription ends and says why instead of going on past the hole.
+        assertThat(failing.closes).containsExactly(CloseReason.LISTENER_FAILED);
+        assertThat(failing.payloads()).startsWith("1").doesNotContain("2");
+        publish("p", "t", "5");
+        assertThat(healthy.awaitEvents(5).payloads()).endsWith("5");
+        assertThat(failing.payloads()).doesNotContain("5");
+    }
+
+    @Test
     void startPositionsReplayHistoryThenLive() {
         for (int i = 1; i <= 5; i++) {
             publish("p", "t", "e" + i);

@@ -45,6 +45,9 @@ public final class FlowView implements Flow.Publisher<Event> {
                                 "subscriber fell behind its queue bound"));
                     } else if (reason == CloseReason.BROKER_CLOSED) {
                         subscriber.onComplete();
+                    } else if (reason == CloseReason.LISTENER_FAILED) {
+                        subscriber.onError(new StreamsException(ErrorKind.UNAVAILABLE,
+                                "delivery failed on the server; subscribe again"));
                     }
                 }
             });

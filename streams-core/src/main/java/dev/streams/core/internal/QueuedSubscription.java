@@ -242,6 +242,11 @@ public class QueuedSubscription implements Subscription {
             listener.onEvent(event);
         } catch (RuntimeException e) {
             listenerFailed(e);
+        } catch (Error e) {
+            // Not rethrown: it would end this drain with its work counter still raised, and the subscription
+            // would never deliver again without a word. It ends, with a reason, once what was taken is through.
+            LOG.log(Level.ERROR, "subscription listener for " + pattern + " failed; the subscription ends", e);
+            terminate(CloseReason.LISTENER_FAILED, false);
         }
     }
 

@@ -353,6 +353,8 @@ public abstract class Session implements FrameBatcher.Owner {
             fail(Failure.SLOW_CONSUMER, "client is not reading fast enough");
         } else if (reason == CloseReason.BROKER_CLOSED) {
             goAway();
+        } else if (reason == CloseReason.LISTENER_FAILED) {
+            fail(Failure.INTERNAL, "delivery failed on the server; reconnect and resume");
         }
     }
 
