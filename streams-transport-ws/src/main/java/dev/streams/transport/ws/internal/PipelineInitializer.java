@@ -44,9 +44,8 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         http.connectionsOpen.increment();
         http.connectionsTotal.increment();
         channel.attr(Dialect.KEY).set(Dialect.HTTP);
-        channel.closeFuture().addListener(closed -> server.metrics().of(channel.attr(Dialect.KEY).get())
-                .connectionsOpen.decrement());
-        p.addLast(new ReadBackpressure());
+        // ConnectionHead gives the place in the gauge back when the connection closes.
+        p.addLast(new ConnectionHead(server.metrics()));
         if (ssl != null) {
             p.addLast(ssl.newHandler(channel.alloc()));
         }

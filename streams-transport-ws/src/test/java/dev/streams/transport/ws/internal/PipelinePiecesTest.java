@@ -235,7 +235,8 @@ class PipelinePiecesTest {
                 ctx.write(msg, promise);
             }
         });
-        channel.pipeline().addFirst(new ReadBackpressure());
+        channel.attr(Dialect.KEY).set(Dialect.HTTP);
+        channel.pipeline().addFirst(new ConnectionHead(new ServerMetrics(new OutboundBudget(1L << 20))));
         channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(32, 64));
         channel.write(Unpooled.wrappedBuffer(new byte[128]));
         assertThat(channel.isWritable()).isFalse();
