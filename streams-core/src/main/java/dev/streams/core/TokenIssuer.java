@@ -217,8 +217,9 @@ public final class TokenIssuer {
         Long iat = null;
         Long exp = null;
         Object nbf = null;
-        Map<String, Object> extra = new HashMap<>(8);
-        boolean nullExtra = false;
+        // Extra claims, name then value: a token carries a few, and TokenClaims keeps them as an immutable map.
+        // Repeats are found by a scan; only a token whose signature passed (one this issuer made) gets here.
+        List<Object> extra = new ArrayList<>(4);
         int reservedSeen = 0;
         try {
             CompactJson claims = CompactJson.objectReader(json);
@@ -226,12 +227,13 @@ public final class TokenIssuer {
                 int reserved = reservedIndex(claims);
                 if (reserved < 0) {
                     String name = claims.name();
-                    if (extra.containsKey(name)) {
-                        throw malformed("a claim appears twice");
+                    for (int i = 0; i < extra.size(); i += 2) {
+                        if (extra.get(i).equals(name)) {
+                            throw malformed("a claim appears twice");
+                        }
                     }
-                    Object value = claims.nextValue();
-                    extra.put(name, value);
-                    nullExtra |= value == null;
+                    extra.add(name);
+                    extra.add(claims.nextValue());
                     continue;
                 }
                 if ((reservedSeen & (1 << reserved)) != 0) {
@@ -253,9 +255,6 @@ public final class TokenIssuer {
         } catch (IllegalArgumentException e) {
             throw malformed("token part is not a JSON object");
         }
-        if (nullExtra) {
-            extra.values().removeIf(Objects::isNull);
-        }
         if (project == null || topics == null || exp == null || iat == null) {
             throw malformed("token lacks project, topics, exp or iat");
         }
@@ -270,7 +269,42 @@ public final class TokenIssuer {
         if (nbf != null && !(nbf instanceof Long)) {
             throw malformed("nbf must be a number");
         }
-        return new TokenClaims(kid, project, topics, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), extra);
+        return new TokenClaims(kid, project, topics, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
+                extraClaims(extra));
+    }
+
+    /**
+     * The extra claims (name, value, name, value...) as the immutable map {@link TokenClaims} keeps, built directly
+     * for the usual one or two so that TokenClaims' copy is the same map; null values are left out.
+     */
+    private static Map<String, Object> extraClaims(List<Object> pairs) {
+        List<Object> kept = pairs;
+        for (int i = 1; i < pairs.size(); i += 2) {
+            if (pairs.get(i) == null) {
+                kept = new ArrayList<>(pairs.size());
+                for (int j = 0; j < pairs.size(); j += 2) {
+                    if (pairs.get(j + 1) != null) {
+                        kept.add(pairs.get(j));
+                        kept.add(pairs.get(j + 1));
+                    }
+                }
+                break;
+            }
+        }
+        switch (kept.size()) {
+            case 0:
+                return Map.of();
+            case 2:
+                return Map.of((String) kept.get(0), kept.get(1));
+            case 4:
+                return Map.of((String) kept.get(0), kept.get(1), (String) kept.get(2), kept.get(3));
+            default:
+                Map<String, Object> map = new HashMap<>();
+                for (int i = 0; i < kept.size(); i += 2) {
+                    map.put((String) kept.get(i), kept.get(i + 1));
+                }
+                return map;
+        }
     }
 
     /** The current claim's index in {@link #RESERVED}, or -1: compared where it lies, with no string made. */
