@@ -122,15 +122,10 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private static void headerInFront(ByteBuf payload, int first) {
         int length = payload.readableBytes();
         int at = payload.readerIndex() - (length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER);
-        payload.setByte(at, first);
-        if (length < 126) {
-            payload.setByte(at + 1, length);
-        } else if (length <= 0xFFFF) {
-            payload.setByte(at + 1, 126).setShort(at + 2, length);
-        } else {
-            payload.setByte(at + 1, 127).setLong(at + 2, length);
-        }
-        payload.readerIndex(at);
+        int end = payload.writerIndex();
+        payload.readerIndex(at).writerIndex(at);
+        header(payload, first, length);
+        payload.writerIndex(end);
     }
 
     /**

@@ -309,8 +309,8 @@ public abstract class Session implements FrameBatcher.Owner {
     }
 
     /**
-     * Adds what this turn sent to the dialect's counters, once a turn when the batch is written: counters
-     * shared by every event loop cost more per add than the rest of a delivery.
+     * Adds what this turn sent to the dialect's counters, once a turn when the batch is written: the counters
+     * are shared by every event loop, so they are touched once a turn rather than twice a message.
      */
     @Override
     public final void flushed() {
