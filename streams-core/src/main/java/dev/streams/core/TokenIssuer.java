@@ -1,6 +1,8 @@
 package dev.streams.core;
 
+import dev.streams.core.internal.ParsedClaims;
 import dev.streams.core.internal.CompactJson;
+import dev.streams.core.internal.CompactJsonWriter;
 import dev.streams.core.internal.HmacKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,9 +29,6 @@ public final class TokenIssuer {
     /** Longest token {@link #verify} reads; longer input is MALFORMED without further work. */
     public static final int MAX_TOKEN_CHARS = 8192;
 
-    /** Claim names an issuer sets itself; a claim's index here is its bit in {@link #claimsOf}'s duplicate check. */
-    private static final List<String> RESERVED = List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "project",
-            "topics");
     private static final String ISSUER = "streams";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -79,7 +77,7 @@ public final class TokenIssuer {
             throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "ttl must be positive and at most " + maxTtl);
         }
         for (String name : extra.keySet()) {
-            if (RESERVED.contains(name)) {
+            if (ParsedClaims.RESERVED.contains(name)) {
                 throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "claim '" + name + "' is reserved");
             }
         }
@@ -98,7 +96,7 @@ public final class TokenIssuer {
         RANDOM.nextBytes(jti);
         claims.put("jti", B64.encodeToString(jti));
         claims.putAll(extra);
-        String signingInput = encode(CompactJson.write(header)) + '.' + encode(CompactJson.write(claims));
+        String signingInput = encode(CompactJsonWriter.write(header)) + '.' + encode(CompactJsonWriter.write(claims));
         byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
         return signingInput + '.' + B64.encodeToString(signingKey.sign(input, input.length));
     }
@@ -207,134 +205,26 @@ public final class TokenIssuer {
         return kid;
     }
 
-    /**
-     * Reads the claims member by member into what {@link TokenClaims} holds, without a map of all of them first:
-     * this runs on every connection a token opens.
-     */
+    /** The claims, read once, checked against the clock: expiry, not-before and issue time, with the leeway. */
     private TokenClaims claimsOf(String kid, String json) {
-        String project = null;
-        List<String> topics = null;
-        Long iat = null;
-        Long exp = null;
-        Object nbf = null;
-        // Extra claims, name then value: a token carries a few, and TokenClaims keeps them as an immutable map.
-        // Repeats are found by a scan; only a token whose signature passed (one this issuer made) gets here.
-        List<Object> extra = new ArrayList<>(4);
-        int reservedSeen = 0;
-        try {
-            CompactJson claims = CompactJson.objectReader(json);
-            while (claims.nextMember()) {
-                int reserved = reservedIndex(claims);
-                if (reserved < 0) {
-                    String name = claims.name();
-                    for (int i = 0; i < extra.size(); i += 2) {
-                        if (extra.get(i).equals(name)) {
-                            throw malformed("a claim appears twice");
-                        }
-                    }
-                    extra.add(name);
-                    extra.add(claims.nextValue());
-                    continue;
-                }
-                if ((reservedSeen & (1 << reserved)) != 0) {
-                    throw malformed("a claim appears twice");
-                }
-                reservedSeen |= 1 << reserved;
-                Object value = claims.nextValue();
-                switch (RESERVED.get(reserved)) {
-                    case "project" -> project = value instanceof String p ? p : null;
-                    case "topics" -> topics = topicsOf(value);
-                    case "iat" -> iat = value instanceof Long l ? l : null;
-                    case "exp" -> exp = value instanceof Long l ? l : null;
-                    case "nbf" -> nbf = value;
-                    default -> {
-                        // iss, sub, aud, jti: read (they must be JSON) but not kept.
-                    }
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw malformed("token part is not a JSON object");
-        }
-        if (project == null || topics == null || exp == null || iat == null) {
+        ParsedClaims claims = ParsedClaims.parse(json);
+        if (claims.project() == null || claims.topics() == null || claims.exp() == null || claims.iat() == null) {
             throw malformed("token lacks project, topics, exp or iat");
         }
         long now = clock.instant().getEpochSecond();
         long slack = leeway.toSeconds();
-        if (now > exp + slack) {
+        if (now > claims.exp() + slack) {
             throw new TokenException(TokenError.EXPIRED, "token expired");
         }
-        if (iat > now + slack || (nbf instanceof Long notBefore && notBefore > now + slack)) {
+        Object nbf = claims.nbf();
+        if (claims.iat() > now + slack || (nbf instanceof Long notBefore && notBefore > now + slack)) {
             throw new TokenException(TokenError.NOT_YET_VALID, "token is not valid yet");
         }
         if (nbf != null && !(nbf instanceof Long)) {
             throw malformed("nbf must be a number");
         }
-        return new TokenClaims(kid, project, topics, Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp),
-                extraClaims(extra));
-    }
-
-    /**
-     * The extra claims (name, value, name, value...) as the immutable map {@link TokenClaims} keeps, built directly
-     * for the usual one or two so that TokenClaims' copy is the same map; null values are left out.
-     */
-    private static Map<String, Object> extraClaims(List<Object> pairs) {
-        List<Object> kept = pairs;
-        for (int i = 1; i < pairs.size(); i += 2) {
-            if (pairs.get(i) == null) {
-                kept = new ArrayList<>(pairs.size());
-                for (int j = 0; j < pairs.size(); j += 2) {
-                    if (pairs.get(j + 1) != null) {
-                        kept.add(pairs.get(j));
-                        kept.add(pairs.get(j + 1));
-                    }
-                }
-                break;
-            }
-        }
-        switch (kept.size()) {
-            case 0:
-                return Map.of();
-            case 2:
-                return Map.of((String) kept.get(0), kept.get(1));
-            case 4:
-                return Map.of((String) kept.get(0), kept.get(1), (String) kept.get(2), kept.get(3));
-            default:
-                Map<String, Object> map = new HashMap<>();
-                for (int i = 0; i < kept.size(); i += 2) {
-                    map.put((String) kept.get(i), kept.get(i + 1));
-                }
-                return map;
-        }
-    }
-
-    /** The current claim's index in {@link #RESERVED}, or -1: compared where it lies, with no string made. */
-    private static int reservedIndex(CompactJson claims) {
-        for (int i = 0; i < RESERVED.size(); i++) {
-            if (claims.nameIs(RESERVED.get(i))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The topic patterns of a {@code topics} claim, or null when it is not a list. */
-    private static List<String> topicsOf(Object raw) {
-        if (!(raw instanceof List<?> list)) {
-            return null;
-        }
-        for (Object pattern : list) {
-            if (!(pattern instanceof String p)) {
-                throw malformed("topics must be strings");
-            }
-            try {
-                Topics.requirePattern(p);
-            } catch (InvalidTopicException e) {
-                throw malformed("token holds an invalid topic pattern");
-            }
-        }
-        @SuppressWarnings("unchecked") // every element was just checked to be a String
-        List<String> topics = (List<String>) list;
-        return List.copyOf(topics);
+        return new TokenClaims(kid, claims.project(), claims.topics(), Instant.ofEpochSecond(claims.iat()),
+                Instant.ofEpochSecond(claims.exp()), claims.extra());
     }
 
     private static Map<String, Object> json(String text) {

@@ -21,7 +21,7 @@ class CompactJsonTest {
         in.put("nil", null);
         in.put("list", List.of("a", 1L, false));
         in.put("obj", Map.of("k", "v"));
-        String json = CompactJson.write(in);
+        String json = CompactJsonWriter.write(in);
         assertThat(CompactJson.parseObject(json)).isEqualTo(in);
     }
 
