@@ -71,15 +71,10 @@ class PipelinePiecesTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
         List<String> sent = addFrames(batcher, 65535, 65536, 70000);
-        ByteBuf early = channel.readOutbound();
-        assertThat(early).as("written once past %d bytes", FrameBatcher.EARLY_FLUSH_BYTES).isNotNull();
-        ByteBuf all = io.netty.buffer.Unpooled.buffer().writeBytes(early);
-        early.release();
+        ByteBuf early = writtenSoFar(channel);
+        assertThat(early.readableBytes()).as("written once past %d bytes", FrameBatcher.EARLY_FLUSH_BYTES).isPositive();
         channel.runPendingTasks();
-        for (ByteBuf next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
-            all.writeBytes(next);
-            next.release();
-        }
+        ByteBuf all = early.writeBytes(writtenSoFar(channel));
         assertThat(clientReads(all)).isEqualTo(sent);
         channel.finishAndReleaseAll();
     }
@@ -95,13 +90,18 @@ class PipelinePiecesTest {
         batcher.add("between".getBytes(StandardCharsets.UTF_8));
         batcher.addLine("b".getBytes(StandardCharsets.UTF_8));
         channel.runPendingTasks();
+        assertThat(clientReads(writtenSoFar(channel))).containsExactly("first", "a\n" + medium, "between", "b");
+        channel.finishAndReleaseAll();
+    }
+
+    /** Everything the channel has written so far, in one buffer (the writes released). */
+    private static ByteBuf writtenSoFar(EmbeddedChannel channel) {
         ByteBuf all = io.netty.buffer.Unpooled.buffer();
         for (ByteBuf next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
             all.writeBytes(next);
             next.release();
         }
-        assertThat(clientReads(all)).containsExactly("first", "a\n" + medium, "between", "b");
-        channel.finishAndReleaseAll();
+        return all;
     }
 
     private static List<String> addFrames(FrameBatcher batcher, int... lengths) {
