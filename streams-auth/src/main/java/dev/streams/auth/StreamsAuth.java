@@ -123,6 +123,15 @@ public final class StreamsAuth {
         Permissions.checkSubscribe(who, project, topicOrPattern);
     }
 
+    /**
+     * The part of {@code pattern} that {@code who} may read in {@code project}, as patterns (their union): for
+     * queries of stored history, which must return only what the same credential could subscribe to. Throws
+     * AuthException as {@link #checkSubscribe} does when it may read none of it.
+     */
+    public List<String> readableTopics(Principal who, String project, String pattern) {
+        return Permissions.readableTopics(who, project, pattern);
+    }
+
     /** Throws AuthException unless {@code who} may send data of device {@code deviceId} in {@code project}. */
     public void checkIngest(Principal who, String project, String deviceId) {
         Permissions.checkIngest(who, project, deviceId);

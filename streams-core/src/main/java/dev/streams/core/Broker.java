@@ -165,6 +165,24 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
+     * Subscribes as {@link #subscribe(String, String, StartPosition, SubscribeOptions, SubscriptionListener)
+     * subscribe} does when that needs no blocking read: a pattern that starts live, or a topic in memory whose
+     * replay the in-memory history covers (a client reconnecting at or near the live end). Otherwise returns
+     * empty, having done nothing, and the caller subscribes from a thread that may block. With a store whose
+     * reads block ({@link #historyReadsBlock()}), I/O threads try this first, so that a reconnect storm costs
+     * no database read and waits in no queue for the clients that need none.
+     */
+    public Optional<Subscription> subscribeIfInMemory(String project, String pattern, StartPosition start,
+                                                      SubscribeOptions options, SubscriptionListener listener) {
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        Topics.check(pattern, true, maxTopicLength);
+        ensureOpen();
+        return Optional.ofNullable(project(project).subscribeIfInMemory(pattern, start, options, listener));
+    }
+
+    /**
      * A {@link Flow.Publisher} view for in-process consumers: each Flow subscriber gets its own broker
      * subscription that delivers only what it {@code request}ed. Overflow under DISCONNECT ends it with
      * {@code onError}; closing the broker completes it. Gaps go to {@code gapHandler}.

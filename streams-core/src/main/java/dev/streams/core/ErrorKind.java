@@ -25,6 +25,11 @@ public enum ErrorKind {
     SLOW_CONSUMER,
     /** Something the broker depends on (the history store) cannot take the request now; retrying may work. */
     UNAVAILABLE,
+    /**
+     * A request ran past its deadline and was stopped (a history query that the database interrupted); a
+     * narrower request may pass.
+     */
+    DEADLINE_EXCEEDED,
     /** The broker is closed and accepts no more work. */
     CLOSED
 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * host applications call {@link Broker#query(HistoryQuery)}.
  *
  * @param project   the project asked about
+ * @param topics    patterns of the topics whose events count ({@code >}: every topic of the project): what
+ *                  the asker may read, so that a query never reaches a topic its credential could not subscribe to
  * @param deviceIds devices whose readings count (empty: every device of the project)
  * @param start     readings at or after this time (device time when the device gave one, else server time)
  * @param end       readings before this time
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  * @param page      which page, from 0
  * @param perPage   rows per page
  */
-public record HistoryQuery(String project, List<String> deviceIds, Instant start, Instant end, List<Field> fields,
+public record HistoryQuery(String project, List<String> topics, List<String> deviceIds, Instant start, Instant end, List<Field> fields,
                            Filter filter, Duration timeBucket, int page, int perPage) {
     /** Rows one page holds at most. */
     public static final int MAX_PER_PAGE = 1000;
@@ -33,15 +35,34 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
     public static final Duration MAX_RANGE = Duration.ofDays(366);
     /** How deep filters may nest. */
     public static final int MAX_FILTER_DEPTH = 8;
+    /** How many values all of a query's comparisons hold together: each is a term the database evaluates per reading. */
+    public static final int MAX_FILTER_TERMS = 200;
+    /** How many topic patterns a query may be limited to. */
+    public static final int MAX_TOPIC_PATTERNS = 64;
+    /** The earliest time a query may name: times are kept as nanoseconds since 1970 in a signed 64-bit number. */
+    public static final Instant EARLIEST = Instant.ofEpochSecond(Long.MIN_VALUE / 1_000_000_000L + 1);
+    /** The latest time a query may name. */
+    public static final Instant LATEST = Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000_000L - 1);
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Checks every bound; throws StreamsException (INVALID_ARGUMENT) saying which one a query breaks. */
     public HistoryQuery {
         Objects.requireNonNull(project, "project");
+        topics = List.copyOf(topics);
+        if (topics.isEmpty() || topics.size() > MAX_TOPIC_PATTERNS) {
+            throw invalid("a query names 1 to " + MAX_TOPIC_PATTERNS + " topic patterns");
+        }
+        topics.forEach(Topics::requirePattern);
         deviceIds = List.copyOf(deviceIds);
         fields = List.copyOf(fields);
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
+        if (start.isBefore(EARLIEST) || start.isAfter(LATEST)) {
+            throw invalid("start must be between " + EARLIEST + " and " + LATEST);
+        }
+        if (end.isBefore(EARLIEST) || end.isAfter(LATEST)) {
+            throw invalid("end must be between " + EARLIEST + " and " + LATEST);
+        }
         if (!end.isAfter(start)) {
             throw invalid("end must be after start");
         }
@@ -61,9 +82,43 @@ public record HistoryQuery(String project, List<String> deviceIds, Instant start
         if (timeBucket != null && (!aggregated || timeBucket.isNegative() || timeBucket.isZero())) {
             throw invalid("timeBucket needs a positive length and an aggregated field");
         }
+        if (timeBucket != null && timeBucket.compareTo(MAX_RANGE) > 0) {
+            throw invalid("timeBucket is at most " + MAX_RANGE.toDays() + " days");
+        }
+        if (timeBucket != null && fields.stream().noneMatch(f -> f.path().equals(TIME) && f.aggregate() == null)) {
+            throw invalid("timeBucket groups by time: add the field {\"path\":\"time\"}");
+        }
         if (filter != null) {
             depthOf(filter, 1);
+            if (termsOf(filter) > MAX_FILTER_TERMS) {
+                throw invalid("filters compare with at most " + MAX_FILTER_TERMS + " values in all");
+            }
         }
+    }
+
+    /**
+     * A query of every topic of the project ({@code >}): for a host application that reads its own data. A
+     * query made for a client names the topics its credential may read instead.
+     */
+    public HistoryQuery(String project, List<String> deviceIds, Instant start, Instant end, List<Field> fields,
+                        Filter filter, Duration timeBucket, int page, int perPage) {
+        this(project, List.of(Topics.ALL), deviceIds, start, end, fields, filter, timeBucket, page, perPage);
+    }
+
+    /** Whether the query reads every topic of its project. */
+    public boolean allTopics() {
+        return topics.contains(Topics.ALL);
+    }
+
+    private static int termsOf(Filter filter) {
+        if (filter instanceof Group group) {
+            int terms = 0;
+            for (Filter f : group.filters()) {
+                terms += termsOf(f);
+            }
+            return terms;
+        }
+        return ((Compare) filter).values().size();
     }
 
     private static void depthOf(Filter filter, int depth) {

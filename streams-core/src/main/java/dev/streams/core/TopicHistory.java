@@ -42,6 +42,25 @@ public interface TopicHistory {
      */
     List<Event> readAfter(long offset);
 
+    /**
+     * Whether {@link #readAfter readAfter(offset)} is answered wholly from memory, without blocking (no
+     * database or network read). The broker then makes the subscription on the caller's thread, an I/O thread
+     * included; otherwise on a thread that may block. True by default (a history in memory).
+     */
+    default boolean readsAfterInMemory(long offset) {
+        return true;
+    }
+
+    /** Whether {@link #readSince readSince(timestampNanos)} is answered wholly from memory (as above). */
+    default boolean readsSinceInMemory(long timestampNanos) {
+        return true;
+    }
+
+    /** Whether {@link #readLast readLast(count)} is answered wholly from memory (as above). */
+    default boolean readsLastInMemory(int count) {
+        return true;
+    }
+
     /** Retained events with a timestamp at or after {@code timestampNanos}, oldest first. */
     List<Event> readSince(long timestampNanos);
 

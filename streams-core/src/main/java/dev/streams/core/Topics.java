@@ -1,6 +1,7 @@
 package dev.streams.core;
 
 import dev.streams.core.InvalidTopicException.Rule;
+import java.util.Arrays;
 
 /**
  * Topic names and subscription patterns. Topics are dot-separated tokens; a pattern may use {@code *} for
@@ -10,6 +11,8 @@ import dev.streams.core.InvalidTopicException.Rule;
 public final class Topics {
     /** The default maximum length of a topic or pattern, in chars. */
     public static final int DEFAULT_MAX_LENGTH = 256;
+    /** The pattern matching every topic. */
+    public static final String ALL = ">";
 
     private Topics() {
     }
@@ -117,5 +120,36 @@ public final class Topics {
             }
         }
         return o.length == in.length;
+    }
+
+    /**
+     * The pattern matching exactly the topics both valid patterns match, or null when they share none: how a
+     * request is narrowed to what a credential allows ({@code devices.*.stream} within {@code devices.d1.>} is
+     * {@code devices.d1.stream}).
+     */
+    public static String intersection(String a, String b) {
+        String[] x = a.split("\\.", -1);
+        String[] y = b.split("\\.", -1);
+        StringBuilder out = new StringBuilder(Math.max(a.length(), b.length()));
+        for (int i = 0; ; i++) {
+            if (i == x.length || i == y.length) {
+                return x.length == y.length ? out.toString() : null;
+            }
+            if (x[i].equals(">") || y[i].equals(">")) {
+                // ">" is one or more trailing tokens, so the other side's rest (at least one token) is the answer.
+                String[] rest = x[i].equals(">") ? y : x;
+                return out.append(i == 0 ? "" : ".").append(String.join(".", Arrays.copyOfRange(rest, i, rest.length)))
+                        .toString();
+            }
+            String token;
+            if (x[i].equals("*")) {
+                token = y[i];
+            } else if (y[i].equals("*") || x[i].equals(y[i])) {
+                token = x[i];
+            } else {
+                return null;
+            }
+            out.append(i == 0 ? "" : ".").append(token);
+        }
     }
 }

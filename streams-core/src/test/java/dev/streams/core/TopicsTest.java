@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streams.core.InvalidTopicException.Rule;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,29 @@ class TopicsTest {
     void patternsUseWholeTokenWildcards(String pattern, Rule rule) {
         assertThatThrownBy(() -> Topics.requirePattern(pattern))
                 .isInstanceOfSatisfying(InvalidTopicException.class, e -> assertThat(e.rule()).isEqualTo(rule));
+    }
+
+    @Test
+    void theIntersectionOfTwoPatternsMatchesExactlyWhatBothMatch() {
+        assertThat(Topics.intersection("devices.*.stream", ">")).isEqualTo("devices.*.stream");
+        assertThat(Topics.intersection("devices.*.stream", "devices.d1.>")).isEqualTo("devices.d1.stream");
+        assertThat(Topics.intersection("*.d1.stream", "devices.*.stream")).isEqualTo("devices.d1.stream");
+        assertThat(Topics.intersection("devices.*.stream", "public.>")).isNull();
+        assertThat(Topics.intersection("a.b", "a.b.c")).isNull();
+        assertThat(Topics.intersection("a.>", "a.*.c.>")).isEqualTo("a.*.c.>");
+        assertThat(Topics.intersection("a.>", "a")).isNull();
+        // Checked against matching itself, over every pair of a small set of patterns and topics.
+        List<String> patterns = List.of(">", "a.>", "a.*", "*.b", "a.b", "*.*", "a.*.c", "*.b.>", "a.b.c");
+        List<String> topics = List.of("a", "a.b", "a.c", "x.b", "a.b.c", "a.x.c", "x.b.y", "a.b.c.d");
+        for (String p : patterns) {
+            for (String q : patterns) {
+                String both = Topics.intersection(p, q);
+                for (String t : topics) {
+                    boolean expected = Topics.matches(p, t) && Topics.matches(q, t);
+                    assertThat(both != null && Topics.matches(both, t)).as(p + " ∩ " + q + " on " + t).isEqualTo(expected);
+                }
+            }
+        }
     }
 
     @Test

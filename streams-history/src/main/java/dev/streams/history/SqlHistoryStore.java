@@ -4,6 +4,7 @@ import dev.streams.core.HistoryLimits;
 import dev.streams.core.HistoryStore;
 import dev.streams.core.TopicHistory;
 import dev.streams.history.internal.Database;
+import dev.streams.history.internal.DirectoryLock;
 import dev.streams.history.internal.SqlDialect;
 import dev.streams.history.internal.StoreEngine;
 import java.io.IOException;
@@ -42,16 +43,26 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
     private final StoreEngine engine;
-    private final int queryTimeoutSeconds;
+    private final Duration queryTimeout;
+    private final long maxQueryResultBytes;
     private final boolean sharedByNodes;
+    /** SQLite's data directory, held for as long as the store is open; null on PostgreSQL. */
+    private final DirectoryLock directoryLock;
 
-    private SqlHistoryStore(StoreEngine engine, int queryTimeoutSeconds, boolean sharedByNodes) {
+    private SqlHistoryStore(StoreEngine engine, Duration queryTimeout, long maxQueryResultBytes,
+                            boolean sharedByNodes, DirectoryLock directoryLock) {
         this.engine = engine;
-        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.queryTimeout = queryTimeout;
+        this.maxQueryResultBytes = maxQueryResultBytes;
         this.sharedByNodes = sharedByNodes;
+        this.directoryLock = directoryLock;
     }
 
-    /** A store in {@code directory}/streams.db (created with the directory when absent). */
+    /**
+     * A store in {@code directory}/streams.db (created with the directory when absent). The directory is locked
+     * while the store is open: a second store (in this process or another) on the same directory refuses to
+     * start with {@link HistoryStoreException}, naming the holder's pid.
+     */
     public static Builder sqlite(Path directory) {
         return new Builder(directory, null);
     }
@@ -68,11 +79,11 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
 
     /**
      * Answers a history query in the database (SQL over the stored JSON), newest first, one page; a query
-     * running longer than the query timeout is cancelled and refused (INVALID_ARGUMENT, "narrow it").
+     * running longer than the query timeout is interrupted in the database and refused (DEADLINE_EXCEEDED).
      */
     @Override
     public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query) {
-        return engine.query(query, queryTimeoutSeconds);
+        return engine.query(query, queryTimeout, maxQueryResultBytes);
     }
 
     /** Whether the nodes of a cluster share this database ({@link Builder#sharedByNodes(boolean)}). */
@@ -109,7 +120,13 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
      */
     @Override
     public void close() {
-        engine.close();
+        try {
+            engine.close();
+        } finally {
+            if (directoryLock != null) {
+                directoryLock.close();
+            }
+        }
     }
 
     /** Builds a {@link SqlHistoryStore}; every setting has a default. */
@@ -127,7 +144,8 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private long maxDatabaseBytes;
         private Duration closeTimeout = Duration.ofSeconds(10);
         private boolean sharedByNodes;
-        private int queryTimeoutSeconds = 5;
+        private Duration queryTimeout = Duration.ofSeconds(5);
+        private long maxQueryResultBytes = 8L << 20;
         private Duration lockTimeout = Duration.ofSeconds(5);
 
         private Builder(Path directory, DataSource dataSource) {
@@ -198,9 +216,28 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
             return this;
         }
 
-        /** How long a history query may run before it is cancelled and refused (default 5 s). */
+        /**
+         * How long a history query may run (default 5 s): then the database interrupts it (SQLite) or cancels it
+         * (PostgreSQL), and it is refused with DEADLINE_EXCEEDED. At least 10 ms.
+         */
         public Builder queryTimeout(Duration timeout) {
-            this.queryTimeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 10) {
+                throw new IllegalArgumentException("queryTimeout must be at least 10 ms");
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How large one page of a query's answer may be, in bytes of its values (default 8 MiB): a page of
+         * 1,000 whole readings of a large payload is refused (INVALID_ARGUMENT) rather than built in memory.
+         */
+        public Builder maxQueryResultBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxQueryResultBytes must be at least 1024");
+            }
+            this.maxQueryResultBytes = bytes;
             return this;
         }
 
@@ -224,22 +261,37 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         /** Opens (or creates) the database and starts the writer; throws {@link HistoryStoreException} with why not. */
         public SqlHistoryStore build() {
             String where = directory != null ? directory.resolve("streams.db").toString() : "the PostgreSQL database";
+            DirectoryLock lock = null;
             try {
+                if (directory != null) {
+                    Files.createDirectories(directory);
+                    lock = DirectoryLock.acquire(directory);
+                }
                 Database db = directory != null
                         ? new Database(SqlDialect.SQLITE, sqliteSource(), readers)
                         : new Database(SqlDialect.POSTGRES, dataSource, readers);
                 return new SqlHistoryStore(new StoreEngine(db, hotCache, retention, Map.copyOf(projectRetention),
-                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeoutSeconds,
-                        sharedByNodes);
+                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeout,
+                        maxQueryResultBytes, sharedByNodes, lock);
             } catch (SQLException e) {
+                releaseQuietly(lock);
                 throw new HistoryStoreException("cannot open the history database at " + where + ": " + e.getMessage(), e);
             } catch (IOException e) {
+                releaseQuietly(lock);
                 throw new HistoryStoreException("cannot create the data directory " + directory + ": " + e, e);
+            } catch (RuntimeException e) {
+                releaseQuietly(lock);
+                throw e;
             }
         }
 
-        private DataSource sqliteSource() throws IOException {
-            Files.createDirectories(directory);
+        private static void releaseQuietly(DirectoryLock lock) {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+
+        private DataSource sqliteSource() {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, lockTimeout.toMillis()));
             if (maxDatabaseBytes > 0) {

@@ -45,8 +45,8 @@ abstract class HistoryQueryContract {
     private SqlHistoryStore store;
     private Broker broker;
 
-    /** The store under test, on an empty database. */
-    abstract SqlHistoryStore newStore() throws Exception;
+    /** A builder of a store on the database under test (each call: the same database, or a fresh SQLite one). */
+    abstract SqlHistoryStore.Builder storeBuilder() throws Exception;
 
     /** Stops whatever {@link #newStore()} started. */
     void stopDatabase() throws Exception {
@@ -62,7 +62,7 @@ abstract class HistoryQueryContract {
     @BeforeAll
     void load() throws Exception {
         READINGS.clear();
-        store = newStore();
+        store = storeBuilder().build();
         broker = Broker.builder().historyStore(store).build();
         Random random = new Random(42);
         for (int i = 0; i < 900; i++) {
@@ -294,6 +294,71 @@ abstract class HistoryQueryContract {
     }
 
     @Test
+    void aQueryReadsOnlyTheTopicsItNames() throws Exception {
+        broker.publish("t", "devices.d1.stream", "application/json", "{\"temp\":20}".getBytes(UTF_8),
+                Map.of(Event.DEVICE_ID, "d1", Event.DEVICE_TIME, T0.toString()));
+        broker.publish("t", "devices.d2.stream", "application/json", "{\"temp\":30}".getBytes(UTF_8),
+                Map.of(Event.DEVICE_ID, "d2", Event.DEVICE_TIME, T0.toString()));
+        broker.publish("t", "secret.pay+roll", "application/json", "{\"temp\":999}".getBytes(UTF_8), Map.of());
+        Recorder.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() == 903,
+                () -> "stored " + store.status());
+        Instant end = Instant.now().plusSeconds(60);
+        List<Field> max = List.of(new Field("temp", null, Aggregate.MAX), new Field("*", "n", Aggregate.COUNT));
+        Map<String, Object> everything = store.query(new HistoryQuery("t", List.of(">"), List.of(), T0.minusSeconds(1),
+                end, max, null, null, 0, 10)).rows().get(0);
+        assertThat(everything).containsEntry("temp", new BigDecimal("999")).containsEntry("n", new BigDecimal("3"));
+        Map<String, Object> devices = store.query(new HistoryQuery("t", List.of("devices.*.stream"), List.of(),
+                T0.minusSeconds(1), end, max, null, null, 0, 10)).rows().get(0);
+        assertThat(devices).containsEntry("temp", new BigDecimal("30")).containsEntry("n", new BigDecimal("2"));
+        Map<String, Object> one = store.query(new HistoryQuery("t", List.of("devices.d1.stream", "nothing.>"),
+                List.of(), T0.minusSeconds(1), end, max, null, null, 0, 10)).rows().get(0);
+        assertThat(one).containsEntry("temp", new BigDecimal("20")).containsEntry("n", new BigDecimal("1"));
+        Map<String, Object> escaped = store.query(new HistoryQuery("t", List.of("secret.pay+roll"), List.of(),
+                T0.minusSeconds(1), end, max, null, null, 0, 10)).rows().get(0);
+        assertThat(escaped).containsEntry("temp", new BigDecimal("999"));
+    }
+
+    @Test
+    void aQueryPastItsDeadlineIsStoppedInTheDatabaseAndTheStoreAnswersOn() throws Exception {
+        try (SqlHistoryStore slow = storeBuilder().queryTimeout(Duration.ofMillis(100)).build()) {
+            Broker b = Broker.builder().historyStore(slow).build();
+            try {
+                int n = 30_000;
+                for (int i = 0; i < n; i++) {
+                    String device = "d" + (i % 10);
+                    b.publish("slow", "devices." + device + ".stream", "application/json",
+                            ("{\"v\":" + i + ",\"w\":{\"x\":" + i + "}}").getBytes(UTF_8),
+                            Map.of(Event.DEVICE_ID, device, Event.DEVICE_TIME, T0.plusMillis(i).toString()));
+                }
+                Recorder.await(() -> slow.status().metrics().get("streams_history_stored_total").longValue() == n,
+                        () -> "stored " + slow.status());
+                // 200 comparisons that never hold, so none short-cuts: each reads the reading's JSON twice.
+                List<Filter> groups = new ArrayList<>();
+                for (int g = 0; g < 4; g++) {
+                    List<Filter> terms = new ArrayList<>();
+                    for (int t = 0; t < 50; t++) {
+                        terms.add(new Compare(t % 2 == 0 ? "v" : "w.x", Op.GT, List.of(1_000_000_000 + t)));
+                    }
+                    groups.add(new Group(false, terms));
+                }
+                HistoryQuery heavy = new HistoryQuery("slow", List.of(), T0, T0.plusSeconds(3600), List.of(),
+                        new Group(false, groups), null, 0, 10);
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> slow.query(heavy)).isInstanceOfSatisfying(StreamsException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("stopped, not run to its end")
+                        .isLessThan(Duration.ofSeconds(2));
+                assertThat(slow.status().metrics().get("streams_history_queries_stopped_total").longValue()).isEqualTo(1);
+                HistoryQuery light = new HistoryQuery("slow", List.of("d1"), T0, T0.plusSeconds(1),
+                        List.of(new Field("*", "n", Aggregate.COUNT)), null, null, 0, 1);
+                assertThat(slow.query(light).rows().get(0)).containsEntry("n", new BigDecimal("100"));
+            } finally {
+                b.close();
+            }
+        }
+    }
+
+    @Test
     void badQueriesAreRefusedClearly() {
         assertThatThrownBy(() -> new HistoryQuery("q", List.of(), T0, T0.plusSeconds(60), List.of(), null, null, 0, 5000))
                 .isInstanceOfSatisfying(StreamsException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
@@ -311,6 +376,26 @@ abstract class HistoryQueryContract {
                 .hasMessageContaining("deep");
         assertThatThrownBy(() -> new HistoryQuery("q", List.of(), T0, T0.plusSeconds(60), List.of(), null,
                 Duration.ofMinutes(5), 0, 5)).hasMessageContaining("timeBucket");
+        List<Field> bucketed = List.of(new Field("temp", null, Aggregate.AVG));
+        assertThatThrownBy(() -> new HistoryQuery("q", List.of(), T0, T0.plusSeconds(60), bucketed, null,
+                Duration.ofMinutes(5), 0, 5)).as("a bucket without the time field").hasMessageContaining("timeBucket");
+        List<Field> withTime = List.of(new Field("time", null, null), new Field("temp", null, Aggregate.AVG));
+        assertThatThrownBy(() -> new HistoryQuery("q", List.of(), T0, T0.plusSeconds(60), withTime, null,
+                Duration.ofDays(999_999_999L * 7), 0, 5)).hasMessageContaining("timeBucket");
+        assertThatThrownBy(() -> new HistoryQuery("q", List.of(), Instant.parse("1000-01-01T00:00:00Z"),
+                Instant.parse("1000-01-02T00:00:00Z"), List.of(), null, null, 0, 5)).hasMessageContaining("start");
+        List<Filter> many = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<Object> values = new ArrayList<>();
+            for (int v = 0; v < 100; v++) {
+                values.add(v);
+            }
+            many.add(new Compare("temp", Op.EQ, values));
+        }
+        assertThatThrownBy(() -> new HistoryQuery("q", List.of(), T0, T0.plusSeconds(60), List.of(),
+                new Group(false, many), null, 0, 5)).hasMessageContaining("values in all");
+        assertThatThrownBy(() -> new HistoryQuery("q", List.of("bad..topic"), List.of(), T0, T0.plusSeconds(60),
+                List.of(), null, null, 0, 5)).isInstanceOf(StreamsException.class);
     }
 
 }

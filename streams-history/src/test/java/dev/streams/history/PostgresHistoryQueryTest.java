@@ -5,9 +5,11 @@ class PostgresHistoryQueryTest extends HistoryQueryContract {
     private PostgresServer postgres;
 
     @Override
-    SqlHistoryStore newStore() throws Exception {
-        postgres = new PostgresServer();
-        return SqlHistoryStore.postgres(postgres.dataSource()).build();
+    SqlHistoryStore.Builder storeBuilder() throws Exception {
+        if (postgres == null) {
+            postgres = new PostgresServer();
+        }
+        return SqlHistoryStore.postgres(postgres.dataSource());
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 /** History queries on SQLite, against the brute force. */
 class SqliteHistoryQueryTest extends HistoryQueryContract {
     @Override
-    SqlHistoryStore newStore() throws Exception {
-        return SqlHistoryStore.sqlite(Files.createTempDirectory("streams-query")).build();
+    SqlHistoryStore.Builder storeBuilder() throws Exception {
+        return SqlHistoryStore.sqlite(Files.createTempDirectory("streams-query"));
     }
 }

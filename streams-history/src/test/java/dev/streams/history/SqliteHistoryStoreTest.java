@@ -200,6 +200,21 @@ class SqliteHistoryStoreTest {
     }
 
     @Test
+    void oneStorePerDataDirectoryAndTheRefusalNamesTheHolder() {
+        try (SqlHistoryStore first = SqlHistoryStore.sqlite(dir).build()) {
+            assertThatThrownBy(() -> SqlHistoryStore.sqlite(dir).build()).isInstanceOf(HistoryStoreException.class)
+                    .hasMessageContaining("in use by another server")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining(dir.toAbsolutePath().toString());
+            assertThat(first.status().healthy()).as("the holder is untouched").isTrue();
+        }
+        // Closed: the directory is free again.
+        try (SqlHistoryStore again = SqlHistoryStore.sqlite(dir).build()) {
+            assertThat(again.status().healthy()).isTrue();
+        }
+    }
+
+    @Test
     void anUnusableDatabaseFailsAtStartWithTheReason() throws Exception {
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);

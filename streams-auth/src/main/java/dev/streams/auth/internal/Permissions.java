@@ -7,7 +7,10 @@ import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import java.time.Duration;
 import java.time.Instant;
+import dev.streams.core.Topics;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** The one place that decides whether a principal may do something. Every refusal has a typed reason. */
 public final class Permissions {
@@ -29,6 +32,25 @@ public final class Permissions {
         checkProject(who, project);
         checkScope(who, Scope.SUBSCRIBE);
         checkTopic(who, pattern);
+    }
+
+    public static List<String> readableTopics(Principal who, String project, String pattern) {
+        checkProject(who, project);
+        checkScope(who, Scope.SUBSCRIBE);
+        if (who.covers(pattern)) {
+            return List.of(pattern);
+        }
+        List<String> readable = new ArrayList<>();
+        for (String granted : who.topics()) {
+            String both = Topics.intersection(granted, pattern);
+            if (both != null && !readable.contains(both)) {
+                readable.add(both);
+            }
+        }
+        if (readable.isEmpty()) {
+            throw new AuthException(AuthFailure.FORBIDDEN_TOPIC, "credential has no permission for this topic");
+        }
+        return List.copyOf(readable);
     }
 
     public static void checkIngest(Principal who, String project, String deviceId) {

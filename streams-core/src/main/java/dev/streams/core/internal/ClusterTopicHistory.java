@@ -106,6 +106,25 @@ final class ClusterTopicHistory implements TopicHistory {
         return joined != null ? joined : held;
     }
 
+    /**
+     * Only at the live end: anywhere else the node's history may have holes that the recovery log fills, and
+     * finding them out may mean asking the engine.
+     */
+    @Override
+    public boolean readsAfterInMemory(long offset) {
+        return offset >= local.lastOffset() && local.readsAfterInMemory(offset);
+    }
+
+    @Override
+    public boolean readsSinceInMemory(long timestampNanos) {
+        return local.readsSinceInMemory(timestampNanos);
+    }
+
+    @Override
+    public boolean readsLastInMemory(int count) {
+        return local.readsLastInMemory(count);
+    }
+
     @Override
     public List<Event> readSince(long timestampNanos) {
         return local.readSince(timestampNanos);

@@ -328,6 +328,37 @@ public final class ProjectState {
         return sub;
     }
 
+    /**
+     * Subscribes only when that reads nothing but memory: a pattern that starts live, or a topic this process
+     * holds whose replay its history answers from memory (see {@link Replayer#inMemory}); returns null, having
+     * done nothing, otherwise. This is what lets an I/O thread subscribe a reconnecting client at once and
+     * send only the rest (a topic to open, a replay from the store) to threads that may block.
+     */
+    public Subscription subscribeIfInMemory(String pattern, StartPosition start, SubscribeOptions options,
+                                            SubscriptionListener listener) {
+        if (Topics.hasWildcard(pattern)) {
+            return start == StartPosition.latest() ? subscribe(pattern, start, options, listener) : null;
+        }
+        TopicState state = topics.get(pattern);
+        if (state == null) {
+            return null;
+        }
+        if (subscriptions.size() >= limits.maxSubscriptions()) {
+            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
+        }
+        QueuedSubscription sub = new QueuedSubscription(this, pattern, listener, options, defaultExecutor);
+        synchronized (state) {
+            if (state.removed || !replayer.inMemory(state, start)) {
+                return null;
+            }
+            subscriptions.add(sub);
+            state.addExact(sub);
+            replayer.replay(sub, state, start);
+            budget.settle(state);
+            return sub;
+        }
+    }
+
     private Subscription subscribeExact(String topic, StartPosition start, SubscribeOptions options,
                                         SubscriptionListener listener) {
         QueuedSubscription sub = new QueuedSubscription(this, topic, listener, options, defaultExecutor);

@@ -17,6 +17,29 @@ final class Replayer {
         this.clockNanos = clockNanos;
     }
 
+    /**
+     * Whether {@link #replay} of {@code start} reads only memory (no store or engine I/O). Under the topic's
+     * lock, and then true until the lock is let go.
+     */
+    boolean inMemory(TopicState topic, StartPosition start) {
+        TopicHistory history = topic.history;
+        if (start instanceof StartPosition.Since since) {
+            return history.readsSinceInMemory(toNanos(since));
+        }
+        if (start instanceof StartPosition.Last last) {
+            return history.readsLastInMemory(last.count());
+        }
+        if (start instanceof StartPosition.Resume resume) {
+            Position position = resume.positionOf(topic.name);
+            if (position == null) {
+                return inMemory(topic, resume.others());
+            }
+            // Another epoch's events are only in the store.
+            return position.epoch() == history.epoch() && history.readsAfterInMemory(position.offset());
+        }
+        return true;
+    }
+
     /** Must be called under {@code topic}'s lock. */
     void replay(QueuedSubscription sub, TopicState topic, StartPosition start) {
         TopicHistory history = topic.history;
@@ -62,22 +85,25 @@ final class Replayer {
             return;
         }
         long expected = position.offset() + 1;
-        long firstRetained = history.firstOffset();
         for (Event event : history.readAfter(position.offset())) {
             if (event.offset() > expected) {
-                sub.gap(holeBefore(topic, event.offset(), expected, firstRetained));
+                sub.gap(holeBefore(topic, event.offset(), expected));
             }
             sub.offer(event);
             expected = event.offset() + 1;
         }
         long next = history.lastOffset() + 1;
         if (next > expected) {
-            sub.gap(holeBefore(topic, next, expected, firstRetained));
+            sub.gap(holeBefore(topic, next, expected));
         }
     }
 
-    private static Gap holeBefore(TopicState topic, long offset, long expected, long firstRetained) {
-        Gap.Cause cause = expected < firstRetained ? Gap.Cause.HISTORY_EXPIRED : Gap.Cause.QUEUE_OVERFLOW;
+    /**
+     * The gap before {@code offset}. Where the history begins is asked only when there is a hole: a durable
+     * history may look it up in its store, and a replay from memory has no hole to ask about.
+     */
+    private static Gap holeBefore(TopicState topic, long offset, long expected) {
+        Gap.Cause cause = expected < topic.history.firstOffset() ? Gap.Cause.HISTORY_EXPIRED : Gap.Cause.QUEUE_OVERFLOW;
         return new Gap(topic.name, topic.history.epoch(), offset - expected, cause);
     }
 

@@ -48,6 +48,9 @@ final class Connections implements AutoCloseable {
             for (String setting : dialect.connectionSettings()) {
                 s.execute(setting);
             }
+            if (dialect == SqlDialect.SQLITE) {
+                RegexpFunction.register(c);
+            }
         } catch (SQLException e) {
             closeQuietly(c);
             throw e;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 
 /**
@@ -367,13 +368,13 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs a history query: the page and the total, each bounded by {@code timeoutSeconds} (a query that runs
-     * longer is cancelled and reported as too expensive, never left to load rows).
+     * Runs a history query: the page and the total, each stopped in the database at {@code deadlineNanos}
+     * ({@link System#nanoTime()}) by {@code timers}, and the page at most {@code maxResultBytes} of values.
      */
-    public HistoryQuery.Result query(HistoryQuery query, int timeoutSeconds)
-            throws SQLException {
+    public HistoryQuery.Result query(HistoryQuery query, long deadlineNanos, ScheduledExecutorService timers,
+                                     long maxResultBytes) throws SQLException {
         QuerySql sql = new QuerySql(dialect, query);
-        return connections.read(c -> sql.run(c, timeoutSeconds));
+        return connections.read(c -> sql.run(c, deadlineNanos, timers, maxResultBytes));
     }
 
     @Override

@@ -229,6 +229,22 @@ public final class DurableTopicHistory implements TopicHistory {
         return hot.isEmpty() ? lastOffset + 1 : hot.peekFirst().offset();
     }
 
+    /** The ring holds everything after {@code offset} (everything before the ring is committed). */
+    @Override
+    public boolean readsAfterInMemory(long offset) {
+        return offset + 1 >= hotFirst();
+    }
+
+    @Override
+    public boolean readsSinceInMemory(long timestampNanos) {
+        return (!hot.isEmpty() && hot.peekFirst().timestampNanos() <= timestampNanos) || hotFirst() == 1;
+    }
+
+    @Override
+    public boolean readsLastInMemory(int count) {
+        return hot.size() >= count || hotFirst() == 1;
+    }
+
     @Override
     public List<Event> readAfter(long offset) {
         long from = offset + 1;

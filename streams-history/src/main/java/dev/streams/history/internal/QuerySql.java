@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One {@link HistoryQuery} as SQL over the stored JSON, for one dialect: every value is a bound parameter
@@ -95,6 +96,18 @@ final class QuerySql {
         whereParams.add(query.project());
         whereParams.add(nanos(query.start()));
         whereParams.add(nanos(query.end()));
+        if (!query.allTopics()) {
+            // Only topics the asker may read: matched against the project's topic names (a small table), so
+            // the events are still found through the time indexes.
+            List<String> matches = new ArrayList<>();
+            for (String pattern : query.topics()) {
+                matches.add(dialect.topicNameMatches());
+                whereParams.add(topicRegex(pattern));
+            }
+            w.append(" AND topic_id IN (SELECT id FROM streams_topics WHERE project_id = (SELECT id FROM")
+                    .append(" streams_projects WHERE name = ?) AND (").append(String.join(" OR ", matches)).append("))");
+            whereParams.add(whereParams.size() - query.topics().size(), query.project());
+        }
         if (!query.deviceIds().isEmpty()) {
             w.append(" AND device_id IN (").append(placeholders(query.deviceIds().size())).append(')');
             whereParams.addAll(query.deviceIds());
@@ -113,6 +126,34 @@ final class QuerySql {
         } else {
             this.orderBy = aggregated ? (grouped.isEmpty() ? "" : " ORDER BY " + join(grouped)) : " ORDER BY event_time DESC";
         }
+    }
+
+    /**
+     * A topic pattern as a regular expression that both databases read alike: {@code *} is one token,
+     * {@code >} the rest, and every other character that is not a letter, digit, {@code _} or {@code -} is
+     * escaped.
+     */
+    static String topicRegex(String pattern) {
+        StringBuilder out = new StringBuilder(pattern.length() * 2).append('^');
+        String[] tokens = pattern.split("\\.", -1);
+        for (int i = 0; i < tokens.length; i++) {
+            if (i > 0) {
+                out.append("\\.");
+            }
+            switch (tokens[i]) {
+                case "*" -> out.append("[^.]+");
+                case ">" -> out.append(".+");
+                default -> {
+                    for (char c : tokens[i].toCharArray()) {
+                        if (!Character.isLetterOrDigit(c) && c != '_' && c != '-') {
+                            out.append('\\');
+                        }
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('$').toString();
     }
 
     private static String join(List<Integer> ordinals) {
@@ -223,29 +264,66 @@ final class QuerySql {
     }
 
     /**
-     * Runs the query on {@code c}: the page and the total, each statement cancelled after {@code timeoutSeconds}.
+     * Runs the query on {@code c}: the page and the total, each statement stopped in the database at
+     * {@code deadlineNanos}. A page whose values pass {@code maxResultBytes} is refused rather than built.
      */
-    HistoryQuery.Result run(Connection c, int timeoutSeconds) throws SQLException {
+    HistoryQuery.Result run(Connection c, long deadlineNanos, ScheduledExecutorService timers, long maxResultBytes)
+            throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(pageSql())) {
-            s.setQueryTimeout(timeoutSeconds);
+        long bytes = 0;
+        try (PreparedStatement s = c.prepareStatement(pageSql());
+             StatementDeadline deadline = new StatementDeadline(s, deadlineNanos, timers)) {
             bindPage(s);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    rows.add(row(r));
+                    Map<String, Object> row = row(r);
+                    bytes += sizeOf(row);
+                    if (bytes > maxResultBytes) {
+                        throw new ResultTooLarge(maxResultBytes);
+                    }
+                    rows.add(row);
                 }
+            } catch (SQLException e) {
+                throw deadline.fired() ? new DeadlinePassed(e) : e;
             }
         }
         long total;
-        try (PreparedStatement s = c.prepareStatement(countSql())) {
-            s.setQueryTimeout(timeoutSeconds);
+        try (PreparedStatement s = c.prepareStatement(countSql());
+             StatementDeadline deadline = new StatementDeadline(s, deadlineNanos, timers)) {
             bindCount(s);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 total = r.getLong(1);
+            } catch (SQLException e) {
+                throw deadline.fired() ? new DeadlinePassed(e) : e;
             }
         }
         return new HistoryQuery.Result(rows, total, query.page(), query.perPage());
+    }
+
+    /** A statement the deadline stopped. */
+    static final class DeadlinePassed extends SQLException {
+        DeadlinePassed(SQLException cause) {
+            super("the query passed its deadline", cause);
+        }
+    }
+
+    /** A page larger than the store answers with. */
+    static final class ResultTooLarge extends SQLException {
+        ResultTooLarge(long limit) {
+            super("the answer is larger than " + limit + " bytes; ask for fewer rows or fields");
+        }
+    }
+
+    /** About the bytes a row's values take (their text), for the result-size bound. */
+    private static long sizeOf(Map<String, Object> row) {
+        long bytes = 16;
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            Object v = e.getValue();
+            bytes += e.getKey().length() + 8
+                    + (v instanceof HistoryQuery.Json json ? json.text().length() : v == null ? 4 : v.toString().length());
+        }
+        return bytes;
     }
 
     /** The page's statement. */
@@ -315,11 +393,26 @@ final class QuerySql {
                 }
                 case AGGREGATE -> {
                     String text = r.getString(column++);
-                    row.put(f.alias(), text == null ? null : new BigDecimal(text));
+                    row.put(f.alias(), number(text));
                 }
             }
         }
         return row;
+    }
+
+    /**
+     * A stored number, or null for one no decimal can hold: an infinity stored before ingest refused them, or
+     * an aggregate that overflowed. One such reading must not break every query of its field.
+     */
+    private static BigDecimal number(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException notFinite) {
+            return null;
+        }
     }
 
     private static Object value(String type, String text) {
@@ -327,7 +420,7 @@ final class QuerySql {
             return null;
         }
         return switch (type) {
-            case "integer", "real", "number" -> new BigDecimal(text);
+            case "integer", "real", "number" -> number(text);
             case "true", "false", "boolean" -> Boolean.valueOf(text.equals("1") || text.equals("true"));
             case "object", "array" -> new HistoryQuery.Json(text);
             default -> text;

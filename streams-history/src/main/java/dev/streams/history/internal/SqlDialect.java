@@ -58,6 +58,15 @@ public enum SqlDialect {
                 "CREATE INDEX IF NOT EXISTS streams_events_server_time ON streams_events (project_id, server_time)");
     }
 
+    /**
+     * The condition that a topic's name matches a regular expression (a bound parameter; see
+     * {@code QuerySql.topicRegex}): PostgreSQL's own operator; on SQLite, the {@code regexp} function that
+     * {@link Connections} gives each connection.
+     */
+    public String topicNameMatches() {
+        return this == SQLITE ? "name REGEXP ?" : "name ~ ?";
+    }
+
     /** Settings applied to every connection (SQLite: WAL, so readers never block the writer). */
     public List<String> connectionSettings() {
         return this == SQLITE

@@ -2,6 +2,7 @@ package dev.streams.history.internal;
 
 import dev.streams.core.ErrorKind;
 import dev.streams.core.HistoryLimits;
+import dev.streams.core.HistoryQuery;
 import dev.streams.core.HistoryStore;
 import dev.streams.core.StreamsException;
 import dev.streams.core.TopicHistory;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -36,6 +38,9 @@ public final class StoreEngine {
     private final boolean recoveredFromCrash;
     private final AtomicLong retentionVersion = new AtomicLong();
     private final LongAdder expired = new LongAdder();
+    private final LongAdder queriesStopped = new LongAdder();
+    /** Stops queries at their deadline (see StatementDeadline); one daemon thread that only calls cancel(). */
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private final Clock clock = Clock.systemUTC();
     private volatile long nextRetentionNanos;
     private volatile boolean retentionRequested;
@@ -69,6 +74,16 @@ public final class StoreEngine {
         writer.start();
     }
 
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "streams-query-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     public boolean recoveredFromCrash() {
         return recoveredFromCrash;
     }
@@ -94,17 +109,26 @@ public final class StoreEngine {
         }
     }
 
-    /** Answers a history query, cancelled after {@code timeoutSeconds}; a cancelled one is a clear refusal. */
-    public dev.streams.core.HistoryQuery.Result query(dev.streams.core.HistoryQuery query, int timeoutSeconds) {
-        long start = System.nanoTime();
+    /**
+     * Answers a history query, stopped in the database after {@code timeout}: a stopped one is refused with
+     * DEADLINE_EXCEEDED, an oversize answer with INVALID_ARGUMENT. The database's own error text is logged, not
+     * returned: it may describe the schema or another tenant's data.
+     */
+    public HistoryQuery.Result query(HistoryQuery query, Duration timeout, long maxResultBytes) {
+        if (closed) {
+            throw new StreamsException(ErrorKind.CLOSED, "the history store is closed");
+        }
         try {
-            return db.query(query, timeoutSeconds);
+            return db.query(query, System.nanoTime() + timeout.toNanos(), deadlines, maxResultBytes);
+        } catch (QuerySql.DeadlinePassed e) {
+            queriesStopped.increment();
+            throw new StreamsException(ErrorKind.DEADLINE_EXCEEDED, "the query takes more than " + timeout.toMillis()
+                    + " ms; narrow its time range, devices or filters");
+        } catch (QuerySql.ResultTooLarge e) {
+            throw new StreamsException(ErrorKind.INVALID_ARGUMENT, e.getMessage());
         } catch (SQLException e) {
-            if (System.nanoTime() - start >= timeoutSeconds * 1_000_000_000L - 100_000_000L) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "the query takes more than " + timeoutSeconds
-                        + " s; narrow its time range, devices or filters");
-            }
-            throw new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
+            LOG.log(Level.WARNING, "history query failed: " + e.getMessage());
+            throw new StreamsException(ErrorKind.UNAVAILABLE, "the history store could not answer; try again");
         }
     }
 
@@ -167,6 +191,7 @@ public final class StoreEngine {
         metrics.put("streams_history_write_failures_total", writer.failures.sum());
         metrics.put("streams_history_refused_total", writer.refused.sum());
         metrics.put("streams_history_expired_total", expired.sum());
+        metrics.put("streams_history_queries_stopped_total", queriesStopped.sum());
         metrics.put("streams_history_last_commit_micros", writer.lastCommitMicros());
         metrics.put("streams_history_healthy", writer.healthy() ? 1 : 0);
         return new HistoryStore.Status(writer.healthy() && !closed, closed ? "closed" : writer.lastError(), metrics);
@@ -187,6 +212,7 @@ public final class StoreEngine {
         } catch (SQLException e) {
             LOG.log(Level.ERROR, "cannot record the clean shutdown: " + e.getMessage());
         } finally {
+            deadlines.shutdownNow();
             db.close();
         }
     }

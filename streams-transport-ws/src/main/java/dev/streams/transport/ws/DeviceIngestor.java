@@ -72,6 +72,8 @@ public final class DeviceIngestor {
         JsonElement root;
         try {
             root = Json.parseStrict(json);
+        } catch (Json.NonFiniteNumber e) {
+            throw invalid(e.getMessage());
         } catch (JsonParseException e) {
             throw invalid("body is not valid JSON");
         }

@@ -11,6 +11,8 @@ import dev.streams.transport.ws.internal.IoTransport;
 import dev.streams.transport.ws.internal.OutboundBudget;
 import dev.streams.transport.ws.internal.PipelineInitializer;
 import dev.streams.transport.ws.internal.ProjectConnections;
+import dev.streams.transport.ws.internal.QueryGate;
+import dev.streams.transport.ws.internal.ReplayQueue;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerLimits;
 import dev.streams.transport.ws.internal.ServerMetrics;
@@ -83,11 +85,17 @@ public final class StreamsServer implements AutoCloseable {
                 b.maxSubscriptionsPerConnection, b.maxTotalOutboundBytes);
         ServerContext.Compression compression = new ServerContext.Compression(b.compression, b.compressMinBytes);
         OutboundBudget outboundBudget = new OutboundBudget(limits.maxTotalOutboundBytes());
-        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget),
+        ReplayQueue replays = new ReplayQueue(b.replayThreads, b.maxWaitingReplays,
+                new DefaultThreadFactory("streams-replay", true));
+        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget, replays),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
-                new SseResumes(b.maxConnections, Duration.ofMinutes(5)), queryPool(b.queryThreads),
+                new SseResumes(b.maxConnections, Duration.ofMinutes(5)),
+                new QueryGate(queryPool(b.queryThreads), GlobalEventExecutor.INSTANCE,
+                        b.maxQueriesPerProject > 0 ? b.maxQueriesPerProject : Math.max(1, b.queryThreads - 1),
+                        b.maxWaitingQueriesPerProject, b.maxQueryWait),
+                replays,
                 ServerContext.webSocketConfig(limits, compression), outboundBudget);
     }
 
@@ -201,7 +209,8 @@ public final class StreamsServer implements AutoCloseable {
         }
         // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.
         context.channels().close().awaitUninterruptibly();
-        context.queryExecutor().shutdownNow();
+        context.queries().shutdown();
+        context.replays().shutdown();
         group.shutdownGracefully(0, closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
     }
 
@@ -244,6 +253,11 @@ public final class StreamsServer implements AutoCloseable {
         private boolean compression = true;
         private int compressMinBytes = 256;
         private int queryThreads = 2;
+        private int maxQueriesPerProject;
+        private int replayThreads = 4;
+        private int maxWaitingReplays = 20_000;
+        private int maxWaitingQueriesPerProject = 8;
+        private Duration maxQueryWait = Duration.ofSeconds(2);
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -401,6 +415,49 @@ public final class StreamsServer implements AutoCloseable {
         /** Threads that run history queries (default 2); 64 more may wait, further ones get 503. */
         public Builder queryThreads(int threads) {
             this.queryThreads = positive(threads, "queryThreads");
+            return this;
+        }
+
+        /**
+         * Threads that make subscriptions needing a read of the history store (default 4): opening a topic not
+         * in memory, or a replay from before what memory holds. Projects take turns; subscriptions that memory
+         * answers never wait here.
+         */
+        public Builder replayThreads(int threads) {
+            this.replayThreads = positive(threads, "replayThreads");
+            return this;
+        }
+
+        /**
+         * Subscriptions that may wait for a replay thread, in all (default 20,000): a reconnect storm waits
+         * rather than fails; beyond this a subscription is refused with UNAVAILABLE and a retry hint, counted
+         * in {@code streams_replays_refused_total}.
+         */
+        public Builder maxWaitingReplays(int replays) {
+            this.maxWaitingReplays = positive(replays, "maxWaitingReplays");
+            return this;
+        }
+
+        /**
+         * History queries of one project that run at once (default one less than {@link #queryThreads}, at
+         * least one), so that one tenant's heavy queries always leave a thread for the others.
+         */
+        public Builder maxQueriesPerProject(int queries) {
+            this.maxQueriesPerProject = positive(queries, "maxQueriesPerProject");
+            return this;
+        }
+
+        /**
+         * A project's history queries that may wait for a place (default 8), each at most {@code maxWait}
+         * (default 2 s); beyond either, a query is refused with 429 and a Retry-After, counted in
+         * {@code streams_history_queries_refused_total}.
+         */
+        public Builder queryQueue(int maxWaitingPerProject, Duration maxWait) {
+            if (maxWaitingPerProject < 0) {
+                throw new IllegalArgumentException("maxWaitingPerProject must not be negative");
+            }
+            this.maxWaitingQueriesPerProject = maxWaitingPerProject;
+            this.maxQueryWait = Objects.requireNonNull(maxWait, "maxWait");
             return this;
         }
 

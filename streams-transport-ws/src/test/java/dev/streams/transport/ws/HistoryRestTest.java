@@ -130,11 +130,65 @@ class HistoryRestTest {
         HttpResponse<String> otherDevice = get("/v1/projects/alpha/devices/d1/stream" + window, oneDevice);
         assertThat(otherDevice.statusCode()).isEqualTo(403);
         assertThat(json(otherDevice).get("code").getAsInt()).isEqualTo(7);
-        assertThat(get("/v1/projects/alpha/stream" + window, oneDevice).statusCode()).isEqualTo(403);
+        // At the project's path, a credential for some devices reads those devices only.
+        HttpResponse<String> itsDevices = get("/v1/projects/alpha/stream" + window, oneDevice);
+        assertThat(itsDevices.statusCode()).as(itsDevices.body()).isEqualTo(200);
+        assertThat(json(itsDevices).get("total").getAsInt()).isEqualTo(1);
+        assertThat(json(itsDevices).getAsJsonArray("list").get(0).getAsJsonObject().get("deviceId").getAsString())
+                .isEqualTo("d2");
         assertThat(get("/v1/projects/alpha/stream" + window, betaKey).statusCode()).isEqualTo(403);
         HttpResponse<String> anonymous = get("/v1/projects/alpha/stream" + window, null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(json(anonymous).get("code").getAsInt()).isEqualTo(16);
+    }
+
+    @Test
+    void historyReadsOnlyTopicsTheCredentialMaySubscribeTo() throws Exception {
+        // A message of another dialect on a topic the device-stream token may not read.
+        broker.publish("alpha", "secret.payroll", "application/json",
+                "{\"alice\":{\"salary\":9000},\"temp\":99}".getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of(dev.streams.core.Event.DEVICE_TIME, "2021-12-01T19:05:00Z"));
+        var issuer = auth.authenticate(Credentials.apiKey(key));
+        String devicesOnly = auth.issueToken(issuer, "alpha", List.of("devices.*.stream"), Duration.ofMinutes(5),
+                Set.of(Scope.SUBSCRIBE));
+        String salary = "{" + RANGE + ",\"query\":{\"fields\":[{\"path\":\"alice.salary\",\"agg\":\"max\"},"
+                + "{\"path\":\"temp\",\"agg\":\"max\"},{\"path\":\"*\",\"agg\":\"count\",\"alias\":\"n\"}]}}";
+        for (String credential : List.of(devicesOnly, key)) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + "/v1/projects/alpha/stream")).header("Authorization", "Bearer " + credential)
+                    .POST(HttpRequest.BodyPublishers.ofString(salary)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonObject row = json(r).getAsJsonArray("list").get(0).getAsJsonObject();
+            assertThat(row.get("alice.salary").isJsonNull()).as("no aggregate reaches another topic: " + r.body()).isTrue();
+            assertThat(row.get("temp").getAsInt()).isEqualTo(25);
+            assertThat(row.get("n").getAsInt()).as("device readings only").isEqualTo(4);
+        }
+        HttpResponse<String> rows = post("/v1/projects/alpha/stream", key, "{" + RANGE + "}");
+        assertThat(json(rows).get("total").getAsInt()).isEqualTo(4);
+        for (var row : json(rows).getAsJsonArray("list")) {
+            assertThat(row.getAsJsonObject().get("deviceId").isJsonNull()).as(rows.body()).isFalse();
+        }
+    }
+
+    @Test
+    void nonFiniteNumbersAreRefusedAtIngestAndBucketsThatOverflowAreNamed() throws Exception {
+        HttpResponse<String> infinite = post("/v1/projects/alpha/devices/d1/ingest", key, "{\"v\":1e999}");
+        assertThat(infinite.statusCode()).isEqualTo(400);
+        assertThat(infinite.body()).contains("finite");
+        HttpResponse<String> nested = post("/v1/projects/alpha/devices/d1/ingest", key, "[{\"a\":{\"b\":[-1e400]}}]");
+        assertThat(nested.statusCode()).isEqualTo(400);
+        HttpResponse<String> bucket = post("/v1/projects/alpha/devices/d1/stream", key, "{" + RANGE + ",\"query\":{"
+                + "\"fields\":[{\"path\":\"time\"},{\"path\":\"temp\",\"agg\":\"avg\"}],\"timeBucket\":\"999999999w\"}}");
+        assertThat(bucket.statusCode()).as(bucket.body()).isEqualTo(400);
+        assertThat(json(bucket).get("message").getAsString()).contains("timeBucket");
+        HttpResponse<String> noTime = post("/v1/projects/alpha/devices/d1/stream", key, "{" + RANGE + ",\"query\":{"
+                + "\"fields\":[{\"path\":\"temp\",\"agg\":\"avg\"}],\"timeBucket\":\"1m\"}}");
+        assertThat(noTime.statusCode()).as(noTime.body()).isEqualTo(400);
+        assertThat(json(noTime).get("message").getAsString()).contains("time");
+        HttpResponse<String> farPast = post("/v1/projects/alpha/devices/d1/stream", key,
+                "{\"start\":\"1000-01-01T00:00:00Z\",\"end\":\"1000-01-02T00:00:00Z\"}");
+        assertThat(farPast.statusCode()).as(farPast.body()).isEqualTo(400);
+        assertThat(json(farPast).get("message").getAsString()).contains("start");
     }
 
     @Test

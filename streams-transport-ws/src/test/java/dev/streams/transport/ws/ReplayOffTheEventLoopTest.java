@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A subscription that replays history from a store whose reads block (a database) is made on the server's
- * query threads: no history read runs on an event loop, and the client still gets its ack first, then the
+ * replay threads: no store read runs on an event loop, and the client still gets its ack first, then the
  * replay, then live events.
  */
 class ReplayOffTheEventLoopTest {
     @Test
-    void replaysReadHistoryOnQueryThreadsNotEventLoops() throws Exception {
+    void replaysReadHistoryOnReplayThreadsNotEventLoops() throws Exception {
         Set<String> readers = ConcurrentHashMap.newKeySet();
         HistoryStore memory = HistoryStore.inMemory(HistoryLimits.DEFAULT);
         HistoryStore recording = new HistoryStore() {
@@ -35,6 +35,9 @@ class ReplayOffTheEventLoopTest {
                 TopicHistory real = memory.open(project, topic);
                 return (TopicHistory) Proxy.newProxyInstance(TopicHistory.class.getClassLoader(),
                         new Class<?>[] {TopicHistory.class}, (proxy, method, args) -> {
+                            if (method.getName().endsWith("InMemory")) {
+                                return false;
+                            }
                             if (method.getName().startsWith("read")) {
                                 readers.add(Thread.currentThread().getName());
                             }
@@ -67,6 +70,6 @@ class ReplayOffTheEventLoopTest {
         } finally {
             broker.close();
         }
-        assertThat(readers).isNotEmpty().allMatch(name -> name.startsWith("streams-history-query"), "a query thread");
+        assertThat(readers).isNotEmpty().allMatch(name -> name.startsWith("streams-replay"), "a replay thread");
     }
 }

@@ -23,6 +23,8 @@ public enum Failure {
     LIMIT_EXCEEDED(429),
     SLOW_CONSUMER(429),
     UNAVAILABLE(503),
+    /** The server stopped the request at its deadline (a history query too expensive to finish in time). */
+    DEADLINE_EXCEEDED(504),
     INTERNAL(500);
 
     private final int httpStatus;
@@ -57,6 +59,7 @@ public enum Failure {
             case EXPIRED -> EXPIRED;
             case SLOW_CONSUMER -> SLOW_CONSUMER;
             case LIMIT_EXCEEDED -> LIMIT_EXCEEDED;
+            case DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
             case UNAVAILABLE, CLOSED -> UNAVAILABLE;
         };
     }

@@ -30,10 +30,24 @@ public final class HttpReplies {
 
     public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                             String contentType, byte[] body) {
+        return send(ctx, request, response(status, contentType, body));
+    }
+
+    /** A response with a UTF-8 body and the usual headers, for a caller that adds headers of its own before sending. */
+    public static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
+        return response(status, contentType + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         response.headers().set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+
+    /** Sends a response, keeping the connection alive when the request asked for it. */
+    public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
         boolean keepAlive = request != null && HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

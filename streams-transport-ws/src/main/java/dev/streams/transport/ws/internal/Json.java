@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -29,9 +30,38 @@ public final class Json {
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new JsonParseException("trailing data after JSON value");
             }
+            requireFinite(value);
             return value;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new JsonParseException("invalid JSON", e);
+        }
+    }
+
+    /**
+     * A number too large for a double (such as {@code 1e999}): valid JSON text, but no database or client can
+     * hold it, so it is refused where it arrives rather than stored to break every later query of its field.
+     */
+    public static final class NonFiniteNumber extends JsonParseException {
+        NonFiniteNumber(String number) {
+            super("numbers must be finite; " + (number.length() > 40 ? number.substring(0, 40) + "…" : number)
+                    + " is out of range");
+        }
+    }
+
+    private static void requireFinite(JsonElement value) {
+        if (value.isJsonPrimitive()) {
+            JsonPrimitive p = value.getAsJsonPrimitive();
+            if (p.isNumber() && !Double.isFinite(p.getAsDouble())) {
+                throw new NonFiniteNumber(p.getAsString());
+            }
+        } else if (value.isJsonArray()) {
+            for (JsonElement item : value.getAsJsonArray()) {
+                requireFinite(item);
+            }
+        } else if (value.isJsonObject()) {
+            for (var entry : value.getAsJsonObject().entrySet()) {
+                requireFinite(entry.getValue());
+            }
         }
     }
 

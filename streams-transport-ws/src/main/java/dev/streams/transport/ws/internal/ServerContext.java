@@ -14,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * What every handler of one server shares: the broker, auth, limits, metrics and the open sessions.
  *
  * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any
- * @param queryExecutor  where history queries run (a database query never runs on an event loop)
+ * @param queries        where history queries run (a database query never runs on an event loop), within
+ *                       per-project bounds
+ * @param replays        where subscriptions that must read the history store are made, projects in turn
  */
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
                             ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
-                            SseResumes sseResumes, java.util.concurrent.ExecutorService queryExecutor,
+                            SseResumes sseResumes, QueryGate queries, ReplayQueue replays,
                             WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget) {
 
     /**

@@ -37,11 +37,15 @@ public final class ServerMetrics {
     public final LongAdder oversizeRequests = new LongAdder();
     /** Sessions, subscriptions or publishes refused by a per-project or per-connection limit. */
     public final LongAdder limitRejections = new LongAdder();
+    /** History queries refused because their project had too many running and waiting, or the threads were full. */
+    public final LongAdder historyQueriesRefused = new LongAdder();
 
     private final OutboundBudget outboundBudget;
+    private final ReplayQueue replays;
 
-    public ServerMetrics(OutboundBudget outboundBudget) {
+    public ServerMetrics(OutboundBudget outboundBudget, ReplayQueue replays) {
         this.outboundBudget = outboundBudget;
+        this.replays = replays;
         for (Dialect d : Dialect.values()) {
             dialects.put(d, new PerDialect());
         }
@@ -78,6 +82,14 @@ public final class ServerMetrics {
                 d -> d.slowDisconnects.sum());
         perDialect(out, "streams_errors_total", true, "Requests answered with an error.", d -> d.errors.sum());
         single(out, "streams_http_requests_total", true, "HTTP requests.", httpRequests.sum());
+        single(out, "streams_replays_waiting", false,
+                "Subscriptions waiting to read the history store for their replay.", replays.waiting());
+        single(out, "streams_replays_refused_total", true,
+                "Subscriptions refused because too many were waiting to read the history store.", replays.refused.sum());
+        single(out, "streams_replays_from_memory_total", true,
+                "Subscriptions made at once because memory held their replay (no store read).", replays.fromMemory.sum());
+        single(out, "streams_history_queries_refused_total", true,
+                "History queries refused: their project had too many running and waiting.", historyQueriesRefused.sum());
         single(out, "streams_rejected_connections_total", true, "Connections refused over the limit.",
                 rejectedConnections.sum());
         single(out, "streams_request_timeouts_total", true,

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -134,10 +133,12 @@ public abstract class Session implements FrameBatcher.Owner {
     /**
      * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
      * session must be admitted to the project, then the broker subscribes with this connection's event loop
-     * and outbound flow control. With a store whose reads block (a database, a cluster engine), every
-     * subscription is made on the server's query threads, never on the event loop; {@code ready} then runs back on
-     * the event loop. Refusals arrive in {@code failed} (an AuthException or StreamsException for the dialect to
-     * render); when admission fails the session is already failing and neither runs.
+     * and outbound flow control. With a store whose reads block (a database, a cluster engine), a subscription
+     * that memory answers (a topic in memory, replayed from its ring, or a pattern starting live) is still made
+     * here at once; only one that must read the store waits for the server's replay threads, never blocking the
+     * event loop, and {@code ready} then runs back on the event loop. Refusals arrive in {@code failed} (an
+     * AuthException or StreamsException for the dialect to render); when admission fails the session is
+     * already failing and neither runs.
      */
     protected final void authorizeAndSubscribe(Principal who, String project, String pattern, StartPosition start,
                                                FrameEncoding encoding, Consumer<SubscriptionSink> ready,
@@ -154,38 +155,57 @@ public abstract class Session implements FrameBatcher.Owner {
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
         SubscribeOptions options = server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand()
                 .build();
-        // A store that reads from a database or a cluster engine may block even without a replay (opening a
-        // topic not in memory asks it where the topic stands), so such a broker is never asked on the loop.
-        if (!server.broker().historyReadsBlock()) {
-            Subscription sub;
-            try {
-                sub = server.broker().subscribe(project, pattern, start, options, sink);
-            } catch (RuntimeException e) {
-                failed.accept(e);
-                return;
-            }
-            attached(sink, sub, ready);
+        // A store that reads from a database or a cluster engine may block (opening a topic not in memory asks
+        // it where the topic stands; an old cursor reads it), so the loop only makes what memory answers.
+        boolean blocks = server.broker().historyReadsBlock();
+        Subscription sub;
+        try {
+            sub = blocks ? server.broker().subscribeIfInMemory(project, pattern, start, options, sink).orElse(null)
+                    : server.broker().subscribe(project, pattern, start, options, sink);
+        } catch (RuntimeException e) {
+            failed.accept(e);
             return;
         }
-        try {
-            server.queryExecutor().execute(() -> {
-                try {
-                    Subscription sub = server.broker().subscribe(project, pattern, start, options, sink);
-                    channel.eventLoop().execute(() -> attached(sink, sub, ready));
-                } catch (RuntimeException e) {
-                    channel.eventLoop().execute(() -> failed.accept(e));
-                }
-            });
-        } catch (RejectedExecutionException busy) {
-            failed.accept(new StreamsException(ErrorKind.UNAVAILABLE,
-                    "too many subscriptions replaying history at once; try again"));
+        if (sub != null) {
+            if (blocks) {
+                server.replays().fromMemory.increment();
+            }
+            attached(sink, sub, project, pattern, ready, failed);
+            return;
+        }
+        boolean queued = server.replays().submit(project, () -> {
+            try {
+                Subscription made = server.broker().subscribe(project, pattern, start, options, sink);
+                channel.eventLoop().execute(() -> attached(sink, made, project, pattern, ready, failed));
+            } catch (RuntimeException e) {
+                channel.eventLoop().execute(() -> failed.accept(e));
+            }
+        });
+        if (!queued) {
+            server.metrics().limitRejections.increment();
+            failed.accept(new StreamsException(ErrorKind.UNAVAILABLE, "too many subscriptions waiting to read history;"
+                    + " retry after " + REPLAY_RETRY_AFTER_SECONDS + " s"));
         }
     }
 
-    /** On the event loop: the subscription is made; a session that closed meanwhile cancels it. */
-    private void attached(SubscriptionSink sink, Subscription sub, Consumer<SubscriptionSink> ready) {
+    /** The retry hint of a subscription refused because too many were waiting to read the history store. */
+    static final int REPLAY_RETRY_AFTER_SECONDS = 1;
+
+    /**
+     * On the event loop: the subscription is made; a session that closed meanwhile cancels it, and one whose
+     * credential changed meanwhile (a narrower token arrived while the replay was read) checks it again.
+     */
+    private void attached(SubscriptionSink sink, Subscription sub, String project, String pattern,
+                          Consumer<SubscriptionSink> ready, Consumer<RuntimeException> failed) {
         if (closing) {
             sub.cancel();
+            return;
+        }
+        try {
+            recheckSubscribe(project, pattern);
+        } catch (RuntimeException notAnyMore) {
+            sub.cancel();
+            failed.accept(notAnyMore);
             return;
         }
         sink.attach(sub);
@@ -194,6 +214,14 @@ public abstract class Session implements FrameBatcher.Owner {
         ready.accept(sink);
         // A replay's gaps follow the subscription's acknowledgement, as when it replays on this thread.
         sink.announced();
+    }
+
+    /**
+     * Throws when the session's credential as it stands now no longer allows {@code pattern}: called as a
+     * subscription attaches. Dialects whose credential can change during a session (the native protocol's
+     * {@code auth}) check it; the others keep the credential they subscribed with.
+     */
+    protected void recheckSubscribe(String project, String pattern) {
     }
 
     protected final void unsubscribe(SubscriptionSink sink) {

@@ -130,14 +130,21 @@ class PipelinePiecesTest {
         return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10, 1L << 20);
     }
 
+    private static final ReplayQueue REPLAYS = new ReplayQueue(1, 10, r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    });
+
     private static ServerContext context(Duration requestTimeout) {
         OutboundBudget budget = new OutboundBudget(1L << 20);
         return new ServerContext(Broker.create(), StreamsAuth.builder().masterKey(new byte[32]).build(),
-                new ServerMetrics(budget), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                new ServerMetrics(budget, REPLAYS), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(10), Set.of(), limits(requestTimeout),
                 dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null),
                 new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)),
-                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                new QueryGate(java.util.concurrent.Executors.newSingleThreadExecutor(), GlobalEventExecutor.INSTANCE, 1, 1,
+                        Duration.ofSeconds(1)), REPLAYS,
                 ServerContext.webSocketConfig(limits(requestTimeout), new ServerContext.Compression(false, 0)), budget);
     }
 
@@ -236,7 +243,7 @@ class PipelinePiecesTest {
             }
         });
         channel.attr(Dialect.KEY).set(Dialect.HTTP);
-        channel.pipeline().addFirst(new ConnectionHead(new ServerMetrics(new OutboundBudget(1L << 20))));
+        channel.pipeline().addFirst(new ConnectionHead(new ServerMetrics(new OutboundBudget(1L << 20), REPLAYS)));
         channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(32, 64));
         channel.write(Unpooled.wrappedBuffer(new byte[128]));
         assertThat(channel.isWritable()).isFalse();

@@ -16,6 +16,8 @@ import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -24,12 +26,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Golioth's History REST API: {@code GET|POST /v1/projects/{p}/devices/{d}/stream} and
- * {@code GET|POST /v1/projects/{p}/stream}. Whoever may subscribe to the device's (or every device's) stream
- * may query its history. The query runs in the database on the server's query threads, never on the event
+ * {@code GET|POST /v1/projects/{p}/stream}. A query reads device data only, and of it only the devices whose
+ * streams the credential may subscribe to (a token for some devices sees those devices in the project query). The query runs in the database on the server's query threads, never on the event
  * loop; the answer is {@code {"list":[…],"page","perPage","total"}}, newest first, and errors are Golioth's
  * REST shape.
  */
@@ -44,57 +45,66 @@ public final class GoliothHistoryHttp {
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String project, String deviceId) {
         boolean post = request.method().equals(HttpMethod.POST);
         if (!post && !request.method().equals(HttpMethod.GET)) {
-            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, "use GET or POST to query history");
+            reply(ctx, request, Failure.BAD_REQUEST, "use GET or POST to query history");
             return;
         }
         HistoryQuery query;
         try {
             Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
             String pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
-            server.auth().checkSubscribe(who, project, pattern);
+            // Only device data, and of it only what this credential could subscribe to, rows and aggregates alike.
+            List<String> readable = server.auth().readableTopics(who, project, pattern);
             Map<String, JsonElement> params = post ? body(request) : queryParameters(request);
             List<String> devices = deviceId != null ? List.of(deviceId)
                     : HistoryRequests.deviceIds(params.containsKey("deviceId[]") ? params.get("deviceId[]") : params.get("deviceId"));
             devices.forEach(DeviceTopics::topicOf);
-            query = HistoryRequests.parse(project, params, devices, Instant.now());
+            query = HistoryRequests.parse(project, readable, params, devices, Instant.now());
         } catch (AuthException e) {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
+            reply(ctx, request, Failure.of(e.failure()), e.getMessage());
             return;
         } catch (HistoryRequests.BadQuery e) {
-            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, e.getMessage());
+            reply(ctx, request, Failure.BAD_REQUEST, e.getMessage());
             return;
         } catch (StreamsException e) {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.kind())), e.getMessage());
+            reply(ctx, request, Failure.of(e.kind()), e.getMessage());
             return;
         }
         request.retain();
-        try {
-            server.queryExecutor().execute(() -> run(ctx, request, query));
-        } catch (RejectedExecutionException busy) {
-            request.release();
-            reply(ctx, request, GoliothWire.UNAVAILABLE, "too many history queries at once; try again");
-        }
+        server.queries().submit(project, () -> run(ctx, request, query), refusal -> ctx.executor().execute(() -> {
+            try {
+                server.metrics().historyQueriesRefused.increment();
+                FullHttpResponse answer = HttpReplies.response(
+                        refusal.limit() ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "application/json", GoliothWire.restError(refusal.limit()
+                                ? GoliothWire.RESOURCE_EXHAUSTED : GoliothWire.UNAVAILABLE, refusal.message()));
+                answer.headers().setInt(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+                server.metrics().of(Dialect.GOLIOTH).errors.increment();
+                HttpReplies.send(ctx, request, answer);
+            } finally {
+                request.release();
+            }
+        }));
     }
 
     /** On a query thread: the database answers, then the event loop writes the reply. */
     private void run(ChannelHandlerContext ctx, FullHttpRequest request, HistoryQuery query) {
         String body;
-        int code;
+        Failure failure;
         try {
             body = render(server.broker().query(query));
-            code = 0;
+            failure = null;
         } catch (StreamsException e) {
             body = e.getMessage();
-            code = GoliothWire.codeOf(Failure.of(e.kind()));
+            failure = Failure.of(e.kind());
         } catch (RuntimeException e) {
             body = "history query failed";
-            code = GoliothWire.INTERNAL;
+            failure = Failure.INTERNAL;
         }
         String answer = body;
-        int error = code;
+        Failure error = failure;
         ctx.executor().execute(() -> {
             try {
-                if (error == 0) {
+                if (error == null) {
                     HttpReplies.json(ctx, request, HttpResponseStatus.OK, answer);
                 } else {
                     reply(ctx, request, error, answer);
@@ -164,10 +174,11 @@ public final class GoliothHistoryHttp {
         }
     }
 
-    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, int code, String message) {
+    /** Golioth's REST error: the failure's gRPC code in the body, its own HTTP status (504 for a deadline). */
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, Failure failure, String message) {
         server.metrics().of(Dialect.GOLIOTH).errors.increment();
-        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(GoliothWire.httpStatusOf(code)),
-                GoliothWire.restError(code, message));
+        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
+                GoliothWire.restError(GoliothWire.codeOf(failure), message));
     }
 
 }

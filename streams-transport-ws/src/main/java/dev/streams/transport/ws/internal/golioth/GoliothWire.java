@@ -82,7 +82,7 @@ public final class GoliothWire {
             case UNAUTHENTICATED, EXPIRED -> UNAUTHENTICATED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> NOT_FOUND;
-            case TIMEOUT -> DEADLINE_EXCEEDED;
+            case TIMEOUT, DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
             case TOO_MANY_SUBSCRIPTIONS, LIMIT_EXCEEDED, SLOW_CONSUMER -> RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> UNAVAILABLE;
             case INTERNAL -> INTERNAL;

@@ -47,10 +47,11 @@ final class HistoryRequests {
     /**
      * Builds the query.
      *
+     * @param topics    the topic patterns the asker may read
      * @param params    the request's parameters (from the query string or the body), each as JSON
      * @param deviceIds the devices asked about (one for the device path)
      */
-    static HistoryQuery parse(String project, Map<String, JsonElement> params, List<String> deviceIds, Instant now) {
+    static HistoryQuery parse(String project, List<String> topics, Map<String, JsonElement> params, List<String> deviceIds, Instant now) {
         if (params.containsKey("tags") || params.containsKey("tags[]")) {
             throw new BadQuery("tags are not supported: this server keeps no device tags; list devices with deviceId[]");
         }
@@ -77,7 +78,7 @@ final class HistoryRequests {
         Filter filter = filters(query.get("filters"), 1);
         JsonElement bucket = query.has("timeBucket") ? query.get("timeBucket") : query.get("time_bucket");
         Duration timeBucket = bucket == null || bucket.isJsonNull() ? null : duration(string(bucket, "timeBucket"), "timeBucket");
-        return new HistoryQuery(project, deviceIds, start, end, fields, filter, timeBucket, page, perPage);
+        return new HistoryQuery(project, topics, deviceIds, start, end, fields, filter, timeBucket, page, perPage);
     }
 
     /** Reads a GET's query parameter as JSON: {@code encodedQuery} as JSON text, the others as strings. */

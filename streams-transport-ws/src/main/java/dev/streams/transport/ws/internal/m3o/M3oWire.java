@@ -110,6 +110,7 @@ public final class M3oWire {
             case 413 -> "REQUEST_TOO_LARGE";
             case 429 -> "TOO_MANY_REQUESTS";
             case 503 -> "UNAVAILABLE";
+            case 504 -> "GATEWAY_TIMEOUT";
             default -> "INTERNAL_SERVER_ERROR";
         };
         return body(id, httpStatus, detail);

@@ -83,7 +83,8 @@ public final class NativeSession extends NativeDialect {
         try {
             request = Json.parseObject(text);
         } catch (JsonParseException e) {
-            sendText(NativeWire.error(null, Failure.BAD_REQUEST, "frames are JSON objects"));
+            sendText(NativeWire.error(null, Failure.BAD_REQUEST,
+                    e instanceof Json.NonFiniteNumber ? e.getMessage() : "frames are JSON objects"));
             return;
         }
         String id = Json.string(request, NativeProtocol.ID);
@@ -183,6 +184,12 @@ public final class NativeSession extends NativeDialect {
             sendText(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
         }
         sendText(NativeWire.ack(id, NativeProtocol.EXPIRES_AT, fresh.expiresAt() == null ? null : fresh.expiresAt().toString()));
+    }
+
+    /** A subscription whose replay was read while the credential was refreshed is checked against the new one. */
+    @Override
+    protected void recheckSubscribe(String project, String pattern) {
+        server.auth().checkSubscribe(principal, project, pattern);
     }
 
     /** Takes a credential and arms the warning and the close at its expiry. */
