@@ -61,6 +61,34 @@ public interface TopicHistory {
         return true;
     }
 
+    /**
+     * Whether {@link #readStoredRange} may be called without the topic's lock. A durable history says yes, so that
+     * a replay from its store does not hold up the topic's publishes while it reads. False by default.
+     */
+    default boolean readsStoredWithoutLock() {
+        return false;
+    }
+
+    /**
+     * With {@link #readsStoredWithoutLock()}: the first offset memory holds; everything before it is in the store
+     * (or expired). A replay reads the store below it without the lock, then memory from it under the lock.
+     */
+    default long memoryStart() {
+        return firstOffset();
+    }
+
+    /**
+     * Stored events of {@code epoch} with offsets from {@code fromOffset} to {@code toOffset}, oldest first: the
+     * newest of them when there are more than one read returns (the broker reports the rest as a gap). Called
+     * <em>without</em> the topic's lock, from a thread that may block, and only when
+     * {@link #readsStoredWithoutLock()}; it must touch nothing the locked methods change. Events not committed
+     * yet need not be returned: the broker joins the rest from memory under the lock, and reads again when
+     * memory moved past what this returned.
+     */
+    default List<Event> readStoredRange(long epoch, long fromOffset, long toOffset) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no store to read without its lock");
+    }
+
     /** Retained events with a timestamp at or after {@code timestampNanos}, oldest first. */
     List<Event> readSince(long timestampNanos);
 

@@ -13,6 +13,11 @@ import dev.streams.core.HistoryLimits;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
+import dev.streams.core.HistoryStore;
+import dev.streams.core.Subscription;
+import dev.streams.core.TopicHistory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,6 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +100,62 @@ class SqliteHistoryStoreTest {
             assertThat(behind.gaps).containsExactly(new Gap("t", last20.events.get(0).epoch(), 36, Gap.Cause.QUEUE_OVERFLOW));
             assertThat(behind.events.get(0).offset()).isEqualTo(47);
             assertThat(behind.events.stream().map(Event::offset).toList()).isSorted().doesNotHaveDuplicates();
+            broker.close();
+        }
+    }
+
+    @Test
+    void aReplayThatReadsTheDatabaseHoldsNoTopicLockSoPublishesGoOn() throws Exception {
+        try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).build()) {
+            CountDownLatch reading = new CountDownLatch(1);
+            CountDownLatch mayAnswer = new CountDownLatch(1);
+            HistoryStore slowReads = new HistoryStore() {
+                @Override
+                public TopicHistory open(String project, String topic) {
+                    TopicHistory real = store.open(project, topic);
+                    return (TopicHistory) Proxy.newProxyInstance(TopicHistory.class.getClassLoader(),
+                            new Class<?>[] {TopicHistory.class}, (proxy, method, args) -> {
+                                if (method.getName().equals("readStoredRange")) {
+                                    reading.countDown();
+                                    mayAnswer.await(10, TimeUnit.SECONDS);
+                                }
+                                try {
+                                    return method.invoke(real, args);
+                                } catch (InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                }
+
+                @Override
+                public boolean readsBlock() {
+                    return true;
+                }
+            };
+            Broker broker = Broker.builder().historyStore(slowReads).build();
+            for (int i = 1; i <= 50; i++) {
+                publish(broker, "t", Integer.toString(i));
+            }
+            awaitStored(store, 50);
+            long epoch = broker.latestPosition("p", "t").orElseThrow().epoch();
+            Recorder resumed = new Recorder();
+            CompletableFuture<Subscription> subscribing = CompletableFuture.supplyAsync(
+                    () -> broker.subscribe("p", "t", StartPosition.after(new Position(epoch, 10)), resumed));
+            assertThat(reading.await(10, TimeUnit.SECONDS)).as("the replay reads the database").isTrue();
+            // While that read waits, the topic takes publishes: its lock is free.
+            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+                for (int i = 51; i <= 60; i++) {
+                    publish(broker, "t", Integer.toString(i));
+                }
+            });
+            publishing.get(5, TimeUnit.SECONDS);
+            mayAnswer.countDown();
+            subscribing.get(10, TimeUnit.SECONDS);
+            publish(broker, "t", "61");
+            resumed.awaitEvents(51);
+            assertThat(resumed.events.stream().map(Event::offset).toList())
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(11, 61).boxed().toList());
+            assertThat(resumed.gaps).isEmpty();
             broker.close();
         }
     }

@@ -359,21 +359,42 @@ public final class ProjectState {
         }
     }
 
+    /**
+     * A resume that must read the store reads it without the topic's lock (publishes to the topic go on
+     * meanwhile), then joins memory under the lock: see {@link Replayer#planStoredRead}. When memory moved past
+     * the read more than a few times over (a topic published faster than the store answers), the last attempt
+     * reads under the lock, as every other replay does.
+     */
+    private static final int UNLOCKED_READ_ATTEMPTS = 3;
+
     private Subscription subscribeExact(String topic, StartPosition start, SubscribeOptions options,
                                         SubscriptionListener listener) {
         QueuedSubscription sub = new QueuedSubscription(this, topic, listener, options, defaultExecutor);
         subscriptions.add(sub);
         try {
+            int attempts = 0;
             while (true) {
                 TopicState state = topicState(topic);
+                Replayer.StoredRead read;
                 synchronized (state) {
                     if (state.removed) {
                         continue;
                     }
-                    state.addExact(sub);
-                    replayer.replay(sub, state, start);
-                    budget.settle(state);
-                    return sub;
+                    read = attempts++ < UNLOCKED_READ_ATTEMPTS ? replayer.planStoredRead(state, start) : null;
+                    if (read == null) {
+                        state.addExact(sub);
+                        replayer.replay(sub, state, start);
+                        budget.settle(state);
+                        return sub;
+                    }
+                }
+                List<Event> stored = state.history.readStoredRange(read.epoch(), read.from(), read.to());
+                synchronized (state) {
+                    if (!state.removed && replayer.finishStoredRead(sub, state, read, stored)) {
+                        state.addExact(sub);
+                        budget.settle(state);
+                        return sub;
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -84,18 +84,70 @@ final class Replayer {
             }
             return;
         }
-        long expected = position.offset() + 1;
-        for (Event event : history.readAfter(position.offset())) {
+        gapToEnd(sub, topic, offerWithGaps(sub, topic, history.readAfter(position.offset()), position.offset() + 1));
+    }
+
+    /**
+     * Queues a run of events that should start at {@code expected} and reach the topic's last offset: every
+     * run missing from it (before the first, between two, after the last) is one gap with its exact count.
+     */
+    private static long offerWithGaps(QueuedSubscription sub, TopicState topic, List<Event> events, long expected) {
+        for (Event event : events) {
             if (event.offset() > expected) {
                 sub.gap(holeBefore(topic, event.offset(), expected));
             }
             sub.offer(event);
             expected = event.offset() + 1;
         }
-        long next = history.lastOffset() + 1;
+        return expected;
+    }
+
+    private static void gapToEnd(QueuedSubscription sub, TopicState topic, long expected) {
+        long next = topic.history.lastOffset() + 1;
         if (next > expected) {
             sub.gap(holeBefore(topic, next, expected));
         }
+    }
+
+    /**
+     * A resume read from the store without the topic's lock: planned under the lock (the epoch and the offsets
+     * to read), read with no lock held, then finished under the lock again with what memory holds after it.
+     */
+    record StoredRead(long epoch, long from, long to) {
+    }
+
+    /**
+     * Under the topic's lock: the store read a resume needs, or null when this replay is not one that can be
+     * read without the lock (memory answers it; another epoch; a history that cannot read its store unlocked).
+     */
+    StoredRead planStoredRead(TopicState topic, StartPosition start) {
+        TopicHistory history = topic.history;
+        if (!(start instanceof StartPosition.Resume resume) || !history.readsStoredWithoutLock()) {
+            return null;
+        }
+        Position position = resume.positionOf(topic.name);
+        if (position == null || position.epoch() != history.epoch() || history.readsAfterInMemory(position.offset())) {
+            return null;
+        }
+        return new StoredRead(position.epoch(), position.offset() + 1, history.memoryStart() - 1);
+    }
+
+    /**
+     * Under the topic's lock again: queues what the store returned and, after it, what memory holds, with gaps
+     * exactly as {@link #replay} would report them, and returns true. Returns false, having queued nothing, when
+     * memory no longer reaches back to what the store returned (it let go of events meanwhile): read again.
+     */
+    boolean finishStoredRead(QueuedSubscription sub, TopicState topic, StoredRead read, List<Event> stored) {
+        TopicHistory history = topic.history;
+        // Everything below read.to() + 1 was in the store when the read was planned (memory lets go of an event
+        // only once it is committed), so what the read did not return there has expired: a gap, never a skip.
+        if (history.epoch() != read.epoch() || !history.readsAfterInMemory(read.to())) {
+            return false;
+        }
+        history.expire(clockNanos.getAsLong());
+        long expected = offerWithGaps(sub, topic, stored, read.from());
+        gapToEnd(sub, topic, offerWithGaps(sub, topic, history.readAfter(read.to()), expected));
+        return true;
     }
 
     /**

@@ -246,6 +246,30 @@ public final class DurableTopicHistory implements TopicHistory {
     }
 
     @Override
+    public boolean readsStoredWithoutLock() {
+        return true;
+    }
+
+    @Override
+    public long memoryStart() {
+        return hotFirst();
+    }
+
+    /** The database alone, with the ids the writer set (volatile): safe without the topic's lock. */
+    @Override
+    public List<Event> readStoredRange(long epoch, long fromOffset, long toOffset) {
+        long id = topicId;
+        if (id == 0) {
+            return List.of();
+        }
+        try {
+            return db.range(project, topic, id, epoch, fromOffset, toOffset, readLimit);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
     public List<Event> readAfter(long offset) {
         long from = offset + 1;
         long hotFirst = hotFirst();
