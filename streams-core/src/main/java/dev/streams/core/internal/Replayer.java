@@ -23,6 +23,8 @@ final class Replayer {
      */
     boolean inMemory(TopicState topic, StartPosition start) {
         TopicHistory history = topic.history;
+        // As replay() does first: what memory holds is decided after letting go of what it no longer keeps.
+        history.expire(clockNanos.getAsLong());
         if (start instanceof StartPosition.Since since) {
             return history.readsSinceInMemory(toNanos(since));
         }
@@ -122,6 +124,7 @@ final class Replayer {
      */
     StoredRead planStoredRead(TopicState topic, StartPosition start) {
         TopicHistory history = topic.history;
+        history.expire(clockNanos.getAsLong());
         if (!(start instanceof StartPosition.Resume resume) || !history.readsStoredWithoutLock()) {
             return null;
         }
