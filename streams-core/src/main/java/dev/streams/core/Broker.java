@@ -3,18 +3,15 @@ package dev.streams.core;
 import dev.streams.core.internal.DeliveryPool;
 import dev.streams.core.internal.FlowView;
 import dev.streams.core.internal.ProjectState;
-import dev.streams.core.internal.QueuedSubscription;
+import dev.streams.core.internal.ProjectTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +39,6 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final HistoryStore historyStore;
     private final ClusterEngine cluster;
-    private final Executor deliveryExecutor;
     private final ThreadPoolExecutor ownedPool;
     private final int maxPayloadBytes;
     private final int maxTopicLength;
@@ -50,7 +46,7 @@ public final class Broker implements AutoCloseable {
     private final Duration closeTimeout;
     private final ProjectLimits projectLimits;
     private final ScheduledExecutorService janitor;
-    private final ConcurrentHashMap<String, ProjectState> projects = new ConcurrentHashMap<>();
+    private final ProjectTable projects;
     private final LongAdder publishesInFlight = new LongAdder();
     private volatile boolean closed;
 
@@ -68,28 +64,15 @@ public final class Broker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.ownedPool = b.deliveryExecutor != null ? null : DeliveryPool.create(b.deliveryThreads);
+        Executor delivery = b.deliveryExecutor != null ? b.deliveryExecutor : ownedPool;
+        this.projects = new ProjectTable(
+                p -> new ProjectState(p, historyStore, this::nowNanos, delivery, projectLimits, cluster), () -> closed);
+        if (cluster != null) {
+            cluster.start(projects);
+        }
         long sweepMillis = b.sweepInterval.toMillis();
         janitor.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        if (b.deliveryExecutor != null) {
-            this.ownedPool = null;
-            this.deliveryExecutor = b.deliveryExecutor;
-        } else {
-            this.ownedPool = DeliveryPool.create(b.deliveryThreads);
-            this.deliveryExecutor = ownedPool;
-        }
-        if (cluster != null) {
-            cluster.start(new ClusterEngine.Node() {
-                @Override
-                public long apply(Event event, boolean acceptLoss, boolean acceptedHere) {
-                    return closed ? 0 : project(event.project()).apply(event, acceptLoss, acceptedHere);
-                }
-
-                @Override
-                public void forEachTopic(ClusterEngine.TopicVisitor visitor) {
-                    projects.values().forEach(state -> state.forEachTopic(visitor));
-                }
-            });
-        }
     }
 
     /** A broker with default settings. */
@@ -205,7 +188,7 @@ public final class Broker implements AutoCloseable {
     /** Counters and gauges of one project (all zero for a project never seen). */
     public ProjectStats stats(String project) {
         validateProject(project);
-        ProjectState state = projects.get(project);
+        ProjectState state = projects.find(project);
         return state == null ? ProjectStats.EMPTY : state.stats();
     }
 
@@ -252,19 +235,12 @@ public final class Broker implements AutoCloseable {
      * now. The broker does this by itself every sweep interval; hosts and tests may call it too.
      */
     public void sweep() {
-        for (ProjectState state : projects.values()) {
-            try {
-                state.sweep();
-            } catch (RuntimeException e) {
-                System.getLogger(Broker.class.getName()).log(System.Logger.Level.WARNING,
-                        "sweeping project " + state.name() + " failed", e);
-            }
-        }
+        projects.sweep();
     }
 
     /** The projects that have been published or subscribed to. */
     public Set<String> projects() {
-        return Set.copyOf(projects.keySet());
+        return projects.names();
     }
 
     /**
@@ -286,11 +262,7 @@ public final class Broker implements AutoCloseable {
         while (publishesInFlight.sum() != 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        List<QueuedSubscription> closing = new ArrayList<>();
-        for (ProjectState state : projects.values()) {
-            closing.addAll(state.closeAll());
-        }
-        DeliveryPool.awaitFinished(closing, deadline);
+        DeliveryPool.awaitFinished(projects.closeAll(), deadline);
         if (ownedPool != null) {
             DeliveryPool.shutdown(ownedPool, deadline);
         }
@@ -308,13 +280,12 @@ public final class Broker implements AutoCloseable {
     }
 
     private ProjectState project(String project) {
-        ProjectState state = projects.get(project);
+        ProjectState state = projects.find(project);
         if (state != null) {
             return state;
         }
         validateProject(project);
-        return projects.computeIfAbsent(project,
-                p -> new ProjectState(p, historyStore, this::nowNanos, deliveryExecutor, projectLimits, cluster));
+        return projects.get(project);
     }
 
     private long nowNanos() {

@@ -252,15 +252,6 @@ public final class ProjectState {
         return raced != null ? raced : opened;
     }
 
-    private static boolean isTopic(String name) {
-        try {
-            Topics.requireTopic(name);
-            return true;
-        } catch (StreamsException notATopic) {
-            return false;
-        }
-    }
-
     private StreamsException refused(String what, String limit) {
         limitRejections.increment();
         return new StreamsException(ErrorKind.LIMIT_EXCEEDED,
@@ -304,26 +295,7 @@ public final class ProjectState {
         subscriptions.add(sub);
         patterns.add(sub.tokens, sub);
         if (sub.isStarting()) {
-            if (start instanceof StartPosition.Resume resume) {
-                // A topic the client resumes may have no state in this process (nobody used it since a
-                // restart or an eviction): create it, so the replay reports the epoch change as a gap.
-                for (String topic : resume.positions().keySet()) {
-                    if (isTopic(topic) && Topics.matches(pattern, topic)) {
-                        topicState(topic);
-                    }
-                }
-            }
-            for (TopicState state : topics.values()) {
-                if (Topics.matches(pattern, state.name)) {
-                    synchronized (state) {
-                        if (!state.removed) {
-                            sub.activate(state);
-                            budget.settle(state);
-                        }
-                    }
-                }
-            }
-            sub.finishStarting();
+            replayer.startPattern(sub, start, this::topicState, topics.values(), budget);
         }
         return sub;
     }
@@ -347,56 +319,22 @@ public final class ProjectState {
             throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
         }
         QueuedSubscription sub = new QueuedSubscription(this, pattern, listener, options, defaultExecutor);
-        synchronized (state) {
-            if (state.removed || !replayer.inMemory(state, start)) {
-                return null;
-            }
-            subscriptions.add(sub);
-            state.addExact(sub);
-            replayer.replay(sub, state, start);
-            budget.settle(state);
+        // Counted before it joins, so that an end racing with the join finds it to forget.
+        subscriptions.add(sub);
+        if (replayer.joinFromMemory(sub, state, start, budget)) {
             return sub;
         }
+        subscriptions.remove(sub);
+        return null;
     }
-
-    /**
-     * A resume that must read the store reads it without the topic's lock (publishes to the topic go on
-     * meanwhile), then joins memory under the lock: see {@link Replayer#planStoredRead}. When memory moved past
-     * the read more than a few times over (a topic published faster than the store answers), the last attempt
-     * reads under the lock, as every other replay does.
-     */
-    private static final int UNLOCKED_READ_ATTEMPTS = 3;
 
     private Subscription subscribeExact(String topic, StartPosition start, SubscribeOptions options,
                                         SubscriptionListener listener) {
         QueuedSubscription sub = new QueuedSubscription(this, topic, listener, options, defaultExecutor);
         subscriptions.add(sub);
         try {
-            int attempts = 0;
-            while (true) {
-                TopicState state = topicState(topic);
-                Replayer.StoredRead read;
-                synchronized (state) {
-                    if (state.removed) {
-                        continue;
-                    }
-                    read = attempts++ < UNLOCKED_READ_ATTEMPTS ? replayer.planStoredRead(state, start) : null;
-                    if (read == null) {
-                        state.addExact(sub);
-                        replayer.replay(sub, state, start);
-                        budget.settle(state);
-                        return sub;
-                    }
-                }
-                List<Event> stored = state.history.readStoredRange(read.epoch(), read.from(), read.to());
-                synchronized (state) {
-                    if (!state.removed && replayer.finishStoredRead(sub, state, read, stored)) {
-                        state.addExact(sub);
-                        budget.settle(state);
-                        return sub;
-                    }
-                }
-            }
+            replayer.joinExact(sub, start, () -> topicState(topic), budget);
+            return sub;
         } catch (RuntimeException e) {
             subscriptions.remove(sub);
             throw e;
