@@ -41,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
 abstract class HistoryQueryContract {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final List<String> DEVICES = List.of("d1", "d2", "d3");
-    private static final List<Reading> READINGS = new ArrayList<>();
+    private static final List<BruteForce.Reading> READINGS = new ArrayList<>();
     private SqlHistoryStore store;
     private Broker broker;
 
@@ -50,13 +50,6 @@ abstract class HistoryQueryContract {
 
     /** Stops whatever {@link #newStore()} started. */
     void stopDatabase() throws Exception {
-    }
-
-    /** A reading as the brute force sees it: device, time and the JSON fields (a missing field is absent). */
-    record Reading(String device, Instant time, Map<String, Object> fields) {
-        Object get(String path) {
-            return fields.get(path);
-        }
     }
 
     @BeforeAll
@@ -81,7 +74,7 @@ abstract class HistoryQueryContract {
             if (random.nextInt(10) > 3) {
                 f.put("env.p", new BigDecimal(990 + random.nextInt(40)));
             }
-            READINGS.add(new Reading(device, time, f));
+            READINGS.add(new BruteForce.Reading(device, time, f));
             StringBuilder json = new StringBuilder("{");
             for (Map.Entry<String, Object> e : f.entrySet()) {
                 if (!e.getKey().contains(".")) {
@@ -106,61 +99,6 @@ abstract class HistoryQueryContract {
         broker.close();
         store.close();
         stopDatabase();
-    }
-
-    // ---- brute force ----
-
-    private static boolean matches(Reading r, Filter filter) {
-        if (filter instanceof Group g) {
-            return g.and() ? g.filters().stream().allMatch(f -> matches(r, f)) : g.filters().stream().anyMatch(f -> matches(r, f));
-        }
-        Compare c = (Compare) filter;
-        Object value = switch (c.path()) {
-            case "time" -> r.time();
-            case "deviceId" -> r.device();
-            default -> r.get(c.path());
-        };
-        List<Integer> comparisons = new ArrayList<>();
-        for (Object v : c.values()) {
-            Integer cmp = compare(value, v, c.path());
-            if (cmp == null) {
-                return false;
-            }
-            comparisons.add(cmp);
-        }
-        if (c.values().size() > 1) {
-            boolean any = comparisons.contains(0);
-            return c.op() == Op.EQ ? any : !any;
-        }
-        int cmp = comparisons.get(0);
-        return switch (c.op()) {
-            case EQ -> cmp == 0;
-            case NE -> cmp != 0;
-            case LT -> cmp < 0;
-            case LE -> cmp <= 0;
-            case GT -> cmp > 0;
-            case GE -> cmp >= 0;
-        };
-    }
-
-    /** Stored value against a filter value; null where SQL's comparison would be NULL (absent, other type). */
-    private static Integer compare(Object stored, Object wanted, String path) {
-        if (stored == null) {
-            return null;
-        }
-        if (path.equals("time")) {
-            return ((Instant) stored).compareTo(java.time.OffsetDateTime.parse((String) wanted).toInstant());
-        }
-        if (wanted instanceof Number n && stored instanceof BigDecimal b) {
-            return b.compareTo(new BigDecimal(n.toString()));
-        }
-        if (wanted instanceof String s && stored instanceof String t) {
-            return t.compareTo(s);
-        }
-        if (wanted instanceof Boolean w && stored instanceof Boolean b) {
-            return b.equals(w) ? 0 : 1;
-        }
-        return null;
     }
 
     private Filter randomFilter(Random random, int depth) {
@@ -196,18 +134,18 @@ abstract class HistoryQueryContract {
             HistoryQuery query = new HistoryQuery("q", devices, start, end, List.of(new Field("time", null, null),
                     new Field("deviceId", null, null), new Field("temp", "t", null), new Field("label", null, null),
                     new Field("ok", null, null)), filter, null, page, perPage);
-            List<Reading> expected = READINGS.stream()
+            List<BruteForce.Reading> expected = READINGS.stream()
                     .filter(r -> !r.time().isBefore(start) && r.time().isBefore(end))
                     .filter(r -> devices.isEmpty() || devices.contains(r.device()))
-                    .filter(r -> filter == null || matches(r, filter))
-                    .sorted(Comparator.comparing(Reading::time).reversed()).toList();
+                    .filter(r -> filter == null || BruteForce.matches(r, filter))
+                    .sorted(Comparator.comparing(BruteForce.Reading::time).reversed()).toList();
             HistoryQuery.Result result = broker.query(query);
             assertThat(result.total()).as("total of " + query).isEqualTo(expected.size());
-            List<Reading> pageRows = expected.stream().skip((long) page * perPage).limit(perPage).toList();
+            List<BruteForce.Reading> pageRows = expected.stream().skip((long) page * perPage).limit(perPage).toList();
             assertThat(result.rows()).as("rows of " + query).hasSize(pageRows.size());
             for (int i = 0; i < pageRows.size(); i++) {
                 Map<String, Object> row = result.rows().get(i);
-                Reading r = pageRows.get(i);
+                BruteForce.Reading r = pageRows.get(i);
                 assertThat(row.get("time")).isEqualTo(r.time().toString());
                 assertThat(row.get("deviceId")).isEqualTo(r.device());
                 assertThat(row.get("t") == null ? null : ((BigDecimal) row.get("t")).stripTrailingZeros())
@@ -238,9 +176,9 @@ abstract class HistoryQueryContract {
             fields.add(new Field("*", "n", Aggregate.COUNT));
             HistoryQuery query = new HistoryQuery("q", List.of(), start, end, fields, filter,
                     buckets ? Duration.ofMinutes(10) : null, 0, 1000);
-            Map<String, List<Reading>> groups = new TreeMap<>();
-            for (Reading r : READINGS) {
-                if (filter == null || matches(r, filter)) {
+            Map<String, List<BruteForce.Reading>> groups = new TreeMap<>();
+            for (BruteForce.Reading r : READINGS) {
+                if (filter == null || BruteForce.matches(r, filter)) {
                     long bucket = Duration.between(Instant.EPOCH, r.time()).toNanos() / Duration.ofMinutes(10).toNanos();
                     groups.computeIfAbsent((buckets ? String.format("%020d", Long.MAX_VALUE / 2 - bucket) + "|" : "") + r.device(),
                             k -> new ArrayList<>()).add(r);
@@ -249,7 +187,7 @@ abstract class HistoryQueryContract {
             HistoryQuery.Result result = broker.query(query);
             assertThat(result.rows()).as("groups of " + query).hasSize(groups.size());
             int i = 0;
-            for (List<Reading> group : groups.values()) {
+            for (List<BruteForce.Reading> group : groups.values()) {
                 Map<String, Object> row = result.rows().get(i++);
                 assertThat(row.get("deviceId")).isEqualTo(group.get(0).device());
                 List<BigDecimal> temps = group.stream().map(r -> (BigDecimal) r.get("temp")).filter(t -> t != null).toList();

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,12 +23,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * only turns the page of rows into values.
  */
 final class QuerySql {
-    /** How a field's columns read back. */
-    private enum Kind { TIME, DEVICE, ID, ALL, PATH, AGGREGATE }
-
     private final SqlDialect dialect;
     private final HistoryQuery query;
-    private final List<Kind> kinds = new ArrayList<>();
+    private final List<QueryRows.Kind> kinds = new ArrayList<>();
+    /** The query's fields, or the default ones (time, deviceId and the whole reading). */
+    private final List<Field> fields;
     private final List<Object> selectParams = new ArrayList<>();
     private final List<Object> whereParams = new ArrayList<>();
     private final String select;
@@ -40,7 +38,7 @@ final class QuerySql {
     QuerySql(SqlDialect dialect, HistoryQuery query) {
         this.dialect = dialect;
         this.query = query;
-        List<Field> fields = query.fields().isEmpty()
+        this.fields = query.fields().isEmpty()
                 ? List.of(new Field(HistoryQuery.TIME, null, null), new Field(HistoryQuery.DEVICE_ID, null, null),
                 new Field(HistoryQuery.ALL, null, null))
                 : query.fields();
@@ -51,7 +49,7 @@ final class QuerySql {
             int at = columns.size() + 1;
             if (f.aggregate() != null) {
                 columns.add(aggregate(f));
-                kinds.add(Kind.AGGREGATE);
+                kinds.add(QueryRows.Kind.AGGREGATE);
                 continue;
             }
             switch (f.path()) {
@@ -62,29 +60,29 @@ final class QuerySql {
                     } else {
                         columns.add("event_time");
                     }
-                    kinds.add(Kind.TIME);
+                    kinds.add(QueryRows.Kind.TIME);
                     timeColumn = at;
                     grouped.add(at);
                 }
                 case HistoryQuery.DEVICE_ID -> {
                     columns.add("device_id");
-                    kinds.add(Kind.DEVICE);
+                    kinds.add(QueryRows.Kind.DEVICE);
                     grouped.add(at);
                 }
                 case HistoryQuery.ID -> {
                     columns.add("CAST(epoch AS TEXT) || '-' || CAST(event_offset AS TEXT)");
-                    kinds.add(Kind.ID);
+                    kinds.add(QueryRows.Kind.ID);
                     grouped.add(at);
                 }
                 case HistoryQuery.ALL -> {
                     columns.add(dialect == SqlDialect.SQLITE ? "data" : "data::text");
-                    kinds.add(Kind.ALL);
+                    kinds.add(QueryRows.Kind.ALL);
                     grouped.add(at);
                 }
                 default -> {
                     columns.add(type(f.path(), selectParams));
                     columns.add(text(f.path(), selectParams));
-                    kinds.add(Kind.PATH);
+                    kinds.add(QueryRows.Kind.PATH);
                     grouped.add(at);
                     grouped.add(at + 1);
                 }
@@ -270,14 +268,15 @@ final class QuerySql {
     HistoryQuery.Result run(Connection c, long deadlineNanos, ScheduledExecutorService timers, long maxResultBytes)
             throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
+        QueryRows reader = new QueryRows(fields, kinds);
         long bytes = 0;
         try (PreparedStatement s = c.prepareStatement(pageSql());
              StatementDeadline deadline = new StatementDeadline(s, deadlineNanos, timers)) {
             bindPage(s);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    Map<String, Object> row = row(r);
-                    bytes += sizeOf(row);
+                    Map<String, Object> row = reader.read(r);
+                    bytes += QueryRows.sizeOf(row);
                     if (bytes > maxResultBytes) {
                         throw new ResultTooLarge(maxResultBytes);
                     }
@@ -313,17 +312,6 @@ final class QuerySql {
         ResultTooLarge(long limit) {
             super("the answer is larger than " + limit + " bytes; ask for fewer rows or fields");
         }
-    }
-
-    /** About the bytes a row's values take (their text), for the result-size bound. */
-    private static long sizeOf(Map<String, Object> row) {
-        long bytes = 16;
-        for (Map.Entry<String, Object> e : row.entrySet()) {
-            Object v = e.getValue();
-            bytes += e.getKey().length() + 8
-                    + (v instanceof HistoryQuery.Json json ? json.text().length() : v == null ? 4 : v.toString().length());
-        }
-        return bytes;
     }
 
     /** The page's statement. */
@@ -363,67 +351,5 @@ final class QuerySql {
             }
         }
         return at;
-    }
-
-    /** One row of the page, by alias. */
-    private Map<String, Object> row(ResultSet r) throws SQLException {
-        List<Field> fields = query.fields().isEmpty()
-                ? List.of(new Field(HistoryQuery.TIME, null, null), new Field(HistoryQuery.DEVICE_ID, null, null),
-                new Field(HistoryQuery.ALL, null, null))
-                : query.fields();
-        Map<String, Object> row = new LinkedHashMap<>();
-        int column = 1;
-        for (int i = 0; i < fields.size(); i++) {
-            Field f = fields.get(i);
-            switch (kinds.get(i)) {
-                case TIME -> {
-                    long ns = r.getLong(column++);
-                    row.put(f.alias(), Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
-                            Math.floorMod(ns, 1_000_000_000L)).toString());
-                }
-                case DEVICE, ID -> row.put(f.alias(), r.getString(column++));
-                case ALL -> {
-                    String json = r.getString(column++);
-                    row.put(f.alias(), json == null ? null : new HistoryQuery.Json(json));
-                }
-                case PATH -> {
-                    String type = r.getString(column++);
-                    String text = r.getString(column++);
-                    row.put(f.alias(), value(type, text));
-                }
-                case AGGREGATE -> {
-                    String text = r.getString(column++);
-                    row.put(f.alias(), number(text));
-                }
-            }
-        }
-        return row;
-    }
-
-    /**
-     * A stored number, or null for one no decimal can hold: an infinity stored before ingest refused them, or
-     * an aggregate that overflowed. One such reading must not break every query of its field.
-     */
-    private static BigDecimal number(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return new BigDecimal(text);
-        } catch (NumberFormatException notFinite) {
-            return null;
-        }
-    }
-
-    private static Object value(String type, String text) {
-        if (type == null || text == null || type.equals("null")) {
-            return null;
-        }
-        return switch (type) {
-            case "integer", "real", "number" -> number(text);
-            case "true", "false", "boolean" -> Boolean.valueOf(text.equals("1") || text.equals("true"));
-            case "object", "array" -> new HistoryQuery.Json(text);
-            default -> text;
-        };
     }
 }

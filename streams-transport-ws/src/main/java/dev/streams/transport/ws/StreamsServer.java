@@ -38,8 +38,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -92,19 +90,9 @@ public final class StreamsServer implements AutoCloseable {
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
                 new SseResumes(b.maxConnections, Duration.ofMinutes(5)),
-                new QueryGate(queryPool(b.queryThreads), GlobalEventExecutor.INSTANCE,
-                        b.maxQueriesPerProject > 0 ? b.maxQueriesPerProject : Math.max(1, b.queryThreads - 1),
-                        b.maxWaitingQueriesPerProject, b.maxQueryWait),
+                QueryGate.create(b.queryThreads, b.maxQueriesPerProject, b.maxWaitingQueriesPerProject, b.maxQueryWait),
                 replays,
                 ServerContext.webSocketConfig(limits, compression), outboundBudget);
-    }
-
-    /** Threads for history queries, with a short queue: more at once is refused (503) rather than piled up. */
-    private static ThreadPoolExecutor queryPool(int threads) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), new DefaultThreadFactory("streams-history-query", true));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /** Starts building a server over a broker and auth that the host owns. */

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -50,9 +54,16 @@ public final class QueryGate {
         this.maxWait = maxWait;
     }
 
-    /** The query threads, for work that is not a project's query. */
-    public ExecutorService executor() {
-        return executor;
+    /**
+     * A gate over {@code threads} query threads of its own, with a short queue behind them (more at once is
+     * refused with 503 rather than piled up); {@code perProject} 0 means one less than the threads, at least one.
+     */
+    public static QueryGate create(int threads, int perProject, int maxWaiting, Duration maxWait) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), new DefaultThreadFactory("streams-history-query", true));
+        pool.allowCoreThreadTimeOut(true);
+        return new QueryGate(pool, GlobalEventExecutor.INSTANCE, perProject > 0 ? perProject : Math.max(1, threads - 1),
+                maxWaiting, maxWait);
     }
 
     /**
