@@ -191,6 +191,25 @@ class BrokerTest {
     }
 
     @Test
+    void aSubscriptionThatItsOwnReplayEndsLeavesItsTopic() {
+        broker.close();
+        broker = Broker.builder().clock(clock).history(new HistoryLimits(100, 1 << 20, Duration.ofMinutes(1))).build();
+        for (int i = 0; i < 10; i++) {
+            publish("p", "t", "e" + i);
+        }
+        // No demand, so nothing drains while the replay fills the two-event queue: it overflows and ends.
+        SubscribeOptions tiny = SubscribeOptions.builder().maxQueuedEvents(2).overflowPolicy(OverflowPolicy.DISCONNECT)
+                .manualDemand().build();
+        Recorder slow = new Recorder();
+        broker.subscribe("p", "t", StartPosition.last(10), tiny, slow);
+        Recorder.await(() -> slow.closes.contains(CloseReason.SLOW_CONSUMER), () -> "closes " + slow.closes);
+        // Ended, it holds the topic no more: once its history expires, the topic is forgotten.
+        clock.advance(Duration.ofMinutes(2));
+        broker.sweep();
+        assertThat(broker.stats("p").topicsEvicted()).isEqualTo(1);
+    }
+
+    @Test
     void zeroHistoryMeansLiveOnly() {
         broker.close();
         broker = Broker.builder().clock(clock).history(new HistoryLimits(0, 0, Duration.ZERO)).build();

@@ -252,6 +252,12 @@ public final class ProjectState {
         return raced != null ? raced : opened;
     }
 
+    private void checkSubscriptionLimit() {
+        if (subscriptions.size() >= limits.maxSubscriptions()) {
+            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
+        }
+    }
+
     private StreamsException refused(String what, String limit) {
         limitRejections.increment();
         return new StreamsException(ErrorKind.LIMIT_EXCEEDED,
@@ -284,9 +290,7 @@ public final class ProjectState {
     /** Registers a subscription and queues its replay; called with a valid pattern. */
     public Subscription subscribe(String pattern, StartPosition start, SubscribeOptions options,
                                   SubscriptionListener listener) {
-        if (subscriptions.size() >= limits.maxSubscriptions()) {
-            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
-        }
+        checkSubscriptionLimit();
         if (!Topics.hasWildcard(pattern)) {
             return subscribeExact(pattern, start, options, listener);
         }
@@ -315,9 +319,7 @@ public final class ProjectState {
         if (state == null) {
             return null;
         }
-        if (subscriptions.size() >= limits.maxSubscriptions()) {
-            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
-        }
+        checkSubscriptionLimit();
         QueuedSubscription sub = new QueuedSubscription(this, pattern, listener, options, defaultExecutor);
         // Counted before it joins, so that an end racing with the join finds it to forget.
         subscriptions.add(sub);

@@ -49,15 +49,16 @@ final class Replayer {
                 }
                 read = attempts++ < UNLOCKED_READ_ATTEMPTS ? planStoredRead(state, start) : null;
                 if (read == null) {
+                    state.addExact(sub);
                     replay(sub, state, start);
-                    joinLive(sub, state, budget);
+                    budget.settle(state);
                     return;
                 }
             }
             List<Event> stored = state.history.readStoredRange(read.epoch(), read.from(), read.to());
             synchronized (state) {
                 if (!state.removed && finishStoredRead(sub, state, read, stored)) {
-                    joinLive(sub, state, budget);
+                    budget.settle(state);
                     return;
                 }
             }
@@ -70,16 +71,11 @@ final class Replayer {
             if (state.removed || !inMemory(state, start)) {
                 return false;
             }
+            state.addExact(sub);
             replay(sub, state, start);
-            joinLive(sub, state, budget);
+            budget.settle(state);
             return true;
         }
-    }
-
-    /** Under the topic's lock, after its replay was queued: live events of the topic go to the subscription. */
-    private static void joinLive(QueuedSubscription sub, TopicState state, HistoryBudget budget) {
-        state.addExact(sub);
-        budget.settle(state);
     }
 
     /**
@@ -238,9 +234,10 @@ final class Replayer {
     }
 
     /**
-     * Under the topic's lock again: queues what the store returned and, after it, what memory holds, with gaps
-     * exactly as {@link #replay} would report them, and returns true. Returns false, having queued nothing, when
-     * memory no longer reaches back to what the store returned (it let go of events meanwhile): read again.
+     * Under the topic's lock again: joins the subscription to the topic and queues what the store returned and,
+     * after it, what memory holds, with gaps exactly as {@link #replay} would report them, and returns true.
+     * Returns false, having done nothing, when memory no longer reaches back to what the store returned (it let
+     * go of events meanwhile): read again.
      */
     boolean finishStoredRead(QueuedSubscription sub, TopicState topic, StoredRead read, List<Event> stored) {
         TopicHistory history = topic.history;
@@ -250,6 +247,9 @@ final class Replayer {
             return false;
         }
         history.expire(clockNanos.getAsLong());
+        // Joined before anything is queued, as in every replay: a subscription that the replay itself ends (its
+        // queue overflows under DISCONNECT) then leaves the topic again rather than staying joined, ended.
+        topic.addExact(sub);
         long expected = offerWithGaps(sub, topic, stored, read.from());
         gapToEnd(sub, topic, offerWithGaps(sub, topic, history.readAfter(read.to()), expected));
         return true;
