@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * @param page      which page, from 0
  * @param perPage   rows per page
  */
-public record HistoryQuery(String project, List<String> topics, List<String> deviceIds, Instant start, Instant end, List<Field> fields,
-                           Filter filter, Duration timeBucket, int page, int perPage) {
+public record HistoryQuery(String project, List<String> topics, List<String> deviceIds, Instant start, Instant end,
+                           List<Field> fields, Filter filter, Duration timeBucket, int page, int perPage) {
     /** Rows one page holds at most. */
     public static final int MAX_PER_PAGE = 1000;
     /** How far back a page may reach: page × perPage at most. */

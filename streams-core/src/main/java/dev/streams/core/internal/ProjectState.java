@@ -305,10 +305,8 @@ public final class ProjectState {
     }
 
     /**
-     * Subscribes only when that reads nothing but memory: a pattern that starts live, or a topic this process
-     * holds whose replay its history answers from memory (see {@link Replayer#inMemory}); returns null, having
-     * done nothing, otherwise. This is what lets an I/O thread subscribe a reconnecting client at once and
-     * send only the rest (a topic to open, a replay from the store) to threads that may block.
+     * Subscribes only when that reads nothing but memory (see {@link dev.streams.core.Broker#subscribeIfInMemory}
+     * and {@link Replayer#inMemory}); returns null, having done nothing, otherwise.
      */
     public Subscription subscribeIfInMemory(String pattern, StartPosition start, SubscribeOptions options,
                                             SubscriptionListener listener) {

@@ -42,7 +42,16 @@ public final class QueryGate {
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     }
 
-    private record Waiter(Runnable query, Consumer<Refusal> onRefused, ScheduledFuture<?>[] timeout) {
+    /** A query waiting in its project's line; {@code timeout} is set and read under the gate's monitor. */
+    private static final class Waiter {
+        final Runnable query;
+        final Consumer<Refusal> onRefused;
+        ScheduledFuture<?> timeout;
+
+        Waiter(Runnable query, Consumer<Refusal> onRefused) {
+            this.query = query;
+            this.onRefused = onRefused;
+        }
     }
 
     public QueryGate(ExecutorService executor, ScheduledExecutorService timer, int perProject, int maxWaiting,
@@ -71,7 +80,7 @@ public final class QueryGate {
      * calls {@code onRefused} (on the caller's thread, or on a timer thread after waiting) and never runs it.
      */
     public void submit(String project, Runnable query, Consumer<Refusal> onRefused) {
-        Waiter waiter = new Waiter(query, onRefused, new ScheduledFuture<?>[1]);
+        Waiter waiter = new Waiter(query, onRefused);
         synchronized (this) {
             Line line = lines.computeIfAbsent(project, p -> new Line());
             if (line.running >= perProject) {
@@ -82,7 +91,7 @@ public final class QueryGate {
                     return;
                 }
                 line.waiting.addLast(waiter);
-                waiter.timeout()[0] = timer.schedule(() -> expire(project, waiter), maxWait.toNanos(),
+                waiter.timeout = timer.schedule(() -> expire(project, waiter), maxWait.toNanos(),
                         TimeUnit.NANOSECONDS);
                 return;
             }
@@ -95,14 +104,14 @@ public final class QueryGate {
         try {
             executor.execute(() -> {
                 try {
-                    waiter.query().run();
+                    waiter.query.run();
                 } finally {
                     finished(project);
                 }
             });
         } catch (RejectedExecutionException busy) {
             finished(project);
-            waiter.onRefused().accept(new Refusal("too many history queries at once; try again", retryAfterSeconds(),
+            waiter.onRefused.accept(new Refusal("too many history queries at once; try again", retryAfterSeconds(),
                     false));
         }
     }
@@ -118,8 +127,8 @@ public final class QueryGate {
                 forgetIfIdle(project, line);
                 return;
             }
+            next.timeout.cancel(false);
         }
-        next.timeout()[0].cancel(false);
         start(project, next);
     }
 
@@ -130,7 +139,7 @@ public final class QueryGate {
                 return;
             }
         }
-        waiter.onRefused().accept(new Refusal("project " + project + " waited " + maxWait.toMillis()
+        waiter.onRefused.accept(new Refusal("project " + project + " waited " + maxWait.toMillis()
                 + " ms for a history query place; try again", retryAfterSeconds(), true));
     }
 

@@ -24,8 +24,6 @@ public final class ReplayQueue {
     private boolean stopped;
     /** Replays refused because {@code maxWaiting} were already waiting. */
     public final LongAdder refused = new LongAdder();
-    /** Replays made on the event loop because memory answered them (no store read, no queue). */
-    public final LongAdder fromMemory = new LongAdder();
 
     public ReplayQueue(int threads, int maxWaiting, ThreadFactory threadFactory) {
         this.maxWaiting = maxWaiting;

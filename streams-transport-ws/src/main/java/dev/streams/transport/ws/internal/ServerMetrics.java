@@ -37,6 +37,8 @@ public final class ServerMetrics {
     public final LongAdder oversizeRequests = new LongAdder();
     /** Sessions, subscriptions or publishes refused by a per-project or per-connection limit. */
     public final LongAdder limitRejections = new LongAdder();
+    /** Subscriptions made on the event loop because memory answered their replay (no store read, no queue). */
+    public final LongAdder replaysFromMemory = new LongAdder();
     /** History queries refused because their project had too many running and waiting, or the threads were full. */
     public final LongAdder historyQueriesRefused = new LongAdder();
 
@@ -87,7 +89,7 @@ public final class ServerMetrics {
         single(out, "streams_replays_refused_total", true,
                 "Subscriptions refused because too many were waiting to read the history store.", replays.refused.sum());
         single(out, "streams_replays_from_memory_total", true,
-                "Subscriptions made at once because memory held their replay (no store read).", replays.fromMemory.sum());
+                "Subscriptions made at once because memory held their replay (no store read).", replaysFromMemory.sum());
         single(out, "streams_history_queries_refused_total", true,
                 "History queries refused: their project had too many running and waiting.", historyQueriesRefused.sum());
         single(out, "streams_rejected_connections_total", true, "Connections refused over the limit.",

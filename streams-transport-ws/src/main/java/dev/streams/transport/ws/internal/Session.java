@@ -168,7 +168,7 @@ public abstract class Session implements FrameBatcher.Owner {
         }
         if (sub != null) {
             if (blocks) {
-                server.replays().fromMemory.increment();
+                server.metrics().replaysFromMemory.increment();
             }
             attached(sink, sub, project, pattern, ready, failed);
             return;

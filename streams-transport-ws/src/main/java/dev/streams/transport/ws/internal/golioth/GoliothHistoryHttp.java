@@ -30,9 +30,10 @@ import java.util.Map;
 /**
  * Golioth's History REST API: {@code GET|POST /v1/projects/{p}/devices/{d}/stream} and
  * {@code GET|POST /v1/projects/{p}/stream}. A query reads device data only, and of it only the devices whose
- * streams the credential may subscribe to (a token for some devices sees those devices in the project query). The query runs in the database on the server's query threads, never on the event
- * loop; the answer is {@code {"list":[…],"page","perPage","total"}}, newest first, and errors are Golioth's
- * REST shape.
+ * streams the credential may subscribe to (a token for some devices sees those devices in the project query).
+ * The query runs in the database on the server's query threads, never on the event loop, at most a few of one
+ * project's at once ({@link dev.streams.transport.ws.internal.QueryGate}); the answer is
+ * {@code {"list":[…],"page","perPage","total"}}, newest first, and errors are Golioth's REST shape.
  */
 public final class GoliothHistoryHttp {
     private final ServerContext server;

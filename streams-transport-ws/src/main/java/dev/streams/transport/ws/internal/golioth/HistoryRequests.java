@@ -51,7 +51,8 @@ final class HistoryRequests {
      * @param params    the request's parameters (from the query string or the body), each as JSON
      * @param deviceIds the devices asked about (one for the device path)
      */
-    static HistoryQuery parse(String project, List<String> topics, Map<String, JsonElement> params, List<String> deviceIds, Instant now) {
+    static HistoryQuery parse(String project, List<String> topics, Map<String, JsonElement> params,
+                              List<String> deviceIds, Instant now) {
         if (params.containsKey("tags") || params.containsKey("tags[]")) {
             throw new BadQuery("tags are not supported: this server keeps no device tags; list devices with deviceId[]");
         }
