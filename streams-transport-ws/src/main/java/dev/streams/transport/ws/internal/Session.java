@@ -3,7 +3,6 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
@@ -133,10 +132,8 @@ public abstract class Session implements FrameBatcher.Owner {
     /**
      * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
      * session must be admitted to the project, then the broker subscribes with this connection's event loop
-     * and outbound flow control. With a store whose reads block (a database, a cluster engine), a subscription
-     * that memory answers (a topic in memory, replayed from its ring, or a pattern starting live) is still made
-     * here at once; only one that must read the store waits for the server's replay threads, never blocking the
-     * event loop, and {@code ready} then runs back on the event loop. Refusals arrive in {@code failed} (an
+     * and outbound flow control, where {@link SubscribeRouting} says (never blocking the event loop);
+     * {@code ready} runs on the event loop. Refusals arrive in {@code failed} (an
      * AuthException or StreamsException for the dialect to render); when admission fails the session is
      * already failing and neither runs.
      */
@@ -155,41 +152,9 @@ public abstract class Session implements FrameBatcher.Owner {
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
         SubscribeOptions options = server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand()
                 .build();
-        // A store that reads from a database or a cluster engine may block (opening a topic not in memory asks
-        // it where the topic stands; an old cursor reads it), so the loop only makes what memory answers.
-        boolean blocks = server.broker().historyReadsBlock();
-        Subscription sub;
-        try {
-            sub = blocks ? server.broker().subscribeIfInMemory(project, pattern, start, options, sink).orElse(null)
-                    : server.broker().subscribe(project, pattern, start, options, sink);
-        } catch (RuntimeException e) {
-            failed.accept(e);
-            return;
-        }
-        if (sub != null) {
-            if (blocks) {
-                server.metrics().replaysFromMemory.increment();
-            }
-            attached(sink, sub, project, pattern, ready, failed);
-            return;
-        }
-        boolean queued = server.replays().submit(project, () -> {
-            try {
-                Subscription made = server.broker().subscribe(project, pattern, start, options, sink);
-                channel.eventLoop().execute(() -> attached(sink, made, project, pattern, ready, failed));
-            } catch (RuntimeException e) {
-                channel.eventLoop().execute(() -> failed.accept(e));
-            }
-        });
-        if (!queued) {
-            server.metrics().limitRejections.increment();
-            failed.accept(new StreamsException(ErrorKind.UNAVAILABLE, "too many subscriptions waiting to read history;"
-                    + " retry after " + REPLAY_RETRY_AFTER_SECONDS + " s"));
-        }
+        SubscribeRouting.subscribe(server, channel.eventLoop(), project, pattern, start, options, sink,
+                sub -> attached(sink, sub, project, pattern, ready, failed), failed);
     }
-
-    /** The retry hint of a subscription refused because too many were waiting to read the history store. */
-    static final int REPLAY_RETRY_AFTER_SECONDS = 1;
 
     /**
      * On the event loop: the subscription is made; a session that closed meanwhile cancels it, and one whose
