@@ -62,16 +62,21 @@ public interface TopicHistory {
     }
 
     /**
-     * Whether {@link #readStoredRange} may be called without the topic's lock. A durable history says yes, so that
-     * a replay from its store does not hold up the topic's publishes while it reads. False by default.
+     * Whether the store reads below may be called without the topic's lock ({@link #readStoredRange},
+     * {@link #readStoredSince}, and then {@link #readEarlierEpochAfter} too). A durable history says yes, so
+     * that a replay from its store does not hold up the topic's publishes while it reads. False by default.
+     *
+     * <p>Such reads run on a thread that may block, with no lock held, and must touch nothing the locked methods
+     * change. The broker plans them under the lock (below {@link #memoryStart()}), reads, then joins memory
+     * from there under the lock again, and reads again when memory let go of events meanwhile.
      */
     default boolean readsStoredWithoutLock() {
         return false;
     }
 
     /**
-     * With {@link #readsStoredWithoutLock()}: the first offset memory holds; everything before it is in the store
-     * (or expired). A replay reads the store below it without the lock, then memory from it under the lock.
+     * The first offset memory holds, up to {@code lastOffset()}: memory holds every event from there on, and
+     * everything before it is in the store (or expired). By default {@link #firstOffset()}.
      */
     default long memoryStart() {
         return firstOffset();
@@ -79,13 +84,19 @@ public interface TopicHistory {
 
     /**
      * Stored events of {@code epoch} with offsets from {@code fromOffset} to {@code toOffset}, oldest first: the
-     * newest of them when there are more than one read returns (the broker reports the rest as a gap). Called
-     * <em>without</em> the topic's lock, from a thread that may block, and only when
-     * {@link #readsStoredWithoutLock()}; it must touch nothing the locked methods change. Events not committed
-     * yet need not be returned: the broker joins the rest from memory under the lock, and reads again when
-     * memory moved past what this returned.
+     * newest {@code max} of them, or fewer when the history reads less at once (the broker reports what is left
+     * out as a gap). Without the topic's lock; see {@link #readsStoredWithoutLock()}.
      */
-    default List<Event> readStoredRange(long epoch, long fromOffset, long toOffset) {
+    default List<Event> readStoredRange(long epoch, long fromOffset, long toOffset, int max) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no store to read without its lock");
+    }
+
+    /**
+     * Stored events of {@code epoch} with a timestamp at or after {@code timestampNanos} and an offset up to
+     * {@code toOffset}, oldest first (the newest of them when there are more than one read returns). Without
+     * the topic's lock; see {@link #readsStoredWithoutLock()}.
+     */
+    default List<Event> readStoredSince(long epoch, long timestampNanos, long toOffset) {
         throw new UnsupportedOperationException(getClass().getName() + " has no store to read without its lock");
     }
 

@@ -105,7 +105,27 @@ class SqliteHistoryStoreTest {
     }
 
     @Test
-    void aReplayThatReadsTheDatabaseHoldsNoTopicLockSoPublishesGoOn() throws Exception {
+    void aResumeThatReadsTheDatabaseHoldsNoTopicLockSoPublishesGoOn() throws Exception {
+        replayReadsWithoutTheLock(first -> StartPosition.after(new Position(first.get(9).epoch(), 10)));
+    }
+
+    @Test
+    void aReplaySinceATimeThatReadsTheDatabaseHoldsNoTopicLock() throws Exception {
+        replayReadsWithoutTheLock(first -> StartPosition.since(first.get(10).timestamp()));
+    }
+
+    @Test
+    void theLastEventsThatTheDatabaseHoldsAreReadWithoutTheTopicLock() throws Exception {
+        // At the join, 60 events: the last 50 are 11..60 (ten of them published while the read waited).
+        replayReadsWithoutTheLock(first -> StartPosition.last(50));
+    }
+
+    /**
+     * 50 events stored (the ring keeps 4), then a subscription from {@code start} whose store read is held open
+     * while ten more are published: the publishes complete, and the subscriber gets 11..61 exactly.
+     */
+    private void replayReadsWithoutTheLock(java.util.function.Function<List<Event>, StartPosition> start)
+            throws Exception {
         try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).build()) {
             CountDownLatch reading = new CountDownLatch(1);
             CountDownLatch mayAnswer = new CountDownLatch(1);
@@ -115,7 +135,7 @@ class SqliteHistoryStoreTest {
                     TopicHistory real = store.open(project, topic);
                     return (TopicHistory) Proxy.newProxyInstance(TopicHistory.class.getClassLoader(),
                             new Class<?>[] {TopicHistory.class}, (proxy, method, args) -> {
-                                if (method.getName().equals("readStoredRange")) {
+                                if (method.getName().startsWith("readStored")) {
                                     reading.countDown();
                                     mayAnswer.await(10, TimeUnit.SECONDS);
                                 }
@@ -133,14 +153,14 @@ class SqliteHistoryStoreTest {
                 }
             };
             Broker broker = Broker.builder().historyStore(slowReads).build();
+            List<Event> first = new ArrayList<>();
             for (int i = 1; i <= 50; i++) {
-                publish(broker, "t", Integer.toString(i));
+                first.add(publish(broker, "t", Integer.toString(i)));
             }
             awaitStored(store, 50);
-            long epoch = broker.latestPosition("p", "t").orElseThrow().epoch();
             Recorder resumed = new Recorder();
             CompletableFuture<Subscription> subscribing = CompletableFuture.supplyAsync(
-                    () -> broker.subscribe("p", "t", StartPosition.after(new Position(epoch, 10)), resumed));
+                    () -> broker.subscribe("p", "t", start.apply(first), resumed));
             assertThat(reading.await(10, TimeUnit.SECONDS)).as("the replay reads the database").isTrue();
             // While that read waits, the topic takes publishes: its lock is free.
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {

@@ -82,16 +82,22 @@ final class ClusterTopicHistory implements TopicHistory {
      */
     @Override
     public List<Event> readAfter(long offset) {
-        List<Event> held = local.readAfter(offset);
-        long expected = offset + 1;
+        return withHolesFilled(local.readAfter(offset), local.epoch(), offset + 1, local.lastOffset() + 1);
+    }
+
+    /**
+     * {@code held} (events of {@code epoch} from {@code expected} on, below {@code end}) with the holes among
+     * them filled from the recovery log where it still has them.
+     */
+    private List<Event> withHolesFilled(List<Event> held, long epoch, long expected, long end) {
         List<Event> joined = null;
         for (int i = 0; i <= held.size(); i++) {
-            long next = i < held.size() ? held.get(i).offset() : local.lastOffset() + 1;
+            long next = i < held.size() ? held.get(i).offset() : end;
             if (next > expected) {
                 if (joined == null) {
                     joined = new ArrayList<>(held.subList(0, i));
                 }
-                List<Event> recovered = engine.recover(project, topic, local.epoch(), expected, next - 1);
+                List<Event> recovered = engine.recover(project, topic, epoch, expected, next - 1);
                 if (!recovered.isEmpty() && recovered.get(recovered.size() - 1).offset() == next - 1) {
                     joined.addAll(recovered);
                 }
@@ -107,12 +113,41 @@ final class ClusterTopicHistory implements TopicHistory {
     }
 
     /**
-     * Only at the live end: anywhere else the node's history may have holes that the recovery log fills, and
-     * finding them out may mean asking the engine.
+     * The node's stored events (when its history has a store it reads without the lock) with the holes among
+     * them filled from the recovery log: the engine is asked with no topic lock held, so a slow recovery holds
+     * up neither the topic's publishes nor the engine's apply thread.
+     */
+    @Override
+    public boolean readsStoredWithoutLock() {
+        return true;
+    }
+
+    @Override
+    public long memoryStart() {
+        return local.memoryStart();
+    }
+
+    @Override
+    public List<Event> readStoredRange(long epoch, long fromOffset, long toOffset, int max) {
+        List<Event> held = local.readsStoredWithoutLock() ? local.readStoredRange(epoch, fromOffset, toOffset, max)
+                : List.of();
+        return withHolesFilled(held, epoch, fromOffset, toOffset + 1);
+    }
+
+    /** The node's own, as {@link #readSince}: the recovery log is read by offset only. */
+    @Override
+    public List<Event> readStoredSince(long epoch, long timestampNanos, long toOffset) {
+        return local.readsStoredWithoutLock() ? local.readStoredSince(epoch, timestampNanos, toOffset) : List.of();
+    }
+
+    /**
+     * When the node's memory holds every event after {@code offset}: memory is contiguous from its start (a move
+     * to the engine's position empties it), so only a cursor from before that start may meet a hole the
+     * recovery log fills.
      */
     @Override
     public boolean readsAfterInMemory(long offset) {
-        return offset >= local.lastOffset() && local.readsAfterInMemory(offset);
+        return offset + 1 >= local.memoryStart() && local.readsAfterInMemory(offset);
     }
 
     @Override

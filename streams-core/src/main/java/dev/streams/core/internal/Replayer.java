@@ -7,6 +7,7 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.TopicHistory;
 import dev.streams.core.StreamsException;
 import dev.streams.core.Topics;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +56,13 @@ final class Replayer {
                     return;
                 }
             }
-            List<Event> stored = state.history.readStoredRange(read.epoch(), read.from(), read.to());
+            Stored stored = read.read(state.history);
             synchronized (state) {
-                if (!state.removed && finishStoredRead(sub, state, read, stored)) {
+                if (canFinish(state, read)) {
+                    // Joined before anything is queued, as in every replay: a subscription that the replay itself
+                    // ends (its queue overflows under DISCONNECT) then leaves the topic rather than staying on it.
+                    state.addExact(sub);
+                    finishStoredRead(sub, state, read, stored);
                     budget.settle(state);
                     return;
                 }
@@ -210,49 +215,118 @@ final class Replayer {
     }
 
     /**
-     * A resume read from the store without the topic's lock: planned under the lock (the epoch and the offsets
-     * to read), read with no lock held, then finished under the lock again with what memory holds after it.
+     * What a replay reads from the store without the topic's lock: planned under the lock ({@link #planStoredRead}),
+     * read with no lock held ({@link #read}), then finished under the lock again with what memory holds after
+     * {@code to} ({@link #finishStoredRead}). One per kind of start.
+     *
+     * @param kind     which start it serves
+     * @param epoch    the topic's epoch when planned
+     * @param to       the last offset to read from the store: the one before memory's start when planned
+     * @param from     AFTER: the first offset the subscriber lacks
+     * @param since    SINCE: the time from which events count
+     * @param max      LAST: how many the store must add to what memory holds
+     * @param count    LAST: how many the subscriber asked for
+     * @param earlier  EARLIER_EPOCH: the subscriber's cursor in an earlier epoch
      */
-    record StoredRead(long epoch, long from, long to) {
+    record StoredRead(Kind kind, long epoch, long to, long from, long since, int max, int count, Position earlier) {
+        enum Kind { AFTER, EARLIER_EPOCH, SINCE, LAST }
+
+        /** Without the topic's lock: what the store has for this read. */
+        Stored read(TopicHistory history) {
+            return switch (kind) {
+                case AFTER -> new Stored(List.of(), history.readStoredRange(epoch, from, to, Integer.MAX_VALUE));
+                case EARLIER_EPOCH -> new Stored(history.readEarlierEpochAfter(earlier),
+                        history.readStoredRange(epoch, 1, to, Integer.MAX_VALUE));
+                case SINCE -> new Stored(List.of(), history.readStoredSince(epoch, since, to));
+                case LAST -> new Stored(List.of(), history.readStoredRange(epoch, 1, to, max));
+            };
+        }
+    }
+
+    /** What a {@link StoredRead} found: an earlier epoch's events after the cursor (EARLIER_EPOCH), then this epoch's. */
+    record Stored(List<Event> earlierEpoch, List<Event> events) {
     }
 
     /**
-     * Under the topic's lock: the store read a resume needs, or null when this replay is not one that can be
-     * read without the lock (memory answers it; another epoch; a history that cannot read its store unlocked).
+     * Under the topic's lock: the store read a replay needs, or null when memory answers it or the history
+     * cannot read its store without the lock (then the replay runs under the lock).
      */
     StoredRead planStoredRead(TopicState topic, StartPosition start) {
         TopicHistory history = topic.history;
         history.expire(clockNanos.getAsLong());
-        if (!(start instanceof StartPosition.Resume resume) || !history.readsStoredWithoutLock()) {
+        if (!history.readsStoredWithoutLock()) {
             return null;
         }
-        Position position = resume.positionOf(topic.name);
-        if (position == null || position.epoch() != history.epoch() || history.readsAfterInMemory(position.offset())) {
-            return null;
+        long epoch = history.epoch();
+        long to = history.memoryStart() - 1;
+        if (start instanceof StartPosition.Since since) {
+            long nanos = toNanos(since);
+            return history.readsSinceInMemory(nanos) ? null
+                    : new StoredRead(StoredRead.Kind.SINCE, epoch, to, 0, nanos, 0, 0, null);
         }
-        return new StoredRead(position.epoch(), position.offset() + 1, history.memoryStart() - 1);
+        if (start instanceof StartPosition.Last last) {
+            long inMemory = history.lastOffset() - to;
+            return history.readsLastInMemory(last.count()) ? null : new StoredRead(StoredRead.Kind.LAST, epoch, to, 0, 0,
+                    (int) Math.max(0, last.count() - inMemory), last.count(), null);
+        }
+        if (start instanceof StartPosition.Resume resume) {
+            Position position = resume.positionOf(topic.name);
+            if (position == null) {
+                return planStoredRead(topic, resume.others());
+            }
+            if (position.epoch() != epoch) {
+                return new StoredRead(StoredRead.Kind.EARLIER_EPOCH, epoch, to, 1, 0, 0, 0, position);
+            }
+            return history.readsAfterInMemory(position.offset()) ? null
+                    : new StoredRead(StoredRead.Kind.AFTER, epoch, to, position.offset() + 1, 0, 0, 0, null);
+        }
+        return null;
     }
 
     /**
-     * Under the topic's lock again: joins the subscription to the topic and queues what the store returned and,
-     * after it, what memory holds, with gaps exactly as {@link #replay} would report them, and returns true.
-     * Returns false, having done nothing, when memory no longer reaches back to what the store returned (it let
-     * go of events meanwhile): read again.
+     * Under the topic's lock again: whether memory still holds everything after what the read covered (it may
+     * have let go of events meanwhile; then read again). Everything up to {@code to} was in the store when the
+     * read was planned (memory lets go of an event only once it is committed), so what the read did not return
+     * there has expired: a gap, never a skip.
      */
-    boolean finishStoredRead(QueuedSubscription sub, TopicState topic, StoredRead read, List<Event> stored) {
+    boolean canFinish(TopicState topic, StoredRead read) {
         TopicHistory history = topic.history;
-        // Everything below read.to() + 1 was in the store when the read was planned (memory lets go of an event
-        // only once it is committed), so what the read did not return there has expired: a gap, never a skip.
-        if (history.epoch() != read.epoch() || !history.readsAfterInMemory(read.to())) {
-            return false;
-        }
+        return !topic.removed && history.epoch() == read.epoch() && history.memoryStart() <= read.to() + 1;
+    }
+
+    /**
+     * Under the topic's lock, when {@link #canFinish}, after the subscription joined the topic: queues what the
+     * store returned and then what memory holds after it, with gaps exactly as {@link #replay} reports them.
+     */
+    void finishStoredRead(QueuedSubscription sub, TopicState topic, StoredRead read, Stored stored) {
+        TopicHistory history = topic.history;
         history.expire(clockNanos.getAsLong());
-        // Joined before anything is queued, as in every replay: a subscription that the replay itself ends (its
-        // queue overflows under DISCONNECT) then leaves the topic again rather than staying joined, ended.
-        topic.addExact(sub);
-        long expected = offerWithGaps(sub, topic, stored, read.from());
-        gapToEnd(sub, topic, offerWithGaps(sub, topic, history.readAfter(read.to()), expected));
-        return true;
+        List<Event> memory = history.readAfter(read.to());
+        switch (read.kind()) {
+            case AFTER -> gapToEnd(sub, topic, offerWithGaps(sub, topic, memory,
+                    offerWithGaps(sub, topic, stored.events(), read.from())));
+            case EARLIER_EPOCH -> {
+                sub.gap(new Gap(topic.name, history.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
+                offerAll(sub, stored.earlierEpoch());
+                offerAll(sub, stored.events());
+                offerAll(sub, memory);
+            }
+            case SINCE -> {
+                offerAll(sub, stored.events());
+                offerAll(sub, memory);
+            }
+            case LAST -> {
+                List<Event> both = new ArrayList<>(stored.events());
+                both.addAll(memory);
+                offerAll(sub, both.subList(Math.max(0, both.size() - read.count()), both.size()));
+            }
+        }
+    }
+
+    private static void offerAll(QueuedSubscription sub, List<Event> events) {
+        for (Event event : events) {
+            sub.offer(event);
+        }
     }
 
     /**

@@ -257,16 +257,18 @@ public final class DurableTopicHistory implements TopicHistory {
 
     /** The database alone, with the ids the writer set (volatile): safe without the topic's lock. */
     @Override
-    public List<Event> readStoredRange(long epoch, long fromOffset, long toOffset) {
+    public List<Event> readStoredRange(long epoch, long fromOffset, long toOffset, int max) {
         long id = topicId;
-        if (id == 0) {
-            return List.of();
-        }
-        try {
-            return db.range(project, topic, id, epoch, fromOffset, toOffset, readLimit);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        return id == 0 ? List.of() : stored(() -> db.range(project, topic, id, epoch, fromOffset, toOffset,
+                Math.min(max, readLimit)));
+    }
+
+    /** The database alone, as {@link #readStoredRange}. */
+    @Override
+    public List<Event> readStoredSince(long epoch, long timestampNanos, long toOffset) {
+        long id = topicId;
+        return id == 0 ? List.of() : stored(() -> db.since(project, topic, id, epoch, timestampNanos, toOffset + 1,
+                readLimit));
     }
 
     @Override
@@ -304,16 +306,12 @@ public final class DurableTopicHistory implements TopicHistory {
         return storedThenHot(() -> db.range(project, topic, topicId, epoch, 1, hotFirst - 1, fromDb));
     }
 
+    /** The database alone (an earlier epoch is never in the ring): safe without the topic's lock too. */
     @Override
     public List<Event> readEarlierEpochAfter(Position position) {
-        try {
-            if (topicId == 0) {
-                return List.of();
-            }
-            return db.range(project, topic, topicId, position.epoch(), position.offset() + 1, Long.MAX_VALUE, readLimit);
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
+        long id = topicId;
+        return id == 0 ? List.of() : stored(() -> db.range(project, topic, id, position.epoch(), position.offset() + 1,
+                Long.MAX_VALUE, readLimit));
     }
 
     /** A read of the database. */
@@ -323,10 +321,14 @@ public final class DurableTopicHistory implements TopicHistory {
 
     /** What {@code read} finds in the database (the events before the ring), followed by the whole ring. */
     private List<Event> storedThenHot(StoredRead read) {
+        List<Event> out = new ArrayList<>(stored(read));
+        out.addAll(hot);
+        return out;
+    }
+
+    private static List<Event> stored(StoredRead read) {
         try {
-            List<Event> out = new ArrayList<>(read.run());
-            out.addAll(hot);
-            return out;
+            return read.run();
         } catch (SQLException e) {
             throw unavailable(e);
         }
