@@ -106,25 +106,32 @@ class SqliteHistoryStoreTest {
 
     @Test
     void aResumeThatReadsTheDatabaseHoldsNoTopicLockSoPublishesGoOn() throws Exception {
-        replayReadsWithoutTheLock(first -> StartPosition.after(new Position(first.get(9).epoch(), 10)));
+        replayReadsWithoutTheLock("t", first -> StartPosition.after(new Position(first.get(9).epoch(), 10)));
+    }
+
+    @Test
+    void aPatternResumingFromTheDatabaseReadsItBeforeItRegistersAndHoldsNoTopicLock() throws Exception {
+        replayReadsWithoutTheLock("*", first -> StartPosition.resume(Map.of("t", new Position(first.get(9).epoch(), 10)),
+                StartPosition.latest()));
     }
 
     @Test
     void aReplaySinceATimeThatReadsTheDatabaseHoldsNoTopicLock() throws Exception {
-        replayReadsWithoutTheLock(first -> StartPosition.since(first.get(10).timestamp()));
+        replayReadsWithoutTheLock("t", first -> StartPosition.since(first.get(10).timestamp()));
     }
 
     @Test
     void theLastEventsThatTheDatabaseHoldsAreReadWithoutTheTopicLock() throws Exception {
         // At the join, 60 events: the last 50 are 11..60 (ten of them published while the read waited).
-        replayReadsWithoutTheLock(first -> StartPosition.last(50));
+        replayReadsWithoutTheLock("t", first -> StartPosition.last(50));
     }
 
     /**
-     * 50 events stored (the ring keeps 4), then a subscription from {@code start} whose store read is held open
-     * while ten more are published: the publishes complete, and the subscriber gets 11..61 exactly.
+     * 50 events stored in topic t (the ring keeps 4), then a subscription to {@code pattern} from {@code start}
+     * whose store read is held open while ten more are published: the publishes complete, and the subscriber
+     * gets 11..61 exactly.
      */
-    private void replayReadsWithoutTheLock(java.util.function.Function<List<Event>, StartPosition> start)
+    private void replayReadsWithoutTheLock(String pattern, java.util.function.Function<List<Event>, StartPosition> start)
             throws Exception {
         try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).hotCache(SMALL_HOT).build()) {
             CountDownLatch reading = new CountDownLatch(1);
@@ -160,7 +167,7 @@ class SqliteHistoryStoreTest {
             awaitStored(store, 50);
             Recorder resumed = new Recorder();
             CompletableFuture<Subscription> subscribing = CompletableFuture.supplyAsync(
-                    () -> broker.subscribe("p", "t", start.apply(first), resumed));
+                    () -> broker.subscribe("p", pattern, start.apply(first), resumed));
             assertThat(reading.await(10, TimeUnit.SECONDS)).as("the replay reads the database").isTrue();
             // While that read waits, the topic takes publishes: its lock is free.
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {

@@ -3,7 +3,9 @@ package dev.streams.core.internal;
 import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.SubscriptionListener;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -16,17 +18,19 @@ import java.util.concurrent.Executor;
 final class PatternSubscription extends QueuedSubscription {
     final String[] tokens;
     private final StartPosition start;
-    private final Replayer replayer;
+    private final TopicJoin join;
     /** Topics already replayed while starting; guarded by this subscription's monitor. */
     private final Set<TopicState> activated = new HashSet<>();
+    /** What the store had for a topic's replay, read before the subscription registered; guarded likewise. */
+    private final Map<TopicState, TopicJoin.Prefetched> prefetched = new HashMap<>();
     private volatile boolean starting;
 
     PatternSubscription(ProjectState project, String pattern, SubscriptionListener listener,
-                        SubscribeOptions options, Executor defaultExecutor, StartPosition start, Replayer replayer) {
+                        SubscribeOptions options, Executor defaultExecutor, StartPosition start, TopicJoin join) {
         super(project, pattern, listener, options, defaultExecutor);
         this.tokens = pattern.split("\\.", -1);
         this.start = start;
-        this.replayer = replayer;
+        this.join = join;
         this.starting = start != StartPosition.latest();
     }
 
@@ -41,7 +45,13 @@ final class PatternSubscription extends QueuedSubscription {
             // topic it ever matched (evicted ones included). Under the monitor that activate() checks
             // "starting" and adds under, so no activation can slip in between and replay a topic twice.
             activated.clear();
+            prefetched.clear();
         }
+    }
+
+    /** Keeps what the store had for {@code topic}'s replay, for its activation. */
+    synchronized void prefetched(TopicState topic, TopicJoin.Prefetched read) {
+        prefetched.put(topic, read);
     }
 
     @Override
@@ -54,12 +64,14 @@ final class PatternSubscription extends QueuedSubscription {
      * already holds the event being published, so the caller must not offer that event again.
      */
     boolean activate(TopicState topic) {
+        TopicJoin.Prefetched read;
         synchronized (this) {
             if (!starting || !activated.add(topic)) {
                 return false;
             }
+            read = prefetched.remove(topic);
         }
-        replayer.replay(this, topic, start);
+        join.replayActivated(this, topic, start, read);
         return true;
     }
 }

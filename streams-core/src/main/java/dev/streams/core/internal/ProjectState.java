@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Everything of one project: its topics, its wildcard index, its limits and its counters. Nothing here ever
@@ -44,7 +45,7 @@ public final class ProjectState {
     private final HistoryStore store;
     private final LongSupplier clockNanos;
     private final Executor defaultExecutor;
-    private final Replayer replayer;
+    private final TopicJoin join;
     private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
     private final PatternIndex patterns = new PatternIndex();
     private final Set<QueuedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -71,7 +72,7 @@ public final class ProjectState {
         this.store = store;
         this.clockNanos = clockNanos;
         this.defaultExecutor = defaultExecutor;
-        this.replayer = new Replayer(clockNanos);
+        this.join = new TopicJoin(new Replayer(clockNanos));
     }
 
     public String name() {
@@ -292,21 +293,38 @@ public final class ProjectState {
                                   SubscriptionListener listener) {
         checkSubscriptionLimit();
         if (!Topics.hasWildcard(pattern)) {
-            return subscribeExact(pattern, start, options, listener);
+            return joined(new QueuedSubscription(this, pattern, listener, options, defaultExecutor), sub -> {
+                join.joinExact(sub, start, () -> topicState(pattern), budget);
+                return true;
+            });
         }
-        PatternSubscription sub = new PatternSubscription(this, pattern, listener, options, defaultExecutor,
-                start, replayer);
+        return joined(new PatternSubscription(this, pattern, listener, options, defaultExecutor, start, join), sub -> {
+            join.joinPattern(sub, start, this::topicState, topics.values(), budget, () -> patterns.add(sub.tokens, sub));
+            return true;
+        });
+    }
+
+    /**
+     * Counts {@code sub} as the project's, then joins it ({@code joining} answers whether it joined); forgets it
+     * again when the join declined or failed. Counted first, so that an end racing with the join finds it.
+     */
+    private <S extends QueuedSubscription> S joined(S sub, Predicate<S> joining) {
         subscriptions.add(sub);
-        patterns.add(sub.tokens, sub);
-        if (sub.isStarting()) {
-            replayer.startPattern(sub, start, this::topicState, topics.values(), budget);
+        try {
+            if (joining.test(sub)) {
+                return sub;
+            }
+        } catch (RuntimeException e) {
+            unregister(sub);
+            throw e;
         }
-        return sub;
+        unregister(sub);
+        return null;
     }
 
     /**
      * Subscribes only when that reads nothing but memory (see {@link dev.streams.core.Broker#subscribeIfInMemory}
-     * and {@link Replayer#inMemory}); returns null, having done nothing, otherwise.
+     * and {@link TopicJoin#joinFromMemory}); returns null, having done nothing, otherwise.
      */
     public Subscription subscribeIfInMemory(String pattern, StartPosition start, SubscribeOptions options,
                                             SubscriptionListener listener) {
@@ -318,27 +336,8 @@ public final class ProjectState {
             return null;
         }
         checkSubscriptionLimit();
-        QueuedSubscription sub = new QueuedSubscription(this, pattern, listener, options, defaultExecutor);
-        // Counted before it joins, so that an end racing with the join finds it to forget.
-        subscriptions.add(sub);
-        if (replayer.joinFromMemory(sub, state, start, budget)) {
-            return sub;
-        }
-        subscriptions.remove(sub);
-        return null;
-    }
-
-    private Subscription subscribeExact(String topic, StartPosition start, SubscribeOptions options,
-                                        SubscriptionListener listener) {
-        QueuedSubscription sub = new QueuedSubscription(this, topic, listener, options, defaultExecutor);
-        subscriptions.add(sub);
-        try {
-            replayer.joinExact(sub, start, () -> topicState(topic), budget);
-            return sub;
-        } catch (RuntimeException e) {
-            subscriptions.remove(sub);
-            throw e;
-        }
+        return joined(new QueuedSubscription(this, pattern, listener, options, defaultExecutor),
+                sub -> join.joinFromMemory(sub, state, start, budget));
     }
 
     /** Forgets a subscription that ended; lock order allows calling it under a topic's lock. */

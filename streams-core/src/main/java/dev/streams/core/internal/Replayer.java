@@ -5,119 +5,21 @@ import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.TopicHistory;
-import dev.streams.core.StreamsException;
-import dev.streams.core.Topics;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
- * Joins a new subscription to its topics: queues each topic's history according to the start position, gaps
- * included, then registers it for live events under the topic's lock, so the two meet with no gap and no
- * duplicate. A resume that reads the store reads it without the lock and joins memory under it afterwards.
+ * Queues a topic's history for a new subscription according to its start position, gaps included: at once
+ * under the topic's lock ({@link #replay}), or in two steps around a store read made with no lock held
+ * ({@link #planStoredRead}, {@link StoredRead#read}, {@link #finishStoredRead}). {@link TopicJoin} decides which.
  */
 final class Replayer {
-    /**
-     * Unlocked store reads a join tries before it reads under the lock: memory may move past a read (a topic
-     * published faster than the store answers), and then the read is made again.
-     */
-    private static final int UNLOCKED_READ_ATTEMPTS = 3;
-
     private final LongSupplier clockNanos;
 
     Replayer(LongSupplier clockNanos) {
         this.clockNanos = clockNanos;
-    }
-
-    /**
-     * Joins an exact-topic subscription to its topic ({@code topicState} finds or opens it, and may block).
-     * A resume that must read the store reads it with no lock held, so publishes to the topic go on meanwhile
-     * (see {@link #planStoredRead}); every other replay runs under the topic's lock.
-     */
-    void joinExact(QueuedSubscription sub, StartPosition start, Supplier<TopicState> topicState,
-                   HistoryBudget budget) {
-        int attempts = 0;
-        while (true) {
-            TopicState state = topicState.get();
-            StoredRead read;
-            synchronized (state) {
-                if (state.removed) {
-                    continue;
-                }
-                read = attempts++ < UNLOCKED_READ_ATTEMPTS ? planStoredRead(state, start) : null;
-                if (read == null) {
-                    state.addExact(sub);
-                    replay(sub, state, start);
-                    budget.settle(state);
-                    return;
-                }
-            }
-            Stored stored = read.read(state.history);
-            synchronized (state) {
-                if (canFinish(state, read)) {
-                    // Joined before anything is queued, as in every replay: a subscription that the replay itself
-                    // ends (its queue overflows under DISCONNECT) then leaves the topic rather than staying on it.
-                    state.addExact(sub);
-                    finishStoredRead(sub, state, read, stored);
-                    budget.settle(state);
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Joins an exact-topic subscription only when memory answers its replay; false, having done nothing, if not. */
-    boolean joinFromMemory(QueuedSubscription sub, TopicState state, StartPosition start, HistoryBudget budget) {
-        synchronized (state) {
-            if (state.removed || !inMemory(state, start)) {
-                return false;
-            }
-            state.addExact(sub);
-            replay(sub, state, start);
-            budget.settle(state);
-            return true;
-        }
-    }
-
-    /**
-     * Starts a pattern subscription that replays: activates each matching topic under its lock (unless a
-     * publisher got there first, see {@link PatternSubscription}), then ends its start.
-     */
-    void startPattern(PatternSubscription sub, StartPosition start, Function<String, TopicState> topicState,
-                      Collection<TopicState> topics, HistoryBudget budget) {
-        if (start instanceof StartPosition.Resume resume) {
-            // A topic the client resumes may have no state in this process (nobody used it since a restart or
-            // an eviction): create it, so the replay reports the epoch change as a gap.
-            for (String topic : resume.positions().keySet()) {
-                if (isTopic(topic) && Topics.matches(sub.pattern(), topic)) {
-                    topicState.apply(topic);
-                }
-            }
-        }
-        for (TopicState state : topics) {
-            if (Topics.matches(sub.pattern(), state.name)) {
-                synchronized (state) {
-                    if (!state.removed) {
-                        sub.activate(state);
-                        budget.settle(state);
-                    }
-                }
-            }
-        }
-        sub.finishStarting();
-    }
-
-    private static boolean isTopic(String name) {
-        try {
-            Topics.requireTopic(name);
-            return true;
-        } catch (StreamsException notATopic) {
-            return false;
-        }
     }
 
     /**
