@@ -103,6 +103,31 @@ class AuthMatrixTest extends AuthFixture {
     }
 
     @Test
+    void historyReadsWhatEachKindOfCredentialMaySubscribeTo() throws Exception {
+        String devices = "devices.*.stream";
+        Principal key = auth.authenticate(Credentials.apiKey(full.key()));
+        assertThat(auth.readableTopics(key, "alpha", devices)).containsExactly(devices);
+        Principal keyJwt = auth.authenticate(Credentials.bearer(hs256(full.secret(),
+                claims(full.metadata().id(), Duration.ofMinutes(5)).build())));
+        assertThat(keyJwt.kind()).isEqualTo(Principal.Kind.KEY_JWT);
+        assertThat(auth.readableTopics(keyJwt, "alpha", devices)).containsExactly(devices);
+        Principal twoDevices = auth.authenticate(Credentials.bearer(auth.issueToken(key, "alpha",
+                List.of("devices.d1.stream", "devices.d2.>", "chat.>"), Duration.ofMinutes(1), Set.of(Scope.SUBSCRIBE))));
+        assertThat(auth.readableTopics(twoDevices, "alpha", devices))
+                .containsExactly("devices.d1.stream", "devices.d2.stream");
+        assertThat(auth.readableTopics(twoDevices, "alpha", "devices.d2.stream")).containsExactly("devices.d2.stream");
+        assertRefused(() -> auth.readableTopics(twoDevices, "alpha", "devices.d3.stream"), AuthFailure.FORBIDDEN_TOPIC);
+        Principal chatOnly = auth.authenticate(Credentials.bearer(auth.issueToken(key, "alpha", List.of("chat.>"),
+                Duration.ofMinutes(1), Set.of(Scope.SUBSCRIBE))));
+        assertRefused(() -> auth.readableTopics(chatOnly, "alpha", devices), AuthFailure.FORBIDDEN_TOPIC);
+        Principal publisher = auth.authenticate(Credentials.bearer(auth.issueToken(key, "alpha", List.of(">"),
+                Duration.ofMinutes(1), Set.of(Scope.PUBLISH))));
+        assertRefused(() -> auth.readableTopics(publisher, "alpha", devices), AuthFailure.MISSING_SCOPE);
+        Principal other = auth.authenticate(Credentials.apiKey(beta.key()));
+        assertRefused(() -> auth.readableTopics(other, "alpha", devices), AuthFailure.FORBIDDEN_PROJECT);
+    }
+
+    @Test
     void goliothJwtRefusals() throws Exception {
         String id = full.metadata().id();
         String expired = hs256(full.secret(), claims(id, Duration.ofMinutes(-1)).build());

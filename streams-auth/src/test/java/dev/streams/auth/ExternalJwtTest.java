@@ -70,6 +70,9 @@ class ExternalJwtTest extends AuthFixture {
             assertThat(who.project()).isEqualTo("alpha");
             assertThat(who.scopes()).containsExactlyInAnyOrder(Scope.SUBSCRIBE, Scope.PUBLISH);
             assertThat(who.topics()).containsExactly("rooms.>");
+            // History reads what it may subscribe to: rooms, and no device data.
+            assertThat(auth.readableTopics(who, "alpha", "rooms.*")).containsExactly("rooms.*");
+            assertRefused(() -> auth.readableTopics(who, "alpha", "devices.*.stream"), AuthFailure.FORBIDDEN_TOPIC);
             auth.checkPublish(who, "alpha", "rooms.lobby");
             assertRefused(() -> auth.checkPublish(who, "alpha", "admin"), AuthFailure.FORBIDDEN_TOPIC);
         }

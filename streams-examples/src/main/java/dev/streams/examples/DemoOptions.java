@@ -18,18 +18,24 @@ import picocli.CommandLine.Option;
  * @param inMemory keep history in memory only (a restart loses it)
  * @param redis    the Redis of a cluster to join ({@code redis://host:port}), or null to run alone
  * @param nodeName this node's name in the cluster, or null for a unique one
+ * @param maxConnections open connections the server takes, of the whole server and of the demo project
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
-                          java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName) {
+                          java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName,
+                          int maxConnections) {
+    /** The server's default connection limit, which the demo keeps unless told otherwise. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
     /** The options without {@code inMemory}: history is durable, and the server runs alone. */
     public DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                        java.nio.file.Path dataDir) {
-        this(host, port, project, apiKey, devices, rate, dataDir, false, null, null);
+        this(host, port, project, apiKey, devices, rate, dataDir, false, null, null, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** The same options, joining the cluster on {@code redisUri} as {@code name} (null: a unique name). */
     public DemoOptions inCluster(String redisUri, String name) {
-        return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name);
+        return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name,
+                maxConnections);
     }
 
     /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
@@ -64,6 +70,9 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         String redis;
         @Option(names = "--node-name", description = "this node's name in the cluster (default: a unique one)")
         String nodeName;
+        @Option(names = "--max-connections", defaultValue = "10000",
+                description = "open connections the server takes, in all and for the demo project (default ${DEFAULT-VALUE})")
+        int maxConnections;
     }
 
     /** The usage text, as {@code --help} prints it. */
@@ -82,14 +91,14 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + "\n" + usage());
         }
-        if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0)) {
-            throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0\n" + usage());
+        if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0) || cli.maxConnections < 1) {
+            throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0, max-connections >= 1\n" + usage());
         }
         if (cli.nodeName != null && cli.redis == null) {
             throw new IllegalArgumentException("--node-name names a cluster node; give --redis too\n" + usage());
         }
         return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
-                cli.inMemory, cli.redis, cli.nodeName);
+                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections);
     }
 
     /** Whether the command line asks for the usage or the version rather than a server. */

@@ -84,6 +84,7 @@ public final class DemoServer implements AutoCloseable {
         }
         broker = brokerBuilder.build();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
+                .maxConnections(options.maxConnections()).maxConnectionsPerProject(options.maxConnections())
                 .fallback(staticFiles)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * # 2. restart the server, then: --clients connections, at most --handshakes opening at once, each resuming
  * #    one topic from a cursor inside its history (--from history) or at its end (--from live)
  * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.StormTool --phase storm \
- *     --url ws://127.0.0.1:8080 --api-key KEY --clients 5000 --handshakes 200 --state /tmp/storm.txt
+ *     --url ws://127.0.0.1:8080 --api-key KEY --clients 5000 --handshakes 200 --state /tmp/storm.txt \
+ *     [--sources 127.0.0.1,127.0.0.2]
  * </pre>
  *
  * <p>Checks every client: acknowledged (not refused), then exactly the events after its cursor, in order, with
@@ -105,6 +106,9 @@ public final class StormTool {
             topics.add(line.split(" "));
         }
         int clients = intOption("clients", 5000);
+        // Local addresses to spread connections over: one address has about 28,000 ephemeral ports, and closed
+        // connections hold theirs for a minute.
+        List<String> sources = List.of(option("sources", "127.0.0.1").split(","));
         boolean live = option("from", "history").equals("live");
         Semaphore handshakes = new Semaphore(intOption("handshakes", 200));
         CountDownLatch subscribed = new CountDownLatch(clients);
@@ -122,7 +126,8 @@ public final class StormTool {
                 Expectation expect = new Expectation(t[0], t[1], live ? last : i % last, last);
                 long[] next = {expect.after() + 1};
                 handshakes.acquire();
-                CompletableFuture<Channel> opened = client.connect(uri, "127.0.0.1", channel -> { }, (channel, frame) -> {
+                CompletableFuture<Channel> opened = client.connect(uri, sources.get(i % sources.size()), channel -> { },
+                        (channel, frame) -> {
                     JsonObject message = JsonParser.parseString(new String(frame, StandardCharsets.UTF_8)).getAsJsonObject();
                     switch (message.get("type").getAsString()) {
                         case "welcome" -> WsClient.sendText(channel, ("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\""
