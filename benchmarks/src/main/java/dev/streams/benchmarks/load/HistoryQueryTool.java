@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,25 +40,19 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class HistoryQueryTool {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final Map<String, String> options;
+    private final Options options;
 
-    private HistoryQueryTool(Map<String, String> options) {
+    private HistoryQueryTool(Options options) {
         this.options = options;
     }
 
-    private int intOption(String name, int fallback) {
-        return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
-    }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Options options = Options.parse(args);
         HistoryQueryTool tool = new HistoryQueryTool(options);
         try (SqlHistoryStore store = tool.store()) {
             Broker broker = Broker.builder().historyStore(store).projectLimits(ProjectLimits.UNLIMITED).build();
-            if (options.getOrDefault("mode", "dashboard").equals("heavy")) {
+            if (options.get("mode", "dashboard").equals("heavy")) {
                 tool.heavy(store, broker);
             } else {
                 tool.dashboard(store, broker);
@@ -70,7 +63,7 @@ public final class HistoryQueryTool {
     }
 
     private SqlHistoryStore store() throws Exception {
-        String postgres = options.get("postgres");
+        String postgres = options.get("postgres", null);
         if (postgres == null) {
             return SqlHistoryStore.sqlite(Files.createTempDirectory("streams-query-tool")).queueCapacity(1_000_000).build();
         }
@@ -107,8 +100,8 @@ public final class HistoryQueryTool {
     }
 
     private void dashboard(SqlHistoryStore store, Broker broker) throws InterruptedException {
-        int readings = intOption("readings", 10_000);
-        fill(store, broker, "dash", intOption("devices", 100), readings, 0);
+        int readings = options.getInt("readings", 10_000);
+        fill(store, broker, "dash", options.getInt("devices", 100), readings, 0);
         Instant end = T0.plusSeconds(readings * 10L);
         HistoryQuery query = new HistoryQuery("dash", List.of("devices.d7.stream"), List.of("d7"), end.minusSeconds(3600),
                 end, List.of(new HistoryQuery.Field("time", null, null),
@@ -126,7 +119,7 @@ public final class HistoryQueryTool {
     }
 
     private void heavy(SqlHistoryStore store, Broker broker) throws Exception {
-        long stored = fill(store, broker, "big", intOption("devices", 100), intOption("readings", 5000), 0);
+        long stored = fill(store, broker, "big", options.getInt("devices", 100), options.getInt("readings", 5000), 0);
         fill(store, broker, "small", 10, 100, stored);
         StreamsAuth auth = StreamsAuth.builder().masterKey(new byte[32]).build();
         String big = auth.createKey("big", "k", EnumSet.allOf(Scope.class)).key();

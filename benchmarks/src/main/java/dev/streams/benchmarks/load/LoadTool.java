@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +34,7 @@ import org.HdrHistogram.Recorder;
  * over them evenly and the publisher connects to the first.
  */
 public final class LoadTool {
-    private final Map<String, String> options;
+    private final Options options;
     private final Target target;
     /** The servers; subscribers are spread over them evenly, a publisher uses the first. */
     private final List<URI> uris = new ArrayList<>();
@@ -47,42 +45,33 @@ public final class LoadTool {
     private final PrintStream out = System.out;
     private final ServerProbe probe;
 
-    private LoadTool(Map<String, String> options) {
+    private LoadTool(Options options) {
         this.options = options;
-        this.target = switch (option("target", "streams")) {
+        this.target = switch (options.get("target", "streams")) {
             case "nats" -> Target.nats();
-            case "golioth" -> Target.golioth(option("api-key", ""));
-            default -> Target.streams(option("api-key", ""), Boolean.parseBoolean(option("batch", "false")));
+            case "golioth" -> Target.golioth(options.get("api-key", ""));
+            default -> Target.streams(options.get("api-key", ""), Boolean.parseBoolean(options.get("batch", "false")));
         };
         this.topic = target.topic();
-        String[] urls = option("url", "ws://127.0.0.1:8080").split(",");
+        String[] urls = options.get("url", "ws://127.0.0.1:8080").split(",");
         for (String url : urls) {
             uris.add(URI.create(url + target.path()));
         }
         this.publisherUri = URI.create(urls[0] + target.publisher().path());
-        this.sources = List.of(option("sources", "127.0.0.1").split(","));
-        this.probe = new ServerProbe(option("pid", null), option("metrics", null));
+        this.sources = List.of(options.get("sources", "127.0.0.1").split(","));
+        this.probe = new ServerProbe(options.get("pid", null), options.get("metrics", null));
     }
 
-    private String option(String name, String fallback) {
-        return options.getOrDefault(name, fallback);
-    }
 
-    private int intOption(String name, int fallback) {
-        return Integer.parseInt(option(name, String.valueOf(fallback)));
-    }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Options options = Options.parse(args);
         LoadTool tool = new LoadTool(options);
-        if (tool.option("mode", "fanout").equals("idle")) {
+        if (tool.options.get("mode", "fanout").equals("idle")) {
             tool.idle();
-        } else if (tool.option("mode", "fanout").equals("publish")) {
+        } else if (tool.options.get("mode", "fanout").equals("publish")) {
             tool.publish();
-        } else if (tool.option("mode", "fanout").equals("http")) {
+        } else if (tool.options.get("mode", "fanout").equals("http")) {
             tool.httpIngest();
         } else {
             tool.fanout();
@@ -147,9 +136,9 @@ public final class LoadTool {
      * (default 256) unacknowledged, for {@code --seconds}; reports acknowledged publishes per second.
      */
     private void publish() throws Exception {
-        int seconds = intOption("seconds", 10);
-        int window = intOption("window", 256);
-        int size = intOption("size", 128);
+        int seconds = options.getInt("seconds", 10);
+        int window = options.getInt("window", 256);
+        int size = options.getInt("size", 128);
         LongAdder acked = new LongAdder();
         try (WsClient client = new WsClient(1)) {
             Channel publisher = openSubscribers(client, 1, (channel, frame) -> {
@@ -180,13 +169,13 @@ public final class LoadTool {
      * server's HTTP base ({@code --url http://127.0.0.1:18090}); Streams only.
      */
     private void httpIngest() throws Exception {
-        int seconds = intOption("seconds", 10);
-        int window = intOption("window", 64);
-        URI base = URI.create(option("url", "http://127.0.0.1:18090"));
+        int seconds = options.getInt("seconds", 10);
+        int window = options.getInt("window", 64);
+        URI base = URI.create(options.get("url", "http://127.0.0.1:18090"));
         byte[] body = "{\"temp\":21.53,\"humidity\":48.2,\"pad\":\"0123456789012345678901234567890123456789012345\"}"
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] request = ("POST /v1/projects/bench/devices/d1/ingest HTTP/1.1\r\nHost: x\r\nx-api-key: "
-                + option("api-key", "") + "\r\nContent-Length: " + body.length + "\r\n\r\n"
+                + options.get("api-key", "") + "\r\nContent-Length: " + body.length + "\r\n\r\n"
                 + new String(body, java.nio.charset.StandardCharsets.US_ASCII)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] ok = "HTTP/1.1 200".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
@@ -239,18 +228,18 @@ public final class LoadTool {
     private final LongAdder firstReceived = new LongAdder();
 
     private void fanout() throws Exception {
-        int subscribers = intOption("subscribers", 1000);
-        int size = intOption("size", 128);
-        int rate = intOption("rate", 0);
-        int seconds = intOption("seconds", 10);
+        int subscribers = options.getInt("subscribers", 1000);
+        int size = options.getInt("size", 128);
+        int rate = options.getInt("rate", 0);
+        int seconds = options.getInt("seconds", 10);
         // With --inflight N the publisher waits until one subscriber has received all but N of what it sent:
         // a bounded number of messages in flight, so both servers are compared at the same latency budget.
-        int inflight = intOption("inflight", 0);
+        int inflight = options.getInt("inflight", 0);
         LongAdder delivered = new LongAdder();
         Recorder latency = new Recorder(3);
-        boolean readings = option("payload", "filler").equals("readings");
+        boolean readings = options.get("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
-        try (WsClient client = new WsClient(intOption("client-threads", 2), Boolean.parseBoolean(option("deflate", "false")))) {
+        try (WsClient client = new WsClient(options.getInt("client-threads", 2), Boolean.parseBoolean(options.get("deflate", "false")))) {
             long setupStart = System.nanoTime();
             java.util.concurrent.atomic.AtomicReference<Channel> first = new java.util.concurrent.atomic.AtomicReference<>();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
@@ -268,7 +257,7 @@ public final class LoadTool {
             first.set(channels.get(0));
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
             Channel publisher = openPublisher(client);
-            int warmup = intOption("warmup", 0);
+            int warmup = options.getInt("warmup", 0);
             if (warmup > 0) {
                 // Same traffic, not recorded: lets a JIT-compiled server reach steady state before measuring.
                 long warmEnd = System.nanoTime() + warmup * 1_000_000_000L;
@@ -294,7 +283,7 @@ public final class LoadTool {
             latency.getIntervalHistogram();
             delivered.reset();
 
-            Path outDir = Path.of(option("out", "benchmarks/results"));
+            Path outDir = Path.of(options.get("out", "benchmarks/results"));
             Files.createDirectories(outDir);
             Path csv = outDir.resolve(target.name() + "-fanout-" + subscribers + ".csv");
             List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
@@ -356,7 +345,7 @@ public final class LoadTool {
             if (costBefore != null && costAfter != null && got > 0) {
                 out.printf(Locale.ROOT, "server: %.2f us CPU and %.1f bytes out per delivered message (deflate %s)%n",
                         (costAfter.cpuMicros() - costBefore.cpuMicros()) / (double) got,
-                        (costAfter.bytesOut() - costBefore.bytesOut()) / (double) got, option("deflate", "false"));
+                        (costAfter.bytesOut() - costBefore.bytesOut()) / (double) got, options.get("deflate", "false"));
             }
             for (Channel c : channels) {
                 c.close();
@@ -371,8 +360,8 @@ public final class LoadTool {
 
     /** Server memory per idle subscribed connection: RSS of the server's process, and for Streams heap + direct. */
     private void idle() throws Exception {
-        int count = intOption("connections", 10_000);
-        try (WsClient client = new WsClient(intOption("client-threads", 2))) {
+        int count = options.getInt("connections", 10_000);
+        try (WsClient client = new WsClient(options.getInt("client-threads", 2))) {
             ServerProbe.Memory before = probe.memory();
             List<Channel> channels = openSubscribers(client, count, (channel, frame) -> {
                 byte[] answer = target.answer(frame);
@@ -387,11 +376,11 @@ public final class LoadTool {
                     !probe.hasMetrics() ? "n/a" : String.format(Locale.ROOT, "%,d B", (after.javaBytes() - before.javaBytes()) / count));
             out.println("| date | target | idle connections | RSS per connection | heap+direct per connection |");
             out.println(summary);
-            Path outDir = Path.of(option("out", "benchmarks/results"));
+            Path outDir = Path.of(options.get("out", "benchmarks/results"));
             Files.createDirectories(outDir);
             Files.writeString(outDir.resolve("idle.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             // --hold keeps the connections open a while longer, for a heap histogram of the server.
-            Thread.sleep(intOption("hold", 0) * 1000L);
+            Thread.sleep(options.getInt("hold", 0) * 1000L);
             for (Channel c : channels) {
                 c.close();
             }

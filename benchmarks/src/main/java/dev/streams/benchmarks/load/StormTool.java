@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -37,29 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * no gap and no duplicate. Reports how long until every client was subscribed and until every one had caught up.
  */
 public final class StormTool {
-    private final Map<String, String> options;
+    private final Options options;
     private final URI uri;
 
-    private StormTool(Map<String, String> options) {
+    private StormTool(Options options) {
         this.options = options;
-        this.uri = URI.create(option("url", "ws://127.0.0.1:8080") + "/v1/ws/native?x-api-key=" + option("api-key", ""));
+        this.uri = URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/native?x-api-key=" + options.get("api-key", ""));
     }
 
-    private String option(String name, String fallback) {
-        return options.getOrDefault(name, fallback);
-    }
 
-    private int intOption(String name, int fallback) {
-        return Integer.parseInt(option(name, String.valueOf(fallback)));
-    }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Options options = Options.parse(args);
         StormTool tool = new StormTool(options);
-        if (tool.option("phase", "storm").equals("prepare")) {
+        if (tool.options.get("phase", "storm").equals("prepare")) {
             tool.prepare();
         } else {
             tool.storm();
@@ -69,8 +58,8 @@ public final class StormTool {
 
     /** Publishes the topics' events with acks, one at a time, and writes "topic epoch lastOffset" lines. */
     private void prepare() throws Exception {
-        int topics = intOption("topics", 50);
-        int events = intOption("events", 20);
+        int topics = options.getInt("topics", 50);
+        int events = options.getInt("events", 20);
         List<String> state = new ArrayList<>();
         try (WsClient client = new WsClient(1)) {
             java.util.concurrent.BlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
@@ -92,7 +81,7 @@ public final class StormTool {
                 state.add("storm." + t + " " + parts[0] + " " + parts[1]);
             }
         }
-        Files.write(Path.of(option("state", "storm.txt")), state);
+        Files.write(Path.of(options.get("state", "storm.txt")), state);
         System.out.printf(Locale.ROOT, "prepared %d topics of %d events%n", topics, events);
     }
 
@@ -102,15 +91,15 @@ public final class StormTool {
 
     private void storm() throws Exception {
         List<String[]> topics = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(option("state", "storm.txt")))) {
+        for (String line : Files.readAllLines(Path.of(options.get("state", "storm.txt")))) {
             topics.add(line.split(" "));
         }
-        int clients = intOption("clients", 5000);
+        int clients = options.getInt("clients", 5000);
         // Local addresses to spread connections over: one address has about 28,000 ephemeral ports, and closed
         // connections hold theirs for a minute.
-        List<String> sources = List.of(option("sources", "127.0.0.1").split(","));
-        boolean live = option("from", "history").equals("live");
-        Semaphore handshakes = new Semaphore(intOption("handshakes", 200));
+        List<String> sources = List.of(options.get("sources", "127.0.0.1").split(","));
+        boolean live = options.get("from", "history").equals("live");
+        Semaphore handshakes = new Semaphore(options.getInt("handshakes", 200));
         CountDownLatch subscribed = new CountDownLatch(clients);
         CountDownLatch caughtUp = new CountDownLatch(clients);
         AtomicInteger refused = new AtomicInteger();
@@ -185,8 +174,8 @@ public final class StormTool {
                     refused.get(), wrong.get(), (subscribedAt[0] - start) / 1e9, allSubscribed ? "" : " (TIMED OUT)",
                     (end - start) / 1e9, allCaughtUp ? "" : " (TIMED OUT)");
             problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
-            if (options.containsKey("hold")) {
-                Thread.sleep(intOption("hold", 0) * 1000L);
+            if (options.has("hold")) {
+                Thread.sleep(options.getInt("hold", 0) * 1000L);
             }
             channels.forEach(Channel::close);
         }
