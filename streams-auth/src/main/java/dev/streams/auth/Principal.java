@@ -15,9 +15,12 @@ import java.util.Set;
  * @param scopes    what it may do
  * @param topics    topic patterns it may touch ({@code >} is every topic)
  * @param expiresAt when the credential stops working, or null when it does not expire (an API key)
+ * @param apiKey    the id of the API key this credential stands on (the key itself, a JWT signed with it, or a
+ *                  token issued under it), or null (an external JWT): revoking that key ends the credential,
+ *                  and transports end what it opened
  */
 public record Principal(Kind kind, String subject, String project, Set<Scope> scopes, List<String> topics,
-                        Instant expiresAt) {
+                        Instant expiresAt, String apiKey) {
     /** How a principal authenticated. */
     public enum Kind {
         /** An API key, or a Golioth JWT signed with one. */
@@ -34,6 +37,16 @@ public record Principal(Kind kind, String subject, String project, Set<Scope> sc
     public Principal {
         scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(scopes);
         topics = List.copyOf(topics);
+    }
+
+    /**
+     * A principal as before API keys were tracked: an API key or key JWT stands on the key its subject names;
+     * any other kind on none.
+     */
+    public Principal(Kind kind, String subject, String project, Set<Scope> scopes, List<String> topics,
+                     Instant expiresAt) {
+        this(kind, subject, project, scopes, topics, expiresAt,
+                kind == Kind.API_KEY || kind == Kind.KEY_JWT ? subject : null);
     }
 
     /** Whether the principal holds {@code scope}. */

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -146,8 +148,23 @@ public final class StreamsAuth {
         Set<Scope> granted = scopes.isEmpty() ? EnumSet.of(Scope.SUBSCRIBE) : scopes;
         Permissions.checkIssue(who, project, patterns, granted, ttl, clock.instant());
         List<String> names = granted.stream().map(Scope::wireName).sorted().collect(Collectors.toList());
-        return tokens.issue(project, List.copyOf(patterns), ttl,
-                Map.of(Permissions.SCOPES_CLAIM, names, Permissions.ISSUED_BY_CLAIM, who.subject()));
+        Map<String, Object> claims = new HashMap<>();
+        claims.put(Permissions.SCOPES_CLAIM, names);
+        claims.put(Permissions.ISSUED_BY_CLAIM, who.subject());
+        if (who.apiKey() != null) {
+            claims.put(Permissions.API_KEY_CLAIM, who.apiKey());
+        }
+        return tokens.issue(project, List.copyOf(patterns), ttl, claims);
+    }
+
+    /**
+     * Whether {@code who}'s credential was revoked since it was authenticated: the API key it stands on (see
+     * {@link Principal#apiKey()}) is revoked now. Transports ask this of their open sessions, so a revocation
+     * ends what the credential opened; it costs one key store lookup.
+     */
+    public boolean isRevoked(Principal who) {
+        String key = who.apiKey();
+        return key != null && store.find(key).map(ApiKey::isRevoked).orElse(false);
     }
 
     /** The issuer behind {@link #issueToken}, for transports that verify tokens themselves. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +35,10 @@ class FileApiKeyStoreTest extends AuthFixture {
         assertThat(onDisk).doesNotContain(kept.secret()).doesNotContain(revoked.secret()).doesNotContain(kept.key());
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         try (var siblings = Files.list(dir)) {
-            assertThat(siblings).containsExactly(file);
+            // No temporary file is left; writers (this server, a command line) take turns on an empty lock file.
+            assertThat(siblings).containsExactlyInAnyOrder(file, dir.resolve("keys.json.lock"));
         }
+        assertThat(Files.size(dir.resolve("keys.json.lock"))).isZero();
 
         StreamsAuth restarted = open(file);
         Principal who = restarted.authenticate(Credentials.apiKey(kept.key()));
@@ -63,6 +66,33 @@ class FileApiKeyStoreTest extends AuthFixture {
             pool.shutdown();
         }
         assertThat(open(file).listKeys("alpha")).hasSize(40);
+    }
+
+    @Test
+    void twoStoresOverOneFileSeeAndKeepEachOthersChanges() throws Exception {
+        Path file = dir.resolve("keys.json");
+        StreamsAuth server = open(file);
+        StreamsAuth commandLine = open(file);
+        NewApiKey fromServer = server.createKey("alpha", "server", EnumSet.of(Scope.SUBSCRIBE));
+        NewApiKey fromCommandLine = commandLine.createKey("alpha", "cli", EnumSet.of(Scope.SUBSCRIBE));
+        assertThat(commandLine.revokeKey("alpha", fromServer.metadata().id())).isTrue();
+
+        // The server's next lookup after its recheck interval reads the command line's changes...
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!server.isRevoked(principalOf(fromServer)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertRefused(() -> server.authenticate(Credentials.apiKey(fromServer.key())), AuthFailure.REVOKED_KEY);
+        assertThat(server.authenticate(Credentials.apiKey(fromCommandLine.key())).project()).isEqualTo("alpha");
+        // ...and its own writes keep them.
+        server.createKey("alpha", "later", EnumSet.of(Scope.SUBSCRIBE));
+        assertThat(open(file).listKeys("alpha")).extracting(ApiKey::name)
+                .containsExactlyInAnyOrder("server", "cli", "later");
+    }
+
+    private static Principal principalOf(NewApiKey key) {
+        return new Principal(Principal.Kind.API_KEY, key.metadata().id(), "alpha", key.metadata().scopes(),
+                List.of(">"), null);
     }
 
     @Test

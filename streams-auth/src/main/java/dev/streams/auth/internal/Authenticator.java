@@ -132,11 +132,17 @@ public final class Authenticator {
         }
     }
 
-    private static Principal streamsPrincipal(TokenClaims claims) {
+    private Principal streamsPrincipal(TokenClaims claims) {
         Set<Scope> scopes = scopes(claims.extra().get(Permissions.SCOPES_CLAIM), EnumSet.of(Scope.SUBSCRIBE));
         Object id = claims.extra().getOrDefault(Permissions.ISSUED_BY_CLAIM, "token");
+        String apiKey = claims.extra().get(Permissions.API_KEY_CLAIM) instanceof String k ? k : null;
+        // A key this server knows and revoked ends the tokens issued under it. A key it does not know (another
+        // node's key store, in a cluster sharing the signing key) leaves the token standing on its signature.
+        if (apiKey != null && store.find(apiKey).map(ApiKey::isRevoked).orElse(false)) {
+            throw new AuthException(AuthFailure.REVOKED_KEY, "the API key this token was issued under was revoked");
+        }
         return new Principal(Principal.Kind.STREAMS_TOKEN, String.valueOf(id), claims.project(), scopes,
-                claims.topics(), claims.expiresAt());
+                claims.topics(), claims.expiresAt(), apiKey);
     }
 
     private Principal keyJwt(SignedJWT jwt, String keyId) {

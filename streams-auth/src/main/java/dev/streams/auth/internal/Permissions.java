@@ -18,6 +18,8 @@ public final class Permissions {
     public static final String SCOPES_CLAIM = "scopes";
     /** The claim of a Streams token naming the principal that issued it. */
     public static final String ISSUED_BY_CLAIM = "by";
+    /** The claim of a Streams token naming the API key it was issued under, so that revoking the key ends it. */
+    public static final String API_KEY_CLAIM = "key";
 
     private Permissions() {
     }

@@ -13,6 +13,7 @@ import dev.streams.transport.ws.internal.PipelineInitializer;
 import dev.streams.transport.ws.internal.ProjectConnections;
 import dev.streams.transport.ws.internal.QueryGate;
 import dev.streams.transport.ws.internal.ReplayQueue;
+import dev.streams.transport.ws.internal.RevocationSweeper;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerLimits;
 import dev.streams.transport.ws.internal.ServerMetrics;
@@ -117,6 +118,9 @@ public final class StreamsServer implements AutoCloseable {
         Duration sweep = IdleSweeper.period(context.limits().idleTimeout());
         group.next().scheduleAtFixedRate(new IdleSweeper(context.channels(), context.limits().idleTimeout()),
                 sweep.toNanos(), sweep.toNanos(), TimeUnit.NANOSECONDS);
+        long revocations = RevocationSweeper.PERIOD.toNanos();
+        group.next().scheduleAtFixedRate(new RevocationSweeper(context.sessions(), context.auth()),
+                revocations, revocations, TimeUnit.NANOSECONDS);
         try {
             serverChannel = bootstrap.bind(host, port).sync().channel();
         } catch (InterruptedException e) {

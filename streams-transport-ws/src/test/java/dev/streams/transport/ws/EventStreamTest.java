@@ -3,10 +3,6 @@ package dev.streams.transport.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,77 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Server-Sent Events over real HTTP: the same data as the WebSocket, ids that resume, named gaps and errors. */
 class EventStreamTest extends ServerFixture {
-
-    /** One parsed event: its id, its name (null for data) and its data. */
-    record Sse(String id, String name, String data) {
-        JsonObject json() {
-            return JsonParser.parseString(data).getAsJsonObject();
-        }
-    }
-
-    /** Reads an event stream on a background thread; {@link #next()} waits for the next event. */
-    final class Stream implements AutoCloseable {
-        final HttpResponse<java.io.InputStream> response;
-        final LinkedBlockingQueue<Sse> events = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> ended = new CompletableFuture<>();
-
-        Stream(String path, String lastEventId) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http() + path))
-                    .header("Accept", "text/event-stream");
-            if (lastEventId != null) {
-                request.header("Last-Event-ID", lastEventId);
-            }
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Thread reader = new Thread(this::read);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String id = null;
-                String name = null;
-                StringBuilder data = null;
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (line.isEmpty()) {
-                        if (data != null) {
-                            events.add(new Sse(id, name, data.toString()));
-                        }
-                        id = null;
-                        name = null;
-                        data = null;
-                    } else if (line.startsWith("id: ")) {
-                        id = line.substring(4);
-                    } else if (line.startsWith("event: ")) {
-                        name = line.substring(7);
-                    } else if (line.startsWith("data: ")) {
-                        data = data == null ? new StringBuilder(line.substring(6)) : data.append('\n').append(line.substring(6));
-                    }
-                }
-            } catch (IOException closed) {
-                // the test closed it
-            }
-            ended.complete(null);
-        }
-
-        Sse next() throws InterruptedException {
-            Sse event = events.poll(10, TimeUnit.SECONDS);
-            assertThat(event).as("an event within 10 s").isNotNull();
-            return event;
-        }
-
-        @Override
-        public void close() throws IOException {
-            response.body().close();
-        }
-    }
 
     private void ingest(String device, int n) {
         broker.publish("alpha", "devices." + device + ".stream", "application/json",
@@ -98,13 +28,13 @@ class EventStreamTest extends ServerFixture {
         String path = "/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key();
         List<String> seen = new ArrayList<>();
         String lastId;
-        try (Stream first = new Stream(path, null)) {
+        try (SseStream first = new SseStream(http, http() + path, null)) {
             assertThat(first.response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
             awaitSubscriptions("alpha", 1);
             for (int i = 1; i <= 6; i++) {
                 ingest(i % 2 == 0 ? "even" : "odd", i);
             }
-            Sse event = null;
+            SseStream.Sse event = null;
             for (int i = 1; i <= 4; i++) {
                 event = first.next();
                 JsonObject data = event.json().getAsJsonObject("result").getAsJsonObject("data");
@@ -115,7 +45,7 @@ class EventStreamTest extends ServerFixture {
         awaitSubscriptions("alpha", 0);
         ingest("odd", 7);
         ingest("third", 8);
-        try (Stream again = new Stream(path, lastId)) {
+        try (SseStream again = new SseStream(http, http() + path, lastId)) {
             for (int i = 0; i < 4; i++) {
                 JsonObject data = again.next().json().getAsJsonObject("result").getAsJsonObject("data");
                 seen.add(data.get("deviceId").getAsString() + ":" + data.getAsJsonObject("data").get("n").getAsInt());
@@ -138,14 +68,14 @@ class EventStreamTest extends ServerFixture {
         ingest("d1", 2);
         String cursor = broker.latestPosition("alpha", "devices.d1.stream").orElseThrow().cursor();
         ingest("d1", 3);
-        try (Stream device = new Stream("/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key(), cursor)) {
-            Sse event = device.next();
+        try (SseStream device = new SseStream(http, http() + "/v1/ws/projects/alpha/devices/d1/stream?x-api-key=" + alphaKey.key(), cursor)) {
+            SseStream.Sse event = device.next();
             assertThat(event.json().getAsJsonObject("result").getAsJsonObject("data").getAsJsonObject("data")
                     .get("n").getAsInt()).isEqualTo(3);
             assertThat(event.id()).isEqualTo(broker.latestPosition("alpha", "devices.d1.stream").orElseThrow().cursor());
         }
-        try (Stream lost = new Stream("/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key(), "nosuchrecord.5")) {
-            Sse gap = lost.next();
+        try (SseStream lost = new SseStream(http, http() + "/v1/ws/projects/alpha/stream?x-api-key=" + alphaKey.key(), "nosuchrecord.5")) {
+            SseStream.Sse gap = lost.next();
             assertThat(gap.name()).isEqualTo("gap");
             assertThat(gap.json().getAsJsonObject("gap").get("cause").getAsString()).isEqualTo("RESUME_UNAVAILABLE");
         }
@@ -154,20 +84,20 @@ class EventStreamTest extends ServerFixture {
     @Test
     void theNativeEventStreamCarriesNativeFramesAndEndsWithANamedError() throws Exception {
         start();
-        try (Stream stream = new Stream("/v1/sse?topic=rooms.*&last=1&x-api-key=" + alphaKey.key(), null)) {
+        try (SseStream stream = new SseStream(http, http() + "/v1/sse?topic=rooms.*&last=1&x-api-key=" + alphaKey.key(), null)) {
             awaitSubscriptions("alpha", 1);
             broker.publish("alpha", "rooms.a", "line one\nline two".getBytes(StandardCharsets.UTF_8));
-            Sse event = stream.next();
+            SseStream.Sse event = stream.next();
             assertThat(event.json().get("type").getAsString()).isEqualTo("event");
             assertThat(event.json().get("text").getAsString()).isEqualTo("line one\nline two");
         }
-        try (Stream refused = new Stream("/v1/sse?topic=rooms.*&x-api-key=wrong", null)) {
-            Sse error = refused.next();
+        try (SseStream refused = new SseStream(http, http() + "/v1/sse?topic=rooms.*&x-api-key=wrong", null)) {
+            SseStream.Sse error = refused.next();
             assertThat(error.name()).isEqualTo("error");
             assertThat(error.json().get("code").getAsString()).isEqualTo("UNAUTHENTICATED");
             refused.ended.get(10, TimeUnit.SECONDS);
         }
-        try (Stream noTopic = new Stream("/v1/sse?x-api-key=" + alphaKey.key(), null)) {
+        try (SseStream noTopic = new SseStream(http, http() + "/v1/sse?x-api-key=" + alphaKey.key(), null)) {
             assertThat(noTopic.next().json().get("code").getAsString()).isEqualTo("BAD_REQUEST");
         }
     }
@@ -178,8 +108,8 @@ class EventStreamTest extends ServerFixture {
         var issuer = auth.authenticate(dev.streams.auth.Credentials.apiKey(alphaKey.key()));
         String token = auth.issueToken(issuer, "alpha", List.of("devices.>"), Duration.ofSeconds(1),
                 java.util.Set.of(dev.streams.auth.Scope.SUBSCRIBE));
-        try (Stream stream = new Stream("/v1/ws/projects/alpha/stream?jwt=" + token, null)) {
-            Sse error = stream.next();
+        try (SseStream stream = new SseStream(http, http() + "/v1/ws/projects/alpha/stream?jwt=" + token, null)) {
+            SseStream.Sse error = stream.next();
             assertThat(error.name()).isEqualTo("error");
             assertThat(error.json().getAsJsonObject("error").get("code").getAsInt()).isEqualTo(16);
             stream.ended.get(10, TimeUnit.SECONDS);

@@ -14,6 +14,8 @@ public enum Failure {
     INVALID_TOPIC(400),
     UNAUTHENTICATED(401),
     EXPIRED(401),
+    /** The API key the credential stands on was revoked while the session was open. */
+    REVOKED(401),
     FORBIDDEN(403),
     NOT_FOUND(404),
     /** The client did not send what it had to in time (m3o's first frame). */

@@ -37,6 +37,8 @@ public final class ServerMetrics {
     public final LongAdder oversizeRequests = new LongAdder();
     /** Sessions, subscriptions or publishes refused by a per-project or per-connection limit. */
     public final LongAdder limitRejections = new LongAdder();
+    /** Sessions ended because the API key their credential stands on was revoked. */
+    public final LongAdder revokedSessions = new LongAdder();
     /** Subscriptions made on the event loop because memory answered their replay (no store read, no queue). */
     public final LongAdder replaysFromMemory = new LongAdder();
     /** History queries refused because their project had too many running and waiting, or the threads were full. */
@@ -97,6 +99,8 @@ public final class ServerMetrics {
         single(out, "streams_request_timeouts_total", true,
                 "Connections closed for not completing a request (or a WebSocket its first frame) in time.",
                 requestTimeouts.sum());
+        single(out, "streams_revoked_sessions_total", true,
+                "Sessions ended because the API key their credential stands on was revoked.", revokedSessions.sum());
         single(out, "streams_oversize_requests_total", true, "Requests refused for a body over the limit.",
                 oversizeRequests.sum());
         single(out, "streams_limit_rejections_total", true,

@@ -44,6 +44,11 @@ public abstract class Session implements FrameBatcher.Owner {
     private SseResumes.Record sseRecord;
     /** Made for the first credential that expires. */
     private ExpiryWatch expiry;
+    /**
+     * The credential the session acts with now, once it has one; read by the {@link RevocationSweeper}'s thread,
+     * hence volatile. Only the event loop writes it.
+     */
+    private volatile Principal credential;
     /** Messages (and their bytes) of this turn, not yet added to the dialect's counters. */
     private long unsentBytes;
     private int unsentMessages;
@@ -146,6 +151,7 @@ public abstract class Session implements FrameBatcher.Owner {
             failed.accept(e);
             return;
         }
+        credential = who;
         if (!admit(project)) {
             return;
         }
@@ -235,6 +241,7 @@ public abstract class Session implements FrameBatcher.Owner {
      * calls {@link #onExpiring} {@code warning} before. Replaces what an earlier credential armed.
      */
     protected final void watchExpiry(Principal who, Duration warning) {
+        credential = who;
         if (who.expiresAt() == null) {
             cancelExpiry();
             return;
@@ -244,6 +251,23 @@ public abstract class Session implements FrameBatcher.Owner {
         }
         expiry.arm(channel.eventLoop(), who.expiresAt(), warning, this::onExpiring,
                 () -> fail(Failure.EXPIRED, "credential expired"));
+    }
+
+    /** The credential this session acts with, or null before it has one (read from any thread). */
+    final Principal credential() {
+        return credential;
+    }
+
+    /**
+     * On the event loop: the API key of {@code revoked} was revoked. Ends the session in the dialect's shape
+     * unless its credential changed meanwhile (a refreshed native credential that stands on another key).
+     */
+    final void revoked(Principal revoked) {
+        if (closing || credential != revoked) {
+            return;
+        }
+        server.metrics().revokedSessions.increment();
+        fail(Failure.REVOKED, "the credential's API key was revoked");
     }
 
     private void cancelExpiry() {

@@ -79,7 +79,7 @@ public final class GoliothWire {
     public static int codeOf(Failure failure) {
         return switch (failure) {
             case BAD_REQUEST, INVALID_TOPIC, PAYLOAD_TOO_LARGE -> INVALID_ARGUMENT;
-            case UNAUTHENTICATED, EXPIRED -> UNAUTHENTICATED;
+            case UNAUTHENTICATED, EXPIRED, REVOKED -> UNAUTHENTICATED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> NOT_FOUND;
             case TIMEOUT, DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;

@@ -120,8 +120,8 @@ public final class M3oSession extends Session {
 
     @Override
     protected void fail(Failure failure, String message) {
-        if (failure == Failure.SLOW_CONSUMER) {
-            fail(M3oWire.Error.SLOW_CONSUMER);
+        if (failure == Failure.SLOW_CONSUMER || failure == Failure.REVOKED) {
+            fail(failure == Failure.REVOKED ? M3oWire.Error.REVOKED_TOKEN : M3oWire.Error.SLOW_CONSUMER);
             return;
         }
         fail(M3oWire.errorBody(failure.httpStatus(), message), failure.closeCode(), failure.name());

@@ -55,6 +55,7 @@ public final class M3oWire {
         MISSING_MESSAGE("MISSING_MESSAGE", 400, "Missing message"),
         INVALID_TOKEN("INVALID_TOKEN", 403, "Invalid token"),
         EXPIRED_TOKEN("EXPIRED_TOKEN", 403, "Token expired"),
+        REVOKED_TOKEN("INVALID_TOKEN", 403, "Token revoked"),
         FORBIDDEN_TOPIC("FORBIDDEN_TOPIC", 403, "Token has not have permission to subscribe to this topic"),
         BAD_REQUEST("BAD_REQUEST", 400, "Invalid JSON request"),
         BAD_CURSOR("BAD_REQUEST", 400, "Invalid resume cursor"),
