@@ -7,6 +7,7 @@ import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.ProjectLimits;
 import dev.streams.core.SubscribeOptions;
+import dev.streams.transport.ws.ConnectionLimits;
 import dev.streams.transport.ws.StreamsServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class BenchServer {
         auth.importKey("bench", "load", EnumSet.allOf(Scope.class), CLUSTER_KEY);
         String key = CLUSTER_KEY;
         StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
+                .connectionLimits(ConnectionLimits.builder().maxPerAddress(100_000).build())
                 .idleTimeout(Duration.ofMinutes(10)).nativeTransport(!Boolean.getBoolean("streams.nio"))
                 .eventLoopThreads(Integer.getInteger("streams.eventLoops", Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())

@@ -17,6 +17,7 @@ import java.util.List;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -83,6 +84,24 @@ public final class StreamsAuth {
                 scopes, KeySecrets.hash(KeySecrets.secretPartOf(presentedKey)), clock.instant(), null);
         store.save(key);
         return key;
+    }
+
+    /**
+     * The full key string of a key this server created ({@link #createKey}) and has not revoked, derived again from
+     * the master key, so that a host can reuse a key across restarts without keeping its secret anywhere: empty
+     * for an unknown, revoked or imported key, or one of another project. Whoever holds the master key can derive
+     * every key; this only saves the host doing so by hand.
+     */
+    public Optional<NewApiKey> recoverKey(String project, String id) {
+        ApiKey key = store.find(id).orElse(null);
+        if (key == null || key.isRevoked() || !key.project().equals(project)) {
+            return Optional.empty();
+        }
+        String secret = secrets.secretOf(id);
+        if (!KeySecrets.matches(secret, key.secretHash())) {
+            return Optional.empty();
+        }
+        return Optional.of(new NewApiKey(key, KeySecrets.presentable(id, secret), secret));
     }
 
     /** The keys of one project, revoked ones included. */

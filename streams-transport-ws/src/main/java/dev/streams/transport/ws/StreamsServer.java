@@ -5,6 +5,7 @@ import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.transport.ws.internal.BufferCapacityEstimator;
+import dev.streams.transport.ws.internal.ConnectionAdmission;
 import dev.streams.transport.ws.internal.HostRoutes;
 import dev.streams.transport.ws.internal.IdleSweeper;
 import dev.streams.transport.ws.internal.IoTransport;
@@ -86,14 +87,15 @@ public final class StreamsServer implements AutoCloseable {
         OutboundBudget outboundBudget = new OutboundBudget(limits.maxTotalOutboundBytes());
         ReplayQueue replays = new ReplayQueue(b.replayThreads, b.maxWaitingReplays,
                 new DefaultThreadFactory("streams-replay", true));
-        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget, replays),
+        ConnectionAdmission admission = new ConnectionAdmission(b.connectionLimits, b.maxConnections);
+        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget, replays, admission),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
                 b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
                 new SseResumes(b.maxConnections, Duration.ofMinutes(5)),
                 QueryGate.create(b.queryThreads, b.maxQueriesPerProject, b.maxWaitingQueriesPerProject, b.maxQueryWait),
                 replays,
-                ServerContext.webSocketConfig(limits, compression), outboundBudget);
+                ServerContext.webSocketConfig(limits, compression), outboundBudget, admission);
     }
 
     /** Starts building a server over a broker and auth that the host owns. */
@@ -101,7 +103,10 @@ public final class StreamsServer implements AutoCloseable {
         return new Builder(broker, auth);
     }
 
-    /** Binds and starts serving; returns this server. */
+    /**
+     * Binds and starts serving; returns this server. Throws IllegalStateException naming the address when it
+     * cannot listen (the port is in use, the address is not this machine's).
+     */
     public synchronized StreamsServer start() {
         if (group != null) {
             throw new IllegalStateException("already started");
@@ -127,9 +132,12 @@ public final class StreamsServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             group.shutdownGracefully();
             throw new IllegalStateException("interrupted while binding", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // A port in use or an address not on this machine: Netty's bind rethrows the socket's IOException.
             group.shutdownGracefully();
-            throw e;
+            String reason = String.valueOf(e.getMessage())
+                    .replaceFirst("^bind\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + reason, e);
         }
         return this;
     }
@@ -250,6 +258,7 @@ public final class StreamsServer implements AutoCloseable {
         private int maxWaitingReplays = 20_000;
         private int maxWaitingQueriesPerProject = 8;
         private Duration maxQueryWait = Duration.ofSeconds(2);
+        private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
 
         private Builder(Broker broker, StreamsAuth auth) {
             this.broker = Objects.requireNonNull(broker, "broker");
@@ -323,6 +332,15 @@ public final class StreamsServer implements AutoCloseable {
         /** Open connections at most (default 10,000); more get 503. */
         public Builder maxConnections(int connections) {
             this.maxConnections = positive(connections, "maxConnections");
+            return this;
+        }
+
+        /**
+         * Connections per source address, connections without a credential, how long a connection may go without
+         * one, and the keep-alive caps (default {@link ConnectionLimits#defaults()}).
+         */
+        public Builder connectionLimits(ConnectionLimits limits) {
+            this.connectionLimits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -62,9 +62,11 @@ class HardeningTest extends ServerFixture {
         try (RawSocket silent = RawSocket.plain(server.port(), "");
              RawSocket slowHeader = RawSocket.plain(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
              RawSocket unfinishedBody = RawSocket.plain(server.port(),
-                     "POST /v1/streams/Publish HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"to");
+                     "POST /v1/streams/Publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alphaKey.key()
+                             + "\r\nContent-Length: 100\r\n\r\n{\"to");
              RawSocket endlessChunks = RawSocket.plain(server.port(),
-                     "POST /v1/streams/Publish HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n");
+                     "POST /v1/streams/Publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alphaKey.key()
+                             + "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n");
              RawSocket keepAlive = RawSocket.plain(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) {
             // Connected is not yet accepted: the server counts a connection once its event loop has set it up.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -45,7 +45,17 @@ final class RawSocket implements AutoCloseable {
         return new RawSocket(port, request);
     }
 
+    /** Like {@link #plain}, from another loopback address ({@code 127.0.0.2}...): another source to the server. */
+    static RawSocket from(String localAddress, int port, String request) throws IOException {
+        return new RawSocket(localAddress, port, request);
+    }
+
     private RawSocket(int port, String request) throws IOException {
+        this("127.0.0.1", port, request);
+    }
+
+    private RawSocket(String localAddress, int port, String request) throws IOException {
+        socket.bind(new InetSocketAddress(localAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
         send(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -60,6 +70,14 @@ final class RawSocket implements AutoCloseable {
     /** Reads the head of the next HTTP response (status line and headers). */
     String readHttpHead() throws IOException {
         return readHead(socket.getInputStream());
+    }
+
+    /** Reads the next HTTP response, head and body (by its Content-Length), as one string. */
+    String readHttpResponse() throws IOException {
+        String head = readHttpHead();
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int bytes = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(socket.getInputStream().readNBytes(bytes), StandardCharsets.UTF_8);
     }
 
     /** A masked client frame, as RFC 6455 requires of clients. */

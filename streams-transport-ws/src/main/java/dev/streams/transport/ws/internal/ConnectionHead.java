@@ -1,5 +1,6 @@
 package dev.streams.transport.ws.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -9,7 +10,9 @@ import io.netty.channel.ChannelHandlerContext;
  * <ul>
  *   <li>read back-pressure (below);</li>
  *   <li>when the connection last read, for the {@link IdleSweeper};</li>
- *   <li>giving up the connection's place in the open-connections gauge of its dialect when it closes.</li>
+ *   <li>giving up the connection's place in the open-connections gauge of its dialect when it closes;</li>
+ *   <li>its place in the {@link ConnectionAdmission} counts: the source address it counts under, whether it
+ *       has authenticated, its age and the HTTP answers it gave (for the keep-alive caps).</li>
  * </ul>
  *
  * <p>Reads from a peer only while the peer reads what we send. When the channel's outbound buffer passes its
@@ -22,17 +25,81 @@ import io.netty.channel.ChannelHandlerContext;
  */
 final class ConnectionHead extends ChannelDuplexHandler {
     private final ServerMetrics metrics;
+    private final ConnectionAdmission admission;
+    private final long openedAt = System.nanoTime();
+    /** The address this connection counts under, or null while it counts under none. */
+    private String source;
+    /** From a trusted proxy: counts under the client address its first request forwards. */
+    private final boolean proxied;
+    /** Written on the event loop only; read by whoever asks, so volatile. */
+    private volatile boolean authenticated;
+    private int answers;
     private boolean readHeld;
     /** When the peer last sent anything, or the last idle event was fired (written by the sweeper's thread too). */
     private volatile long lastActivity = System.nanoTime();
 
-    ConnectionHead(ServerMetrics metrics) {
+    ConnectionHead(ServerMetrics metrics, ConnectionAdmission admission, String source, boolean proxied) {
         this.metrics = metrics;
+        this.admission = admission;
+        this.source = source;
+        this.proxied = proxied;
+    }
+
+    /**
+     * The connection's head, or null on a channel without one (refused connections, tests). Looked up by type:
+     * while the pipeline is being built the channel's initializer is still first.
+     */
+    static ConnectionHead of(Channel channel) {
+        return channel.pipeline().get(ConnectionHead.class);
+    }
+
+    /** Marks the connection of {@code channel} as authenticated (once; later calls change nothing). Event loop. */
+    static void authenticated(Channel channel) {
+        ConnectionHead head = of(channel);
+        if (head != null && !head.authenticated) {
+            head.authenticated = true;
+            head.admission.authenticated();
+        }
+    }
+
+    boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    /** Whether the connection is a trusted proxy's that counts under no client address yet. */
+    boolean needsSource() {
+        return proxied && source == null;
+    }
+
+    /** Counts the connection under the client address a trusted proxy forwarded; false when that is at its limit. */
+    boolean countUnder(String forwarded) {
+        if (!admission.acquire(forwarded)) {
+            return false;
+        }
+        source = forwarded;
+        return true;
+    }
+
+    /**
+     * Counts one HTTP answer and says whether the connection must close after it: a keep-alive cap (answers or
+     * age) was reached, or it has gone without a credential for the authentication timeout.
+     */
+    boolean answerEndsConnection() {
+        answers++;
+        long age = System.nanoTime() - openedAt;
+        boolean end = answers >= admission.limits().maxRequestsPerConnection()
+                || age >= admission.maxConnectionAgeNanos()
+                || !authenticated && age >= admission.authenticationTimeoutNanos();
+        if (end) {
+            admission.closedByRule.increment();
+        }
+        return end;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.of(ctx.channel().attr(Dialect.KEY).get()).connectionsOpen.decrement();
+        admission.closed(source, authenticated);
         ctx.fireChannelInactive();
     }
 

@@ -55,6 +55,25 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      */
     private final WebSocketServerProtocolConfig protocolConfig;
 
+    /** Whether {@code path} is one of m3o's calls with a body (Publish, Token). */
+    static boolean isM3oCall(String path) {
+        Matcher m = M3O.matcher(path);
+        return m.matches() && !m.group(1).equalsIgnoreCase("subscribe");
+    }
+
+    /**
+     * The project of a Golioth call that may carry a body (device ingest, history queries), or null when
+     * {@code path} is not one.
+     */
+    static String goliothCallProject(String path) {
+        Matcher m = INGEST.matcher(path);
+        if (m.matches()) {
+            return m.group(1);
+        }
+        m = HISTORY.matcher(path);
+        return m.matches() ? m.group(1) : null;
+    }
+
     public HttpRouter(ServerContext server) {
         this.server = server;
         this.protocolConfig = server.webSocketConfig();
@@ -195,6 +214,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
+        p.remove(RequestHeadChecks.class);
         p.addLast(new SseHandler(session, (SseOutbound) session.out));
         p.remove(this);
         ctx.channel().writeAndFlush(head);
@@ -217,6 +237,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         ServerLimits limits = server.limits();
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
+        p.remove(RequestHeadChecks.class);
         // A WebSocket session batches its own frames per event-loop turn; the flush consolidation of the HTTP
         // phase would only cost each idle connection a handler.
         p.remove(io.netty.handler.flush.FlushConsolidationHandler.class);
@@ -241,7 +262,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             if (!credentials.isEmpty()) {
                 // m3o's gateway checked the Bearer key before the stream started: a bad one is an HTTP 401.
                 try {
-                    server.auth().authenticate(credentials);
+                    server.authenticate(ctx.channel(), credentials);
                 } catch (AuthException e) {
                     M3oWire.Error error = M3oWire.of(e.failure(), false);
                     server.metrics().of(Dialect.M3O).errors.increment();

@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's pipeline, a handler a job: read back-pressure (which also notes reads for the
- * {@link IdleSweeper}), TLS, HTTP framing, the request deadline, the body limit, flush batching (many frames written in one event-loop turn go out in one
+ * {@link IdleSweeper} and holds the connection's place in the {@link ConnectionAdmission} counts), TLS, HTTP
+ * framing, the request deadline and keep-alive caps, what a request's head decides before its body, the body limit, flush batching (many frames written in one event-loop turn go out in one
  * syscall), then routing. A WebSocket upgrade swaps the HTTP-only handlers for Netty's WebSocket handlers.
  */
 public final class PipelineInitializer extends ChannelInitializer<Channel> {
@@ -36,7 +38,16 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = channel.pipeline();
         if (server.channels().size() >= server.limits().maxConnections()) {
             server.metrics().rejectedConnections.increment();
-            p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new RefuseOverLimit());
+            p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                    new Refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections"));
+            return;
+        }
+        java.net.InetAddress peer = ConnectionAdmission.addressOf(channel.remoteAddress());
+        String source = server.admission().sourceOf(peer);
+        ConnectionAdmission.Refusal refusal = server.admission().admit(source);
+        if (refusal != null) {
+            p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                    new Refuse(HttpResponseStatus.valueOf(refusal.status), refusal.message));
             return;
         }
         server.channels().add(channel);
@@ -45,23 +56,44 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         http.connectionsTotal.increment();
         channel.attr(Dialect.KEY).set(Dialect.HTTP);
         // ConnectionHead gives the place in the gauge back when the connection closes.
-        p.addLast(new ConnectionHead(server.metrics()));
+        p.addLast(new ConnectionHead(server.metrics(), server.admission(), source,
+                peer != null && source == null));
         if (ssl != null) {
             p.addLast(ssl.newHandler(channel.alloc()));
         }
         p.addLast(new HttpServerCodec(4096, 16 * 1024, 8192),
                 new HttpDeadline(server),
+                new RequestHeadChecks(server),
                 new OversizeAwareAggregator(server),
                 new FlushConsolidationHandler(256, true),
                 new HttpRouter(server));
     }
 
-    /** Answers 503 to a connection over the limit and closes it. */
-    private static final class RefuseOverLimit extends ChannelInboundHandlerAdapter {
+    /**
+     * Answers the first request of a connection over a limit and closes it; one that sends no request within
+     * {@link #SILENT_REFUSED_MILLIS} is just closed, so refused connections never pile up.
+     */
+    private static final class Refuse extends ChannelInboundHandlerAdapter {
+        private static final long SILENT_REFUSED_MILLIS = 2_000;
+        private final HttpResponseStatus status;
+        private final String message;
+
+        Refuse(HttpResponseStatus status, String message) {
+            this.status = status;
+            this.message = message;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, SILENT_REFUSED_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
-            HttpErrors.send(ctx, null, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections");
+            HttpErrors.send(ctx, null, null, status, message);
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.streams.transport.ws.internal;
 
 import dev.streams.auth.Credentials;
 import io.netty.handler.codec.http.FullHttpRequest;
+
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -13,7 +15,7 @@ public final class Requests {
     }
 
     /** Every place a client may have put a credential: headers and query parameters. */
-    public static Credentials credentials(FullHttpRequest request, QueryStringDecoder query) {
+    public static Credentials credentials(HttpRequest request, QueryStringDecoder query) {
         return new Credentials(request.headers().get(HttpHeaderNames.AUTHORIZATION), request.headers().get("x-api-key"),
                 param(query, "x-api-key"), param(query, "jwt"));
     }

@@ -1,8 +1,11 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.Credentials;
+import dev.streams.auth.Principal;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.SubscribeOptions;
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -23,7 +26,18 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
                             SseResumes sseResumes, QueryGate queries, ReplayQueue replays,
-                            WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget) {
+                            WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget,
+                            ConnectionAdmission admission) {
+
+    /**
+     * Authenticates what a request or session presented and, when it is valid, counts the connection as
+     * authenticated (see {@link ConnectionAdmission}). Call on the connection's event loop.
+     */
+    public Principal authenticate(Channel channel, Credentials credentials) {
+        Principal who = auth.authenticate(credentials);
+        ConnectionHead.authenticated(channel);
+        return who;
+    }
 
     /**
      * permessage-deflate settings.

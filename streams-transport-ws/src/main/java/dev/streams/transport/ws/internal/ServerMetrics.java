@@ -46,10 +46,12 @@ public final class ServerMetrics {
 
     private final OutboundBudget outboundBudget;
     private final ReplayQueue replays;
+    private final ConnectionAdmission admission;
 
-    public ServerMetrics(OutboundBudget outboundBudget, ReplayQueue replays) {
+    public ServerMetrics(OutboundBudget outboundBudget, ReplayQueue replays, ConnectionAdmission admission) {
         this.outboundBudget = outboundBudget;
         this.replays = replays;
+        this.admission = admission;
         for (Dialect d : Dialect.values()) {
             dialects.put(d, new PerDialect());
         }
@@ -96,6 +98,16 @@ public final class ServerMetrics {
                 "History queries refused: their project had too many running and waiting.", historyQueriesRefused.sum());
         single(out, "streams_rejected_connections_total", true, "Connections refused over the limit.",
                 rejectedConnections.sum());
+        single(out, "streams_connections_unauthenticated", false,
+                "Open connections that have not presented a valid credential yet.", admission.unauthenticated());
+        single(out, "streams_connections_refused_per_address_total", true,
+                "Connections refused because their source address had too many open.", admission.refusedPerAddress.sum());
+        single(out, "streams_connections_refused_unauthenticated_total", true,
+                "Connections refused because too many without a credential were open.",
+                admission.refusedUnauthenticated.sum());
+        single(out, "streams_connections_ended_by_rule_total", true,
+                "HTTP connections closed after an answer by a keep-alive cap or the authentication timeout.",
+                admission.closedByRule.sum());
         single(out, "streams_request_timeouts_total", true,
                 "Connections closed for not completing a request (or a WebSocket its first frame) in time.",
                 requestTimeouts.sum());

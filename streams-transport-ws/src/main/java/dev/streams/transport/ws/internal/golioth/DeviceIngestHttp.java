@@ -37,7 +37,7 @@ public final class DeviceIngestHttp {
             return;
         }
         try {
-            Principal who = server.auth().authenticate(Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            Principal who = server.authenticate(ctx.channel(), Requests.credentials(request, new QueryStringDecoder(request.uri())));
             server.auth().checkIngest(who, project, deviceId);
             Completions.onLoop(ingestor.ingestAsync(project, deviceId, path, Requests.body(request)), ctx.executor(),
                     (stored, error) -> {

@@ -68,7 +68,7 @@ public final class GoliothSession extends Session {
             return;
         }
         try {
-            Principal who = server.auth().authenticate(credentials);
+            Principal who = server.authenticate(channel, credentials);
             authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME,
                     sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
         } catch (AuthException | StreamsException e) {

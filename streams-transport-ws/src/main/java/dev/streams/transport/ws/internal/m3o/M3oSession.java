@@ -47,14 +47,17 @@ public final class M3oSession extends Session {
         this.gaps = Requests.flag(query, "gaps");
     }
 
+    /** The SubscribeRequest carries the credential: it must come within the authentication timeout too. */
     @Override
     protected void onOpen() {
+        long within = Math.min(server.limits().requestTimeout().toMillis(),
+                server.admission().limits().authenticationTimeout().toMillis());
         firstFrameDeadline = channel.eventLoop().schedule(() -> {
             if (!subscribed) {
                 server.metrics().requestTimeouts.increment();
-                fail(Failure.TIMEOUT, "no SubscribeRequest within " + server.limits().requestTimeout().toMillis() + " ms");
+                fail(Failure.TIMEOUT, "no SubscribeRequest within " + within + " ms");
             }
-        }, server.limits().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, within, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -98,7 +101,7 @@ public final class M3oSession extends Session {
         }
         Principal who;
         try {
-            who = server.auth().authenticate(credentials);
+            who = server.authenticate(channel, credentials);
         } catch (AuthException e) {
             fail(M3oWire.of(e.failure(), true));
             return;

@@ -38,7 +38,7 @@ public final class NativeEventStream extends NativeDialect {
     @Override
     protected void onOpen() {
         try {
-            Principal who = server.auth().authenticate(credentials);
+            Principal who = server.authenticate(channel, credentials);
             String topic = Requests.param(query, NativeProtocol.TOPIC);
             if (topic == null || topic.isEmpty()) {
                 fail(Failure.BAD_REQUEST, "missing topic");

@@ -61,7 +61,7 @@ public final class NativeSession extends NativeDialect {
     protected void onOpen() {
         Principal who;
         try {
-            who = server.auth().authenticate(handshake);
+            who = server.authenticate(channel, handshake);
             handshake = null;
         } catch (AuthException e) {
             fail(Failure.of(e.failure()), e.getMessage());
@@ -163,7 +163,7 @@ public final class NativeSession extends NativeDialect {
      * no longer allows end, and the client is told which, so a narrower credential narrows what it receives.
      */
     private void refresh(String id, JsonObject request) {
-        Principal fresh = server.auth().authenticate(Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
+        Principal fresh = server.authenticate(channel, Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
         if (!fresh.project().equals(principal.project())) {
             sendText(NativeWire.error(id, Failure.FORBIDDEN, "a refreshed credential must be for the same project"));
             return;
