@@ -19,23 +19,33 @@ import picocli.CommandLine.Option;
  * @param redis    the Redis of a cluster to join ({@code redis://host:port}), or null to run alone
  * @param nodeName this node's name in the cluster, or null for a unique one
  * @param maxConnections open connections the server takes, of the whole server and of the demo project
+ * @param maxConnectionsPerAddress open connections from one source address
+ * @param masterKeyFile the master key to use instead of the data directory's own (shared by a cluster's
+ *                      nodes, so that each accepts the others' tokens and key JWTs), or null
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                           java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName,
-                          int maxConnections) {
+                          int maxConnections, int maxConnectionsPerAddress, java.nio.file.Path masterKeyFile) {
     /** The server's default connection limit, which the demo keeps unless told otherwise. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     /** The options without {@code inMemory}: history is durable, and the server runs alone. */
     public DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                        java.nio.file.Path dataDir) {
-        this(host, port, project, apiKey, devices, rate, dataDir, false, null, null, DEFAULT_MAX_CONNECTIONS);
+        this(host, port, project, apiKey, devices, rate, dataDir, false, null, null, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS, null);
     }
 
     /** The same options, joining the cluster on {@code redisUri} as {@code name} (null: a unique name). */
     public DemoOptions inCluster(String redisUri, String name) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name,
-                maxConnections);
+                maxConnections, maxConnectionsPerAddress, masterKeyFile);
+    }
+
+    /** The same options with the cluster's shared master key in {@code file}. */
+    public DemoOptions withMasterKeyFile(java.nio.file.Path file) {
+        return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redis, nodeName,
+                maxConnections, maxConnectionsPerAddress, file);
     }
 
     /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
@@ -73,6 +83,14 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         @Option(names = "--max-connections", defaultValue = "10000",
                 description = "open connections the server takes, in all and for the demo project (default ${DEFAULT-VALUE})")
         int maxConnections;
+        @Option(names = "--max-connections-per-address", paramLabel = "N",
+                description = "open connections from one address (default: --max-connections, since a demo on"
+                        + " 127.0.0.1 is all one address; the server's own default is 1000)")
+        Integer maxConnectionsPerAddress;
+        @Option(names = "--master-key-file", paramLabel = "FILE",
+                description = "the master key (base64, 32+ bytes) instead of the data directory's own; give every"
+                        + " node of a cluster the same file so each accepts the others' tokens and key JWTs")
+        java.nio.file.Path masterKeyFile;
     }
 
     /** The usage text, as {@code --help} prints it. */
@@ -91,14 +109,17 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + "\n" + usage());
         }
-        if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0) || cli.maxConnections < 1) {
-            throw new IllegalArgumentException("port 0-65535, devices >= 0, rate > 0, max-connections >= 1\n" + usage());
+        int perAddress = cli.maxConnectionsPerAddress == null ? cli.maxConnections : cli.maxConnectionsPerAddress;
+        if (cli.port < 0 || cli.port > 65535 || cli.devices < 0 || !(cli.rate > 0) || cli.maxConnections < 1
+                || perAddress < 1) {
+            throw new IllegalArgumentException(
+                    "port 0-65535, devices >= 0, rate > 0, max-connections(-per-address) >= 1\n" + usage());
         }
         if (cli.nodeName != null && cli.redis == null) {
             throw new IllegalArgumentException("--node-name names a cluster node; give --redis too\n" + usage());
         }
         return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
-                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections);
+                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections, perAddress, cli.masterKeyFile);
     }
 
     /** Whether the command line asks for the usage or the version rather than a server. */

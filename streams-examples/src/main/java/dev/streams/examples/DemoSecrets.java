@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -22,21 +21,40 @@ final class DemoSecrets {
     private DemoSecrets() {
     }
 
-    /** Reads the master key, creating it (32 random bytes, base64) when absent. */
+    /** Reads the data directory's master key, creating it (32 random bytes, base64) when absent. */
     static byte[] masterKey(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             restrict(dataDir, "rwx------");
-            Path file = dataDir.resolve(MASTER_KEY_FILE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        return masterKeyIn(dataDir.resolve(MASTER_KEY_FILE));
+    }
+
+    /**
+     * Reads the master key in {@code file}, creating it (32 random bytes, base64, owner-only) when absent: the
+     * first node of a cluster given {@code --master-key-file} makes it, the others read the same key.
+     */
+    static byte[] masterKeyIn(Path file) {
+        try {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
+                Path dir = file.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                // Written whole beside it, then linked into place: a node starting at the same time reads either
+                // no file or a complete one.
+                Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
                 try {
-                    Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE);
-                    restrict(file, "rw-------");
+                    restrict(temp, "rw-------");
+                    Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n");
+                    // A hard link fails when the name exists, where a rename would replace a key already in use.
+                    Files.createLink(file, temp);
                 } catch (FileAlreadyExistsException anotherStart) {
                     // another process created it first: read theirs below
+                } finally {
+                    Files.deleteIfExists(temp);
                 }
             }
             byte[] key = Base64.getDecoder().decode(Files.readString(file).strip());
@@ -45,9 +63,9 @@ final class DemoSecrets {
             }
             return key;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot use master key file " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(dataDir.resolve(MASTER_KEY_FILE) + " is not base64; delete it to start over");
+            throw new IllegalStateException(file + " is not base64; delete it to start over");
         }
     }
 

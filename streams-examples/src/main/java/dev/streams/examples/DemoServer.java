@@ -1,7 +1,6 @@
 package dev.streams.examples;
 
 import com.google.gson.JsonObject;
-import dev.streams.auth.ApiKeyStore;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.DeviceTopics;
 import dev.streams.auth.Principal;
@@ -10,13 +9,13 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.cluster.redis.RedisClusterEngine;
 import dev.streams.core.Broker;
 import dev.streams.history.SqlHistoryStore;
+import dev.streams.transport.ws.ConnectionLimits;
 import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -37,25 +36,15 @@ public final class DemoServer implements AutoCloseable {
     private final StreamsServer server;
     private final SimulatedDevices devices;
     private final String apiKey;
+    private final DemoKeys.Chosen key;
     private final DemoOptions options;
     private final StaticFiles staticFiles = new StaticFiles("dashboard");
 
     private DemoServer(DemoOptions options) {
         this.options = options;
-        byte[] master = DemoSecrets.masterKey(options.dataDir());
-        StreamsAuth auth = StreamsAuth.builder().masterKey(master)
-                .keyStore(ApiKeyStore.file(options.dataDir().resolve(DemoSecrets.KEY_STORE_FILE))).build();
-        Set<Scope> all = EnumSet.allOf(Scope.class);
-        if (options.apiKey() != null) {
-            String id = options.apiKey().length() > 20 ? options.apiKey().substring(4, 20) : "";
-            boolean known = auth.listKeys(options.project()).stream().anyMatch(k -> k.id().equals(id) && !k.isRevoked());
-            if (!known) {
-                auth.importKey(options.project(), "demo", all, options.apiKey());
-            }
-            apiKey = options.apiKey();
-        } else {
-            apiKey = auth.createKey(options.project(), "demo", all).key();
-        }
+        StreamsAuth auth = DemoKeys.open(options.dataDir(), options.masterKeyFile());
+        key = DemoKeys.choose(auth, options.project(), options.apiKey());
+        apiKey = key.key();
         Principal demo = auth.authenticate(Credentials.apiKey(apiKey));
         // The cluster first: an unreachable Redis then fails the start before anything else is open.
         if (options.redis() != null) {
@@ -85,6 +74,7 @@ public final class DemoServer implements AutoCloseable {
         broker = brokerBuilder.build();
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
                 .maxConnections(options.maxConnections()).maxConnectionsPerProject(options.maxConnections())
+                .connectionLimits(ConnectionLimits.builder().maxPerAddress(options.maxConnectionsPerAddress()).build())
                 .fallback(staticFiles)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
@@ -139,10 +129,16 @@ public final class DemoServer implements AutoCloseable {
         out.println();
         out.println("  Dashboard:   " + http + "/");
         out.println("  Project:     " + project);
-        out.println("  API key:     " + apiKey + "   (pass --api-key to reuse it next time)");
+        out.println("  API key:     " + apiKey + "   (" + switch (key.origin()) {
+            case GIVEN -> "from --api-key";
+            case REUSED -> "the data directory's demo key, id " + key.id();
+            case CREATED -> "new, id " + key.id() + "; the next start with this data directory reuses it";
+        } + ")");
+        out.println("  Keys:        java -jar streams-examples/target/streams-demo.jar keys list|create|revoke --data-dir "
+                + options.dataDir());
         out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key, API keys"
                 + (history != null ? " and history" : "; history in memory only") + "; keep it private)");
-        out.println("  Devices:     " + devices.ids().size() + " simulated, " + options.rate() + " readings/s each");
+        out.println("  Devices:     " + devicesLine(devices.ids().size(), options.rate()));
         if (cluster != null) {
             out.println("  Cluster:     node " + cluster.nodeName() + " on " + options.redis()
                     + "   (every node with the same Redis and --api-key serves the same streams)");
@@ -167,6 +163,15 @@ public final class DemoServer implements AutoCloseable {
         out.println("  curl -s " + http + "/healthz ; curl -s " + http + "/metrics");
     }
 
+    /** "3 simulated, 1 reading/s each", or how to add some when there are none. */
+    static String devicesLine(int count, double rate) {
+        if (count == 0) {
+            return "none simulated (--devices N adds some)";
+        }
+        String perSecond = rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
+        return count + " simulated, " + perSecond + (rate == 1 ? " reading/s" : " readings/s") + " each";
+    }
+
     /** Stops the devices and the server, then the broker, then stores what is left and closes the history. */
     @Override
     public void close() {
@@ -185,6 +190,10 @@ public final class DemoServer implements AutoCloseable {
 
     /** Runs the demo until the process is stopped; see {@code --help}. */
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(DemoKeys.run(System.out, System.err, java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         if (DemoOptions.wantsHelp(args)) {
             new picocli.CommandLine(new DemoOptions.Cli()).execute(args);
             return;
