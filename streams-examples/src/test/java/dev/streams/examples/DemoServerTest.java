@@ -119,19 +119,34 @@ class DemoServerTest {
     }
 
     @Test
-    void unknownPathsDoNotGrowTheFileCache(@TempDir Path dataDir) throws Exception {
+    void unknownPathsNeverReachTheClassLoaderNorGrowTheHeap(@TempDir Path dataDir) throws Exception {
         try (DemoServer demo = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
                 "--data-dir", dataDir.toString()))) {
             String base = "http://127.0.0.1:" + demo.port();
+            int files = demo.staticFilesCached();
+            assertThat(files).as("index.html, app.js, style.css, favicon.svg and favicon.ico").isEqualTo(5);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            for (int i = 0; i < 300; i++) {
+            HttpResponse<byte[]> icon = http.send(HttpRequest.newBuilder(URI.create(base + "/favicon.ico")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(icon.statusCode()).isEqualTo(200);
+            assertThat(icon.headers().firstValue("content-type").orElse("")).startsWith("image/svg+xml");
+
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long before = memory.getHeapMemoryUsage().getUsed();
+            // 5,000 distinct names of 3.5 KB: about 35 MB of strings if anything kept them.
+            String filler = "x".repeat(3_500);
+            for (int i = 0; i < 5_000; i++) {
                 HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + "/missing-" + i
-                        + "-" + "x".repeat(300))).build(), HttpResponse.BodyHandlers.ofString());
+                        + "-" + filler)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(missing.statusCode()).isEqualTo(404);
                 assertThat(missing.body()).contains("\"code\":404");
             }
-            assertThat(demo.staticFilesCached()).isEqualTo(1);
+            System.gc();
+            long after = memory.getHeapMemoryUsage().getUsed();
+            assertThat(demo.staticFilesCached()).isEqualTo(files);
+            assertThat(after - before).as("heap growth after 5,000 unknown names").isLessThan(12L << 20);
         }
     }
 
