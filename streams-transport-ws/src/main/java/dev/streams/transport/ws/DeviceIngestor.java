@@ -72,7 +72,7 @@ public final class DeviceIngestor {
         JsonElement root;
         try {
             root = Json.parseStrict(json);
-        } catch (Json.NonFiniteNumber e) {
+        } catch (Json.Unstorable e) {
             throw invalid(e.getMessage());
         } catch (JsonParseException e) {
             throw invalid("body is not valid JSON");

@@ -111,6 +111,7 @@ class ConnectionLimitsTest extends ServerFixture {
         // Each answer within the timeout keeps the connection; the first after it closes it.
         while (!answer.toLowerCase().contains("connection: close")) {
             assertThat(answer).as("an answer, not the end of the connection").startsWith("HTTP/1.1 200");
+            Thread.sleep(20); // paced: well under the cap of answers per connection
             prober.send(HEALTH.getBytes());
             answer = prober.readHttpResponse();
         }

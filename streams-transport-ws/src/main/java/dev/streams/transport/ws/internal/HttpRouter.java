@@ -10,6 +10,7 @@ import dev.streams.transport.ws.internal.m3o.M3oSession;
 import dev.streams.transport.ws.internal.m3o.M3oWire;
 import dev.streams.transport.ws.internal.nativeproto.NativeEventStream;
 import dev.streams.transport.ws.internal.nativeproto.NativeSession;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,6 +111,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         Matcher m3oPath = M3O.matcher(path);
         Matcher ingestPath = INGEST.matcher(path);
         Matcher historyPath = HISTORY.matcher(path);
+        if ((m3oPath.matches() || ingestPath.matches() || historyPath.matches()) && request.content().isReadable()
+                && !ByteBufUtil.isText(request.content(), StandardCharsets.UTF_8)) {
+            // Decoding would turn the bad bytes into U+FFFD and store that as if the client had sent it.
+            reject(ctx, request, path, HttpResponseStatus.BAD_REQUEST, "the body is not UTF-8 text");
+            return;
+        }
         if (path.equals("/healthz")) {
             if (readOnly(ctx, request, path)) {
                 health(ctx, request);

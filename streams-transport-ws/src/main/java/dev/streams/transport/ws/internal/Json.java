@@ -30,7 +30,7 @@ public final class Json {
             if (reader.peek() != JsonToken.END_DOCUMENT) {
                 throw new JsonParseException("trailing data after JSON value");
             }
-            requireFinite(value);
+            requireStorable(value);
             return value;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             throw new JsonParseException("invalid JSON", e);
@@ -38,29 +38,49 @@ public final class Json {
     }
 
     /**
-     * A number too large for a double (such as {@code 1e999}): valid JSON text, but no database or client can
-     * hold it, so it is refused where it arrives rather than stored to break every later query of its field.
+     * Valid JSON text that cannot be stored as sent: a number too large for a double (such as {@code 1e999}), which
+     * no database or client can hold, or a string with an unpaired surrogate ({@code "\\ud800"}), which is no
+     * Unicode text and cannot be written as UTF-8. Refused where it arrives rather than stored to break every later
+     * reader.
      */
-    public static final class NonFiniteNumber extends JsonParseException {
-        NonFiniteNumber(String number) {
-            super("numbers must be finite; " + (number.length() > 40 ? number.substring(0, 40) + "…" : number)
-                    + " is out of range");
+    public static final class Unstorable extends JsonParseException {
+        Unstorable(String message) {
+            super(message);
         }
     }
 
-    private static void requireFinite(JsonElement value) {
+    private static void requireStorable(JsonElement value) {
         if (value.isJsonPrimitive()) {
             JsonPrimitive p = value.getAsJsonPrimitive();
             if (p.isNumber() && !Double.isFinite(p.getAsDouble())) {
-                throw new NonFiniteNumber(p.getAsString());
+                String number = p.getAsString();
+                throw new Unstorable("numbers must be finite; "
+                        + (number.length() > 40 ? number.substring(0, 40) + "…" : number) + " is out of range");
+            }
+            if (p.isString()) {
+                requireWholeText(p.getAsString());
             }
         } else if (value.isJsonArray()) {
             for (JsonElement item : value.getAsJsonArray()) {
-                requireFinite(item);
+                requireStorable(item);
             }
         } else if (value.isJsonObject()) {
             for (var entry : value.getAsJsonObject().entrySet()) {
-                requireFinite(entry.getValue());
+                requireWholeText(entry.getKey());
+                requireStorable(entry.getValue());
+            }
+        }
+    }
+
+    /** Throws {@link Unstorable} when {@code text} holds a surrogate that is not half of a pair. */
+    private static void requireWholeText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new Unstorable("strings must be Unicode text; an unpaired surrogate \\u"
+                        + Integer.toHexString(c) + " is not");
             }
         }
     }

@@ -58,8 +58,12 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                 .sendCloseFrame(null)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(limits.maxFrameBytes())
-                        .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
+                        // Text is validated whole by WebSocketFrames, so that the decoder's own UTF-8 refusals can
+                        // only be of a close frame's reason (a protocol error, 1002, not 1007).
+                        .withUTF8Validator(false)
+                        // WebSocketFrames sends the close frame itself: Netty's would be missing after a broken
+                        // close frame (an invalid code or a reason that is not UTF-8).
+                        .closeOnProtocolViolation(false)
                         .allowExtensions(compression.enabled())
                         .build())
                 .build();

@@ -1,5 +1,6 @@
 package dev.streams.transport.ws.internal;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.TooLongFrameException;
@@ -7,10 +8,12 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The last handler of a WebSocket pipeline, after Netty's protocol handler (which answers pings, runs the
@@ -30,7 +33,14 @@ public final class WebSocketFrames extends SessionChannelHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             pinged = false;
-            if (msg instanceof TextWebSocketFrame text) {
+            if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
+                // The extension decoders (permessage-deflate, when negotiated) have cleared the bits they own.
+                session.fail(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
+            } else if (msg instanceof TextWebSocketFrame text) {
+                if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+                    session.fail(null, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "text is not UTF-8");
+                    return;
+                }
                 session.onText(text.text());
             } else if (msg instanceof BinaryWebSocketFrame) {
                 session.fail(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
@@ -61,10 +71,17 @@ public final class WebSocketFrames extends SessionChannelHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException) {
-            // Netty's decoder has already sent the close frame with the right code (1002, 1007, 1009).
+        if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            // Netty's decoder stopped reading and left the close to us (closeOnProtocolViolation is off: after a
+            // broken close frame it would drop the connection without one). The close frame carries its code:
+            // 1002, 1007 (not UTF-8) or 1009.
             LOG.log(Level.DEBUG, "peer broke the WebSocket protocol", cause);
-            ctx.close();
+            String reason = String.valueOf(corrupt.getMessage());
+            // The decoder checks UTF-8 only in close frames (text is checked above): a broken close reason is a
+            // protocol error, as is an invalid close code.
+            int code = corrupt.closeStatus() == WebSocketCloseStatus.INVALID_PAYLOAD_DATA
+                    ? WebSocketCloseStatus.PROTOCOL_ERROR.code() : corrupt.closeStatus().code();
+            session.fail(null, code, reason.length() > 120 ? reason.substring(0, 120) : reason);
             return;
         }
         if (cause instanceof TooLongFrameException) {

@@ -84,7 +84,7 @@ public final class NativeSession extends NativeDialect {
             request = Json.parseObject(text);
         } catch (JsonParseException e) {
             sendText(NativeWire.error(null, Failure.BAD_REQUEST,
-                    e instanceof Json.NonFiniteNumber ? e.getMessage() : "frames are JSON objects"));
+                    e instanceof Json.Unstorable ? e.getMessage() : "frames are JSON objects"));
             return;
         }
         String id = Json.string(request, NativeProtocol.ID);
