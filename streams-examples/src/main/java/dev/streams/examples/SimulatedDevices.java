@@ -1,7 +1,7 @@
 package dev.streams.examples;
 
 import dev.streams.transport.ws.DeviceIngestor;
-import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,6 +20,9 @@ final class SimulatedDevices implements AutoCloseable {
         return t;
     });
     private final List<String> ids = new ArrayList<>();
+    /** While the store or the cluster is down every device fails every reading: one line, not one per reading. */
+    private final RepeatedFailureLog failures = RepeatedFailureLog.to(LOG, "sending simulated readings",
+            Duration.ofSeconds(30));
 
     SimulatedDevices(DeviceIngestor ingestor, String project, int count, double rate) {
         Random random = new Random(7);
@@ -41,8 +44,9 @@ final class SimulatedDevices implements AutoCloseable {
                             40 + (n % 20), n++);
                     try {
                         ingestor.ingest(project, deviceId, null, reading);
+                        failures.succeeded();
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "simulated device " + deviceId + " could not send", e);
+                        failures.failed(e);
                     }
                 }
             }, i * periodMicros / Math.max(1, count), periodMicros, TimeUnit.MICROSECONDS);

@@ -138,6 +138,7 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         private final Map<String, Retention> projectRetention = new HashMap<>();
         private Duration retentionInterval = Duration.ofMinutes(1);
         private int queueCapacity = 100_000;
+        private int queueCapacityPerProject;
         private int maxBatch = 20_000;
         private int readLimit = 10_000;
         private int readers = 4;
@@ -183,6 +184,17 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
          */
         public Builder queueCapacity(int events) {
             this.queueCapacity = positive(events, "queueCapacity");
+            return this;
+        }
+
+        /**
+         * Events of one project accepted but not yet written, at most (default half of {@link #queueCapacity}), so
+         * that one tenant publishing fast cannot fill the queue and have every other project's publishes refused;
+         * beyond it that project's publishes are refused with LIMIT_EXCEEDED, counted in
+         * {@code streams_history_refused_project_share_total}.
+         */
+        public Builder queueCapacityPerProject(int events) {
+            this.queueCapacityPerProject = positive(events, "queueCapacityPerProject");
             return this;
         }
 
@@ -271,7 +283,9 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
                         ? new Database(SqlDialect.SQLITE, sqliteSource(), readers)
                         : new Database(SqlDialect.POSTGRES, dataSource, readers);
                 return new SqlHistoryStore(new StoreEngine(db, hotCache, retention, Map.copyOf(projectRetention),
-                        retentionInterval, queueCapacity, maxBatch, readLimit, closeTimeout), queryTimeout,
+                        retentionInterval, queueCapacity,
+                        queueCapacityPerProject > 0 ? queueCapacityPerProject : Math.max(1, queueCapacity / 2), maxBatch,
+                        readLimit, closeTimeout), queryTimeout,
                         maxQueryResultBytes, sharedByNodes, lock);
             } catch (SQLException e) {
                 releaseQuietly(lock);

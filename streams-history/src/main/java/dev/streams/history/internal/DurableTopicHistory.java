@@ -161,9 +161,13 @@ public final class DurableTopicHistory implements TopicHistory {
 
     @Override
     public void append(Event event) {
-        if (!writer.offer(this, event)) {
-            throw new StreamsException(ErrorKind.UNAVAILABLE, writer.healthy()
-                    ? "the history store is behind; try again" : writer.lastError());
+        switch (writer.offer(this, event)) {
+            case QUEUED -> { }
+            case PROJECT_FULL -> throw new StreamsException(ErrorKind.LIMIT_EXCEEDED, "project " + project
+                    + " has its share of the history store's queue waiting to be written; try again");
+            // The store's own error text is for the operator (logs, the history status), never the client.
+            case FULL -> throw new StreamsException(ErrorKind.UNAVAILABLE, writer.healthy()
+                    ? "the history store is behind; try again" : writer.clientReason());
         }
         keep(event);
     }
@@ -345,6 +349,6 @@ public final class DurableTopicHistory implements TopicHistory {
     }
 
     private static StreamsException unavailable(SQLException e) {
-        return new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
+        return StoreEngine.unavailable("reading history", e);
     }
 }

@@ -47,7 +47,8 @@ public final class StoreEngine {
     private volatile boolean closed;
 
     public StoreEngine(Database db, HistoryLimits hotCache, Retention retention, Map<String, Retention> projectRetention,
-                       Duration retentionInterval, int queueCapacity, int maxBatch, int readLimit, Duration closeTimeout)
+                       Duration retentionInterval, int queueCapacity, int queueSharePerProject, int maxBatch, int readLimit,
+                       Duration closeTimeout)
             throws SQLException {
         this.db = db;
         this.hotCache = hotCache;
@@ -70,7 +71,7 @@ public final class StoreEngine {
             throw e;
         }
         this.nextRetentionNanos = System.nanoTime() + retentionIntervalNanos;
-        this.writer = new Writer(db, queueCapacity, maxBatch, this::maintain);
+        this.writer = new Writer(db, queueCapacity, queueSharePerProject, maxBatch, this::maintain);
         writer.start();
     }
 
@@ -105,8 +106,17 @@ public final class StoreEngine {
                     stored.lastOffset(), stored.lastTimestampNanos(), db, writer, hotCache, readLimit,
                     retentionVersion::get);
         } catch (SQLException e) {
-            throw new StreamsException(ErrorKind.UNAVAILABLE, "history store: " + e.getMessage());
+            throw unavailable("opening topic " + topic, e);
         }
+    }
+
+    /**
+     * A database failure as a client sees it: UNAVAILABLE, with no database text (which names tables, files and
+     * the SQL); the operator finds the cause in the log.
+     */
+    static StreamsException unavailable(String doing, SQLException e) {
+        LOG.log(Level.WARNING, "history store failed " + doing + ": " + e.getMessage());
+        return new StreamsException(ErrorKind.UNAVAILABLE, "the history store cannot be read now; try again");
     }
 
     /**
@@ -190,6 +200,7 @@ public final class StoreEngine {
         metrics.put("streams_history_batches_total", writer.batches.sum());
         metrics.put("streams_history_write_failures_total", writer.failures.sum());
         metrics.put("streams_history_refused_total", writer.refused.sum());
+        metrics.put("streams_history_refused_project_share_total", writer.refusedForShare.sum());
         metrics.put("streams_history_expired_total", expired.sum());
         metrics.put("streams_history_queries_stopped_total", queriesStopped.sum());
         metrics.put("streams_history_last_commit_micros", writer.lastCommitMicros());

@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,9 +20,22 @@ import java.util.concurrent.atomic.LongAdder;
  * kept and retried, with back-off, until it is stored; meanwhile the store reports itself unhealthy and the
  * queue fills, which refuses publishes with a clear error. Between batches the thread runs maintenance
  * (retention).
+ *
+ * <p>One project may hold at most its share of the queue, so that a tenant publishing fast (within its own rate)
+ * cannot fill it and have every other project's publishes refused. Each project's count is taken when an event
+ * is queued and given back when it is committed.
  */
 public final class Writer {
     private static final System.Logger LOG = System.getLogger(Writer.class.getName());
+
+    /** What {@link #offer} did. */
+    enum Offer {
+        QUEUED,
+        /** The queue is full (the database is behind or failing), or the store is closing. */
+        FULL,
+        /** This project holds its share of the queue already. */
+        PROJECT_FULL
+    }
 
     /** One event waiting to be stored, and the history to tell once it is. */
     record Pending(DurableTopicHistory history, Event event) {
@@ -28,21 +43,28 @@ public final class Writer {
 
     private final Database db;
     private final ArrayBlockingQueue<Pending> queue;
+    private final int maxPerProject;
+    private final ConcurrentHashMap<String, AtomicInteger> queuedPerProject = new ConcurrentHashMap<>();
     private final int maxBatch;
     private final Runnable maintenance;
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean healthy = true;
     private volatile String lastError = "ok";
+    /** What a refused publisher is told while the store fails: a cause it can act on, never the database's text. */
+    private volatile String clientReason = "the history store is failing; try again";
     private volatile long lastCommitMicros;
     final LongAdder stored = new LongAdder();
     final LongAdder batches = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder refused = new LongAdder();
+    /** Of {@link #refused}, those refused for their project's share. */
+    final LongAdder refusedForShare = new LongAdder();
 
-    Writer(Database db, int capacity, int maxBatch, Runnable maintenance) {
+    Writer(Database db, int capacity, int maxPerProject, int maxBatch, Runnable maintenance) {
         this.db = db;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxPerProject = maxPerProject;
         this.maxBatch = maxBatch;
         this.maintenance = maintenance;
         this.thread = new Thread(this::run, "streams-history-writer");
@@ -53,13 +75,31 @@ public final class Writer {
         thread.start();
     }
 
-    /** Queues an event; false when the queue is full (the caller refuses the publish). */
-    boolean offer(DurableTopicHistory history, Event event) {
-        if (stopping || !queue.offer(new Pending(history, event))) {
+    /** Queues an event, or says why not (the caller refuses the publish). */
+    Offer offer(DurableTopicHistory history, Event event) {
+        AtomicInteger share = queuedPerProject.computeIfAbsent(history.project(), p -> new AtomicInteger());
+        if (share.incrementAndGet() > maxPerProject) {
+            share.decrementAndGet();
             refused.increment();
-            return false;
+            if (!healthy) {
+                // The store is failing for everyone: that, not the share, is why.
+                return Offer.FULL;
+            }
+            refusedForShare.increment();
+            return Offer.PROJECT_FULL;
         }
-        return true;
+        if (stopping || !queue.offer(new Pending(history, event))) {
+            share.decrementAndGet();
+            refused.increment();
+            return Offer.FULL;
+        }
+        return Offer.QUEUED;
+    }
+
+    /** Events of {@code project} queued and not yet committed. */
+    int queuedOf(String project) {
+        AtomicInteger share = queuedPerProject.get(project);
+        return share == null ? 0 : share.get();
     }
 
     int depth() {
@@ -122,6 +162,8 @@ public final class Writer {
                 }
                 // The reason first: whoever sees "unhealthy" must find why.
                 lastError = "history store: " + e.getMessage();
+                clientReason = isFull(e) ? "the history store is full; try again later"
+                        : "the history store is failing; try again";
                 healthy = false;
                 if (stopping && System.nanoTime() > giveUpAt) {
                     LOG.log(Level.ERROR, "closing with " + batch.size() + " events not stored: " + e.getMessage());
@@ -171,7 +213,19 @@ public final class Writer {
         stored.add(events.size());
         for (Pending p : batch) {
             p.history().committed(p.event().epoch(), p.event().offset());
+            // Entries stay once made: one per project that ever published, as the database's own project rows.
+            queuedPerProject.get(p.history().project()).decrementAndGet();
         }
+    }
+
+    /** Why publishes are refused while the store is unhealthy, in words fit for any client. */
+    String clientReason() {
+        return clientReason;
+    }
+
+    /** The database or its disk is full: SQLite's SQLITE_FULL (13), PostgreSQL's disk_full (53100). */
+    private static boolean isFull(SQLException e) {
+        return e.getErrorCode() == 13 || "53100".equals(e.getSQLState());
     }
 
     /** A value the database refuses (SQL state class 22: data exception), as opposed to a database failure. */

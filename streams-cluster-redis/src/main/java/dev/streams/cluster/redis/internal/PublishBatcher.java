@@ -168,8 +168,9 @@ public final class PublishBatcher implements AutoCloseable {
             inFlight.release();
             if (error != null) {
                 failed.add(events.size());
+                // Redis's error text (its address, its state) is for the operator; the engine's health has it.
                 StreamsException refused = new StreamsException(ErrorKind.UNAVAILABLE,
-                        "Redis did not take the publish: " + error.getMessage());
+                        "the cluster's Redis did not take the publish; try again");
                 events.forEach(p -> p.done.completeExceptionally(refused));
                 return;
             }

@@ -149,7 +149,9 @@ public final class Recovery {
         }
     }
 
+    /** What clients are told: not Redis's address or error text, which is for the operator's log. */
     private static StreamsException unavailable(Throwable cause) {
-        return new StreamsException(ErrorKind.UNAVAILABLE, "Redis did not answer: " + cause.getMessage());
+        System.getLogger(Recovery.class.getName()).log(System.Logger.Level.DEBUG, "Redis did not answer", cause);
+        return new StreamsException(ErrorKind.UNAVAILABLE, "the cluster's Redis cannot recover missed events now; try again");
     }
 }
