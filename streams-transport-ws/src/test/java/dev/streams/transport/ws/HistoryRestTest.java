@@ -212,6 +212,22 @@ class HistoryRestTest {
     }
 
     @Test
+    void queryMembersOutsideTheQueryAreNamedNotIgnored() throws Exception {
+        HttpResponse<String> misplaced = post("/v1/projects/alpha/devices/d1/stream", key,
+                "{\"fields\":[{\"path\":\"temp\",\"agg\":\"avg\"}]}");
+        assertThat(misplaced.statusCode()).isEqualTo(400);
+        assertThat(json(misplaced).get("message").getAsString()).startsWith("fields belongs inside query");
+        HttpResponse<String> typo = post("/v1/projects/alpha/devices/d1/stream", key,
+                "{\"query\":{\"field\":[{\"path\":\"temp\"}]}}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(json(typo).get("message").getAsString()).startsWith("query.field is not a query member");
+        HttpResponse<String> bucketWithoutTime = post("/v1/projects/alpha/devices/d1/stream", key,
+                "{\"query\":{\"fields\":[{\"path\":\"temp\",\"agg\":\"avg\"}],\"timeBucket\":\"1m\"}}");
+        assertThat(bucketWithoutTime.statusCode()).isEqualTo(400);
+        assertThat(json(bucketWithoutTime).get("message").getAsString()).contains("{\"path\":\"time\"}");
+    }
+
+    @Test
     void anInMemoryServerSaysItCannotAnswer() throws Exception {
         Broker memory = Broker.create();
         try (var s = StreamsServer.builder(memory, auth).port(0).build().start()) {

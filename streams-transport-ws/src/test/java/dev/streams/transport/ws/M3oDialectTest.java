@@ -115,6 +115,8 @@ class M3oDialectTest extends ServerFixture {
                 "MISSING_TOPIC", 400, "Invalid topic");
         assertError(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"t\"}").body(),
                 "MISSING_MESSAGE", 400, "Missing message");
+        assertError(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":\"chat\",\"message\":{\"text\":\"hi\"}}").body(),
+                "BAD_REQUEST", 400, "message must be a string; to send JSON, send it as text");
         assertError(post("/v1/streams/Publish", alphaKey.key(), "{\"topic\":").body(), "BAD_REQUEST", 400,
                 "Invalid JSON request");
         HttpResponse<String> noKey = post("/v1/streams/Publish", null, "{\"topic\":\"t\",\"message\":\"x\"}");

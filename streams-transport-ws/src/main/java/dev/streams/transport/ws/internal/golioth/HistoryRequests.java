@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * message goes to the client.
  */
 final class HistoryRequests {
+    /** What a history query's {@code query} object may hold. */
+    private static final List<String> QUERY_MEMBERS = List.of("fields", "filters", "timeBucket", "time_bucket");
+
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
     private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
 
@@ -56,6 +59,12 @@ final class HistoryRequests {
         if (params.containsKey("tags") || params.containsKey("tags[]")) {
             throw new BadQuery("tags are not supported: this server keeps no device tags; list devices with deviceId[]");
         }
+        for (String member : QUERY_MEMBERS) {
+            if (params.containsKey(member)) {
+                // Ignoring it would answer another question than the one asked.
+                throw new BadQuery(member + " belongs inside query: {\"query\":{\"" + member + "\":...}}");
+            }
+        }
         Instant end = params.containsKey("end") ? time(params.get("end"), "end") : now;
         Instant start;
         if (params.containsKey("start")) {
@@ -74,6 +83,11 @@ final class HistoryRequests {
                 throw new BadQuery("query is a JSON object");
             }
             query = q.getAsJsonObject();
+            for (String member : query.keySet()) {
+                if (!QUERY_MEMBERS.contains(member)) {
+                    throw new BadQuery("query." + member + " is not a query member (" + String.join(", ", QUERY_MEMBERS) + ")");
+                }
+            }
         }
         List<Field> fields = fields(query.get("fields"));
         Filter filter = filters(query.get("filters"), 1);

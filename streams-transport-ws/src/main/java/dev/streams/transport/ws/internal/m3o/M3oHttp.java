@@ -65,7 +65,8 @@ public final class M3oHttp {
         String message = Json.string(body, "message");
         M3oWire.Error invalid = checkTopic(topic, true);
         if (invalid == null && (message == null || message.isEmpty())) {
-            invalid = M3oWire.Error.MISSING_MESSAGE;
+            boolean given = body.has("message") && !body.get("message").isJsonNull();
+            invalid = given && message == null ? M3oWire.Error.MESSAGE_NOT_STRING : M3oWire.Error.MISSING_MESSAGE;
         }
         if (invalid != null) {
             reply(ctx, request, invalid);

@@ -53,6 +53,7 @@ public final class M3oWire {
         MISSING_TOPIC("MISSING_TOPIC", 400, "Missing topic"),
         INVALID_TOPIC("MISSING_TOPIC", 400, "Invalid topic"),
         MISSING_MESSAGE("MISSING_MESSAGE", 400, "Missing message"),
+        MESSAGE_NOT_STRING("BAD_REQUEST", 400, "message must be a string; to send JSON, send it as text"),
         INVALID_TOKEN("INVALID_TOKEN", 403, "Invalid token"),
         EXPIRED_TOKEN("EXPIRED_TOKEN", 403, "Token expired"),
         REVOKED_TOKEN("INVALID_TOKEN", 403, "Token revoked"),
