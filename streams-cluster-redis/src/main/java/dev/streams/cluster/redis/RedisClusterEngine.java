@@ -101,8 +101,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         }
         this.recovery = new Recovery(commands.async(), keys, b.timeout);
         this.batcher = new PublishBatcher(commands.async(), keys, nodeName, b.recoveryEvents, b.logMessages,
-                b.keyLifetime.toMillis(),
-                b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, "streams-cluster-publish-" + nodeName);
+                b.keyLifetime.toMillis(), b.maxRecoveryBytesPerProject, b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, "streams-cluster-publish-" + nodeName);
         this.receiver = new Receiver(keys, nodeName, recovery, b.inboxCapacity, "streams-cluster-apply-" + nodeName);
     }
 
@@ -209,6 +208,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         private String nodeName = UUID.randomUUID().toString().substring(0, 8);
         private String keyPrefix = "streams";
         private int recoveryEvents = 10_000;
+        private long maxRecoveryBytesPerProject = 64L << 20;
         private int logMessages = 100_000;
         private Duration keyLifetime = Duration.ofDays(7);
         private Duration timeout = Duration.ofSeconds(5);
@@ -241,11 +241,24 @@ public final class RedisClusterEngine implements ClusterEngine {
         }
 
         /**
-         * How many of each topic's newest events Redis keeps for nodes and clients to recover from (about; the
-         * stream is trimmed in whole nodes). Default 10,000.
+         * How many of each topic's newest events Redis keeps for nodes and clients to recover from. Default
+         * 10,000; see also {@link #maxRecoveryBytesPerProject}.
          */
         public Builder recoveryEvents(int events) {
             this.recoveryEvents = positive(events, "recoveryEvents");
+            return this;
+        }
+
+        /**
+         * Bytes of event bodies one project's recovery streams hold in Redis, in all (default 64 MiB): past it, the
+         * project's largest stream gives up its oldest events, so one tenant cannot fill Redis's memory. Events
+         * trimmed this way are reported to resuming clients as a gap, as any trimmed history is.
+         */
+        public Builder maxRecoveryBytesPerProject(long bytes) {
+            if (bytes < 1) {
+                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxRecoveryBytesPerProject must be at least 1");
+            }
+            this.maxRecoveryBytesPerProject = bytes;
             return this;
         }
 

@@ -24,6 +24,16 @@ public final class Keys {
         return bytes(prefix + ":{" + project + "}:s:" + topic);
     }
 
+    /** The project's recovery bytes per stream: a sorted set of stream keys scored by the bytes each holds. */
+    public byte[] ledger(String project) {
+        return bytes(prefix + ":{" + project + "}:ledger");
+    }
+
+    /** The project's recovery bytes in all, the sum of its {@link #ledger}. */
+    public byte[] recoveryBytes(String project) {
+        return bytes(prefix + ":{" + project + "}:bytes");
+    }
+
     /** The number of the last message published, cluster-wide. */
     public byte[] sequence() {
         return bytes(prefix + ":seq");

@@ -41,6 +41,7 @@ public final class PublishBatcher implements AutoCloseable {
     private final Keys keys;
     private final byte[] recoveryLength;
     private final byte[] keyLifetimeMillis;
+    private final byte[] maxRecoveryBytesPerProject;
     private final byte[] origin;
     private final byte[] logLength;
     private final int maxBatch;
@@ -53,14 +54,15 @@ public final class PublishBatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public PublishBatcher(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, String nodeName, int recoveryLength,
-                          int logLength, long keyLifetimeMillis, int maxBatch, int maxQueued, int maxInFlight,
-                          String threadName) {
+                          int logLength, long keyLifetimeMillis, long maxRecoveryBytesPerProject, int maxBatch,
+                          int maxQueued, int maxInFlight, String threadName) {
         this.logLength = ascii(Integer.toString(logLength));
         this.origin = nodeName.getBytes(StandardCharsets.UTF_8);
         this.redis = redis;
         this.keys = keys;
         this.recoveryLength = ascii(Integer.toString(recoveryLength));
         this.keyLifetimeMillis = ascii(Long.toString(keyLifetimeMillis));
+        this.maxRecoveryBytesPerProject = ascii(Long.toString(maxRecoveryBytesPerProject));
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
         this.inFlight = new Semaphore(maxInFlight);
@@ -137,10 +139,13 @@ public final class PublishBatcher implements AutoCloseable {
 
     /** One script call for the events of one project (holding one permit of {@code inFlight}). */
     private void send(String project, List<Pending> events) {
-        byte[][] keyArgs = new byte[2 + events.size() * 2][];
-        byte[][] args = new byte[7 + events.size() * 3][];
+        byte[][] keyArgs = new byte[4 + events.size() * 2][];
+        byte[][] args = new byte[8 + events.size() * 3][];
         keyArgs[0] = keys.sequence();
         keyArgs[1] = keys.log();
+        keyArgs[2] = keys.ledger(project);
+        keyArgs[3] = keys.recoveryBytes(project);
+        args[7] = maxRecoveryBytesPerProject;
         args[5] = logLength;
         args[6] = project.getBytes(StandardCharsets.UTF_8);
         args[0] = ascii(Long.toString(EPOCHS.nextLong() & Long.MAX_VALUE));
@@ -150,12 +155,12 @@ public final class PublishBatcher implements AutoCloseable {
         args[4] = origin;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i).event;
-            keyArgs[2 + 2 * i] = keys.meta(project, e.topic());
-            keyArgs[3 + 2 * i] = keys.stream(project, e.topic());
+            keyArgs[4 + 2 * i] = keys.meta(project, e.topic());
+            keyArgs[5 + 2 * i] = keys.stream(project, e.topic());
             long nanos = e.timestampNanos();
-            args[7 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
-            args[8 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
-            args[9 + 3 * i] = EventCodec.body(e);
+            args[8 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
+            args[9 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
+            args[10 + 3 * i] = EventCodec.body(e);
         }
         calls.increment();
         CompletableFuture<List<Object>> reply;
