@@ -254,7 +254,7 @@ public final class StreamsAuth {
         /** Builds the auth; throws IllegalArgumentException without a master key of 32 bytes or more. */
         public StreamsAuth build() {
             if (masterKey == null) {
-                throw new IllegalStateException("a master key is required");
+                throw new IllegalArgumentException("a master key is required");
             }
             return new StreamsAuth(this);
         }

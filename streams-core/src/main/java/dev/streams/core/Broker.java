@@ -315,6 +315,8 @@ public final class Broker implements AutoCloseable {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private HistoryStore historyStore = HistoryStore.inMemory(HistoryLimits.DEFAULT);
+        /** Which of history(...) and historyStore(...) chose the store, so that the other cannot replace it. */
+        private String historyChosenBy;
         private ClusterEngine cluster;
         private Executor deliveryExecutor;
         private int deliveryThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -337,7 +339,7 @@ public final class Broker implements AutoCloseable {
         /** How often history is expired by age and idle topics are evicted (default 5 s). */
         public Builder sweepInterval(Duration interval) {
             if (interval.toMillis() < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "sweepInterval must be at least 1 ms");
+                throw new IllegalArgumentException("sweepInterval must be at least 1 ms");
             }
             this.sweepInterval = interval;
             return this;
@@ -349,14 +351,28 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
-        /** Keeps history in memory within these limits (default {@link HistoryLimits#DEFAULT}). */
+        /**
+         * Keeps history in memory within these limits (default {@link HistoryLimits#DEFAULT}). Throws
+         * IllegalArgumentException after {@link #historyStore}: a store keeps its own limits.
+         */
         public Builder history(HistoryLimits limits) {
-            return historyStore(HistoryStore.inMemory(limits));
+            return chooseHistory(HistoryStore.inMemory(Objects.requireNonNull(limits, "limits")), "history");
         }
 
-        /** Keeps history in this store (a durable one, say) instead of in memory. */
+        /**
+         * Keeps history in this store (a durable one, say) instead of in memory. Throws IllegalArgumentException
+         * after {@link #history}: in-memory limits would be silently lost.
+         */
         public Builder historyStore(HistoryStore store) {
-            this.historyStore = Objects.requireNonNull(store, "store");
+            return chooseHistory(Objects.requireNonNull(store, "store"), "historyStore");
+        }
+
+        private Builder chooseHistory(HistoryStore store, String by) {
+            if (historyChosenBy != null && !historyChosenBy.equals(by)) {
+                throw new IllegalArgumentException("give history(limits) or historyStore(store), not both");
+            }
+            historyChosenBy = by;
+            this.historyStore = store;
             return this;
         }
 
@@ -374,7 +390,7 @@ public final class Broker implements AutoCloseable {
         /** Threads of the broker's own delivery pool (default: cores, at least 2). */
         public Builder deliveryThreads(int threads) {
             if (threads < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "deliveryThreads must be >= 1");
+                throw new IllegalArgumentException("deliveryThreads must be >= 1");
             }
             this.deliveryThreads = threads;
             return this;
@@ -389,7 +405,7 @@ public final class Broker implements AutoCloseable {
         /** Largest payload accepted by publish (default 1 MiB). */
         public Builder maxPayloadBytes(int bytes) {
             if (bytes < 0) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxPayloadBytes must be >= 0");
+                throw new IllegalArgumentException("maxPayloadBytes must be >= 0");
             }
             this.maxPayloadBytes = bytes;
             return this;
@@ -398,7 +414,7 @@ public final class Broker implements AutoCloseable {
         /** Longest topic or pattern accepted (default {@value Topics#DEFAULT_MAX_LENGTH}). */
         public Builder maxTopicLength(int chars) {
             if (chars < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxTopicLength must be >= 1");
+                throw new IllegalArgumentException("maxTopicLength must be >= 1");
             }
             this.maxTopicLength = chars;
             return this;

@@ -18,7 +18,7 @@ public record HistoryLimits(int maxEvents, long maxBytes, Duration maxAge) {
     public HistoryLimits {
         Objects.requireNonNull(maxAge, "maxAge");
         if (maxEvents < 0 || maxBytes < 0 || maxAge.isNegative()) {
-            throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "history limits must not be negative");
+            throw new IllegalArgumentException("history limits must not be negative");
         }
     }
 

@@ -89,7 +89,7 @@ public final class SubscribeOptions {
         /** Events queued at most (default 1024). */
         public Builder maxQueuedEvents(int events) {
             if (events < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedEvents must be >= 1");
+                throw new IllegalArgumentException("maxQueuedEvents must be >= 1");
             }
             this.maxQueuedEvents = events;
             return this;
@@ -98,7 +98,7 @@ public final class SubscribeOptions {
         /** Payload bytes queued at most (default 8 MiB). */
         public Builder maxQueuedBytes(long bytes) {
             if (bytes < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxQueuedBytes must be >= 1");
+                throw new IllegalArgumentException("maxQueuedBytes must be >= 1");
             }
             this.maxQueuedBytes = bytes;
             return this;

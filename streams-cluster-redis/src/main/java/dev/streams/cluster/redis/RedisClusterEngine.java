@@ -225,7 +225,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         /** This node's name, for Redis's client list and the logs (default: a unique 8-character name). */
         public Builder nodeName(String name) {
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "node name must be 1 to 64 of [A-Za-z0-9._-]");
+                throw new IllegalArgumentException("node name must be 1 to 64 of [A-Za-z0-9._-]");
             }
             this.nodeName = name;
             return this;
@@ -234,7 +234,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         /** Prefix of every Redis key and channel, so several clusters can share one Redis (default "streams"). */
         public Builder keyPrefix(String prefix) {
             if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "key prefix must be 1 to 64 of [A-Za-z0-9._-]");
+                throw new IllegalArgumentException("key prefix must be 1 to 64 of [A-Za-z0-9._-]");
             }
             this.keyPrefix = prefix;
             return this;
@@ -256,7 +256,7 @@ public final class RedisClusterEngine implements ClusterEngine {
          */
         public Builder maxRecoveryBytesPerProject(long bytes) {
             if (bytes < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxRecoveryBytesPerProject must be at least 1");
+                throw new IllegalArgumentException("maxRecoveryBytesPerProject must be at least 1");
             }
             this.maxRecoveryBytesPerProject = bytes;
             return this;
@@ -278,7 +278,7 @@ public final class RedisClusterEngine implements ClusterEngine {
          */
         public Builder keyLifetime(Duration lifetime) {
             if (lifetime.isNegative()) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "keyLifetime must not be negative");
+                throw new IllegalArgumentException("keyLifetime must not be negative");
             }
             this.keyLifetime = lifetime;
             return this;
@@ -287,7 +287,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         /** How long a call to Redis may take before it fails (default 5 s). */
         public Builder timeout(Duration timeout) {
             if (timeout.toMillis() < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "timeout must be at least 1 ms");
+                throw new IllegalArgumentException("timeout must be at least 1 ms");
             }
             this.timeout = timeout;
             return this;
@@ -296,7 +296,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         /** The longest wait between reconnect attempts after Redis went away (default 1 s). */
         public Builder maxReconnectDelay(Duration delay) {
             if (delay.toMillis() < 50) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "maxReconnectDelay must be at least 50 ms");
+                throw new IllegalArgumentException("maxReconnectDelay must be at least 50 ms");
             }
             this.maxReconnectDelay = delay;
             return this;
@@ -336,7 +336,7 @@ public final class RedisClusterEngine implements ClusterEngine {
 
         private static int positive(int value, String name) {
             if (value < 1) {
-                throw new StreamsException(ErrorKind.INVALID_ARGUMENT, name + " must be at least 1");
+                throw new IllegalArgumentException(name + " must be at least 1");
             }
             return value;
         }

@@ -4,45 +4,31 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
-import dev.streams.transport.ws.internal.BufferCapacityEstimator;
 import dev.streams.transport.ws.internal.ConnectionAdmission;
 import dev.streams.transport.ws.internal.HostRoutes;
-import dev.streams.transport.ws.internal.IdleSweeper;
 import dev.streams.transport.ws.internal.IoTransport;
 import dev.streams.transport.ws.internal.OutboundBudget;
-import dev.streams.transport.ws.internal.PipelineInitializer;
 import dev.streams.transport.ws.internal.ProjectConnections;
 import dev.streams.transport.ws.internal.QueryGate;
 import dev.streams.transport.ws.internal.ReplayQueue;
-import dev.streams.transport.ws.internal.RevocationSweeper;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerLimits;
 import dev.streams.transport.ws.internal.ServerMetrics;
-import dev.streams.transport.ws.internal.Session;
+import dev.streams.transport.ws.internal.ServerRuntime;
 import dev.streams.transport.ws.internal.SseResumes;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
+import dev.streams.transport.ws.internal.Tls;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.internal.PlatformDependent;
-import java.io.File;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 
 /**
  * The HTTP and WebSocket front end, on one port: m3o Streams ({@code /v1/streams/Publish|Token|Subscribe}),
@@ -62,24 +48,17 @@ public final class StreamsServer implements AutoCloseable {
     // Fixed at build(): the builder is not kept, so changing it later changes no running server.
     private final String host;
     private final int port;
-    private final SslContext ssl;
-    private final int eventLoopThreads;
+    private final boolean tls;
     private final IoTransport transport;
-    private final Duration closeTimeout;
-    private final int maxOutboundBytes;
     private final ServerContext context;
-    private EventLoopGroup group;
-    private Channel serverChannel;
-    private volatile boolean closed;
+    private final ServerRuntime runtime;
 
     private StreamsServer(Builder b) {
         this.host = b.host;
         this.port = b.port;
-        this.ssl = sslContext(b);
-        this.eventLoopThreads = b.eventLoopThreads;
+        SslContext ssl = Tls.context(b.sslContext, b.certificatePem, b.privateKeyPem);
+        this.tls = ssl != null;
         this.transport = IoTransport.choose(b.nativeTransport);
-        this.closeTimeout = b.closeTimeout;
-        this.maxOutboundBytes = b.maxOutboundBytes;
         ServerLimits limits = new ServerLimits(b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
                 b.maxConnectionsPerProject, b.idleTimeout, b.requestTimeout, b.maxOutboundBytes,
                 b.maxSubscriptionsPerConnection, b.maxTotalOutboundBytes);
@@ -96,6 +75,7 @@ public final class StreamsServer implements AutoCloseable {
                 QueryGate.create(b.queryThreads, b.maxQueriesPerProject, b.maxWaitingQueriesPerProject, b.maxQueryWait),
                 replays,
                 ServerContext.webSocketConfig(limits, compression), outboundBudget, admission);
+        this.runtime = new ServerRuntime(context, ssl, transport, b.eventLoopThreads, b.closeTimeout);
     }
 
     /** Starts building a server over a broker and auth that the host owns. */
@@ -108,57 +88,13 @@ public final class StreamsServer implements AutoCloseable {
      * cannot listen (the port is in use, the address is not this machine's).
      */
     public synchronized StreamsServer start() {
-        if (group != null) {
-            throw new IllegalStateException("already started");
-        }
-        group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("streams-io", true),
-                transport.handlerFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BufferCapacityEstimator.INSTANCE)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
-                .childHandler(new PipelineInitializer(context, ssl));
-        Duration sweep = IdleSweeper.period(context.limits().idleTimeout());
-        group.next().scheduleAtFixedRate(new IdleSweeper(context.channels(), context.limits().idleTimeout()),
-                sweep.toNanos(), sweep.toNanos(), TimeUnit.NANOSECONDS);
-        long revocations = RevocationSweeper.PERIOD.toNanos();
-        group.next().scheduleAtFixedRate(new RevocationSweeper(context.sessions(), context.auth()),
-                revocations, revocations, TimeUnit.NANOSECONDS);
-        try {
-            serverChannel = bootstrap.bind(host, port).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.shutdownGracefully();
-            throw new IllegalStateException("interrupted while binding", e);
-        } catch (Exception e) {
-            // A port in use or an address not on this machine: Netty's bind rethrows the socket's IOException.
-            group.shutdownGracefully();
-            String reason = String.valueOf(e.getMessage())
-                    .replaceFirst("^bind\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + reason, e);
-        }
+        runtime.start(host, port);
         return this;
-    }
-
-    private static SslContext sslContext(Builder config) {
-        if (config.sslContext != null) {
-            return new JdkSslContext(config.sslContext, false, ClientAuth.NONE);
-        }
-        if (config.certificatePem != null) {
-            try {
-                return SslContextBuilder.forServer(config.certificatePem, config.privateKeyPem).build();
-            } catch (SSLException e) {
-                throw new IllegalArgumentException("cannot load TLS certificate or key", e);
-            }
-        }
-        return null;
     }
 
     /** The bound address; with port 0 this tells the port the system chose. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return runtime.address();
     }
 
     /** The bound port (the one the system chose, with port 0). */
@@ -186,7 +122,7 @@ public final class StreamsServer implements AutoCloseable {
 
     /** Whether TLS is on, so clients should use https and wss. */
     public boolean isTls() {
-        return ssl != null;
+        return tls;
     }
 
     /**
@@ -195,31 +131,7 @@ public final class StreamsServer implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (closed || group == null) {
-            return;
-        }
-        closed = true;
-        serverChannel.close().awaitUninterruptibly();
-        for (Session session : List.copyOf(context.sessions())) {
-            session.channelExecute(session::goAway);
-        }
-        long deadline = System.nanoTime() + closeTimeout.toNanos();
-        while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
-            sleepBriefly();
-        }
-        // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.
-        context.channels().close().awaitUninterruptibly();
-        context.queries().shutdown();
-        context.replays().shutdown();
-        group.shutdownGracefully(0, closeTimeout.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly();
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runtime.close();
     }
 
     /** Builds a {@link StreamsServer}; everything but the broker and auth has a default. */
@@ -229,8 +141,8 @@ public final class StreamsServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 8080;
         private SSLContext sslContext;
-        private File certificatePem;
-        private File privateKeyPem;
+        private Path certificatePem;
+        private Path privateKeyPem;
         private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private boolean nativeTransport = true;
         private Set<String> allowedOrigins = Set.of();
@@ -283,8 +195,11 @@ public final class StreamsServer implements AutoCloseable {
             return this;
         }
 
-        /** Serve TLS with a PEM certificate chain and a PEM (PKCS#8) private key. */
-        public Builder tls(File certificateChainPem, File privateKeyPem) {
+        /**
+         * Serve TLS with a PEM certificate chain and a PEM (PKCS#8) private key; throws IllegalArgumentException
+         * at {@link #build()} when they cannot be loaded.
+         */
+        public Builder tls(Path certificateChainPem, Path privateKeyPem) {
             this.certificatePem = Objects.requireNonNull(certificateChainPem, "certificate");
             this.privateKeyPem = Objects.requireNonNull(privateKeyPem, "key");
             return this;

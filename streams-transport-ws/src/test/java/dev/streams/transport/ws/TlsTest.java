@@ -88,7 +88,7 @@ class TlsTest extends ServerFixture {
                 + mime.encodeToString(keys.getCertificate("streams").getEncoded()) + "\n-----END CERTIFICATE-----\n");
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
                 + mime.encodeToString(keys.getKey("streams", PASSWORD).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-        start(b -> b.tls(cert.toFile(), key.toFile()));
+        start(b -> b.tls(cert, key));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(keys);
         SSLContext trusting = SSLContext.getInstance("TLS");

@@ -42,13 +42,8 @@ public abstract class Session implements FrameBatcher.Owner {
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
     private SseResumes.Record sseRecord;
-    /** Made for the first credential that expires. */
-    private ExpiryWatch expiry;
-    /**
-     * The credential the session acts with now, once it has one; read by the {@link RevocationSweeper}'s thread,
-     * hence volatile. Only the event loop writes it.
-     */
-    private volatile Principal credential;
+    /** The credential the session acts with, its expiry timers, and what the revocation sweep reads. */
+    private final SessionCredential credential = new SessionCredential();
     /** Messages (and their bytes) of this turn, not yet added to the dialect's counters. */
     private long unsentBytes;
     private int unsentMessages;
@@ -151,7 +146,7 @@ public abstract class Session implements FrameBatcher.Owner {
             failed.accept(e);
             return;
         }
-        credential = who;
+        credential.adopt(who);
         if (!admit(project)) {
             return;
         }
@@ -241,21 +236,13 @@ public abstract class Session implements FrameBatcher.Owner {
      * calls {@link #onExpiring} {@code warning} before. Replaces what an earlier credential armed.
      */
     protected final void watchExpiry(Principal who, Duration warning) {
-        credential = who;
-        if (who.expiresAt() == null) {
-            cancelExpiry();
-            return;
-        }
-        if (expiry == null) {
-            expiry = new ExpiryWatch();
-        }
-        expiry.arm(channel.eventLoop(), who.expiresAt(), warning, this::onExpiring,
+        credential.adoptUntilExpiry(who, channel.eventLoop(), warning, this::onExpiring,
                 () -> fail(Failure.EXPIRED, "credential expired"));
     }
 
     /** The credential this session acts with, or null before it has one (read from any thread). */
     final Principal credential() {
-        return credential;
+        return credential.current();
     }
 
     /**
@@ -263,17 +250,11 @@ public abstract class Session implements FrameBatcher.Owner {
      * unless its credential changed meanwhile (a refreshed native credential that stands on another key).
      */
     final void revoked(Principal revoked) {
-        if (closing || credential != revoked) {
+        if (closing || !credential.isCurrent(revoked)) {
             return;
         }
         server.metrics().revokedSessions.increment();
         fail(Failure.REVOKED, "the credential's API key was revoked");
-    }
-
-    private void cancelExpiry() {
-        if (expiry != null) {
-            expiry.cancel();
-        }
     }
 
     final void writabilityChanged() {
@@ -389,7 +370,7 @@ public abstract class Session implements FrameBatcher.Owner {
     final void closed() {
         closing = true;
         out.discard();
-        cancelExpiry();
+        credential.cancel();
         cancelAll();
         if (admittedProject != null) {
             server.projectConnections().release(admittedProject);
