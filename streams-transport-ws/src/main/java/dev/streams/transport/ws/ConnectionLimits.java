@@ -19,7 +19,7 @@ import java.util.Objects;
  *       {@link Builder#trustedProxies} and the client address it forwards ({@code X-Forwarded-For}, the
  *       rightmost entry that is not itself a trusted proxy) counts instead.</li>
  *   <li><b>Unauthenticated</b>: connections that have not yet presented a valid credential (default a quarter of
- *       the server's connections); more are answered 503. A connection counts as authenticated from its first
+ *       the server's connections, at least 100 or all of them); more are answered 503. A connection counts as authenticated from its first
  *       request or session that authenticates.</li>
  *   <li><b>Authentication timeout</b> (default 10 s): a connection without a credential that long after it opened
  *       is closed after its current answer, must send each request within this of the previous answer, and an
@@ -32,6 +32,11 @@ import java.util.Objects;
  * Each refusal and each connection closed by these rules is counted in {@code /metrics}.
  */
 public final class ConnectionLimits {
+    /**
+     * The default cap on connections without a credential is a quarter of the server's, but never below this (nor
+     * above the server's): every connection is without one until its first request, so a small server needs room.
+     */
+    private static final int MIN_DEFAULT_UNAUTHENTICATED = 100;
     private final int maxPerAddress;
     private final int maxUnauthenticated;
     private final Duration authenticationTimeout;
@@ -73,7 +78,8 @@ public final class ConnectionLimits {
 
     /** The bound on connections without a credential for a server of {@code maxConnections}. */
     public int maxUnauthenticated(int maxConnections) {
-        return maxUnauthenticated > 0 ? maxUnauthenticated : Math.max(1, maxConnections / 4);
+        return maxUnauthenticated > 0 ? maxUnauthenticated
+                : Math.max(maxConnections / 4, Math.min(maxConnections, MIN_DEFAULT_UNAUTHENTICATED));
     }
 
     /** How long a connection may go without presenting a valid credential. */
