@@ -57,7 +57,11 @@ public final class StreamsClient implements AutoCloseable {
         return connection.subscribe(pattern, handler);
     }
 
-    /** Publishes text; completes with the stored event's cursor, or exceptionally with the server's error. */
+    /**
+     * Publishes text; completes with the stored event's cursor, or exceptionally with a
+     * {@link StreamsClientException}: the server's error, {@code NOT_CONNECTED} (not sent) or
+     * {@code CONNECTION_LOST} (sent, not acknowledged).
+     */
     public CompletableFuture<String> publish(String topic, String text) {
         return connection.publish(topic, text, false);
     }
@@ -97,7 +101,9 @@ public final class StreamsClient implements AutoCloseable {
 
         /**
          * Where the credential (API key or token) comes from. Called on every connect and when the server
-         * warns that the current one expires, so it can fetch a fresh short-lived token; it may block.
+         * warns that the current one expires, so it can fetch a fresh short-lived token; it may block. A credential
+         * the server refused (closed with 4401: unknown, expired or revoked) is not presented again: the client
+         * keeps asking, with backoff, until the supplier gives another.
          */
         public Builder credential(Supplier<String> credential) {
             this.credential = Objects.requireNonNull(credential, "credential");
@@ -120,7 +126,7 @@ public final class StreamsClient implements AutoCloseable {
         /** Builds the client; it connects on {@link StreamsClient#connect()}. */
         public StreamsClient build() {
             if (credential == null) {
-                throw new IllegalStateException("a credential supplier is required");
+                throw new IllegalArgumentException("a credential supplier is required");
             }
             return new StreamsClient(this);
         }

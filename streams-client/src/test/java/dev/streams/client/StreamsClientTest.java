@@ -139,9 +139,10 @@ class StreamsClientTest {
         startServer(port);
         await(() -> collector.events.size() == 3, "missed events after reconnect");
         broker.publish("alpha", "feed.a", "4".getBytes(UTF_8));
-        await(() -> collector.events.size() == 4, "live again");
-        Thread.sleep(200);
-        assertThat(collector.bodies()).containsExactly("1", "2", "3", "4");
+        // A marker published last: once it is in, anything duplicated before it would be too.
+        broker.publish("alpha", "feed.b", "marker".getBytes(UTF_8));
+        await(() -> collector.bodies().contains("marker"), "the marker");
+        assertThat(collector.bodies()).containsExactly("1", "2", "3", "4", "marker");
         assertThat(collector.gaps).isEmpty();
     }
 
@@ -166,6 +167,60 @@ class StreamsClientTest {
         await(() -> collector.events.size() == 3, "what history still had");
         assertThat(collector.bodies()).containsExactly("1", "5", "6");
         assertThat(collector.gaps).containsExactly("t:3:HISTORY_EXPIRED");
+    }
+
+    @Test
+    void aPublishWhileDisconnectedFailsWithTheClientsOwnCode() throws Exception {
+        int port = startServer(0).port();
+        newClient(key::key).awaitConnected(Duration.ofSeconds(10));
+        server.close();
+        await(() -> client.state() != ConnectionState.CONNECTED, "noticed the outage");
+        assertThatThrownBy(() -> client.publish("t", "x").join()).hasCauseInstanceOf(StreamsClientException.class)
+                .cause().satisfies(e -> assertThat(((StreamsClientException) e).code())
+                        .isEqualTo(StreamsClientException.NOT_CONNECTED));
+        startServer(port);
+        assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aRefusedCredentialIsNotPresentedAgainUntilTheSupplierChangesIt() throws Exception {
+        startServer(0);
+        NewApiKey doomed = auth.createKey("alpha", "doomed", EnumSet.allOf(Scope.class));
+        java.util.concurrent.atomic.AtomicReference<String> current = new java.util.concurrent.atomic.AtomicReference<>(doomed.key());
+        AtomicInteger asked = new AtomicInteger();
+        newClient(() -> {
+            asked.incrementAndGet();
+            return current.get();
+        }).awaitConnected(Duration.ofSeconds(10));
+        auth.revokeKey("alpha", doomed.metadata().id());
+        await(() -> client.state() != ConnectionState.CONNECTED, "closed by the revocation");
+        // The first reconnect presents the key once more and is refused (4401); after that the client only asks.
+        int askedAfterRefusal = asked.get() + 1;
+        await(() -> asked.get() >= askedAfterRefusal + 3, "the supplier asked again, three times");
+        long nativeConnections = server.metrics().stream()
+                .filter(m -> m.name().equals("streams_connections_total") && m.labels().containsValue("native"))
+                .mapToLong(m -> (long) m.value()).sum();
+        assertThat(nativeConnections).as("one connection, then the refused retry, then none").isLessThanOrEqualTo(2);
+        current.set(key.key());
+        assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void theFirstSubscribeStartsLiveWhateverTheServersClockSays() throws Exception {
+        broker.close();
+        // The server's clock an hour ahead of this machine's: a 'since' from the client's clock would replay.
+        java.time.Clock ahead = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(1));
+        broker = Broker.builder().clock(ahead).build();
+        startServer(0);
+        broker.publish("alpha", "news", "before".getBytes(UTF_8));
+        newClient(key::key);
+        Collector collector = new Collector();
+        client.subscribe("news", collector);
+        client.awaitConnected(Duration.ofSeconds(10));
+        await(() -> broker.stats("alpha").subscriptions() == 1, "subscribed");
+        broker.publish("alpha", "news", "after".getBytes(UTF_8));
+        await(() -> collector.events.size() >= 1, "the live event");
+        assertThat(collector.bodies()).containsExactly("after");
     }
 
     @Test

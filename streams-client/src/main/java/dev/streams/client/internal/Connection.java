@@ -22,12 +22,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 
 /**
  * The client's connection lifecycle: connect, resubscribe with resume points, route frames, reconnect with
@@ -35,6 +32,8 @@ import org.java_websocket.handshake.ServerHandshake;
  */
 public final class Connection {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    /** The close code of an unauthenticated, expired or revoked credential (4000 + HTTP 401). */
+    private static final int UNAUTHENTICATED_CLOSE = 4401;
 
     private final Addresses addresses;
     private final Supplier<String> credential;
@@ -56,6 +55,10 @@ public final class Connection {
     private boolean closed;
     private int attempt;
     private long nextId = 1;
+    /** The credential the current socket presented (or the last refresh sent on it). */
+    private String presented;
+    /** A credential the server refused (closed with 4401): not presented again until the supplier changes it. */
+    private String refused;
 
     public Connection(List<URI> uris, Supplier<String> credential, Duration initialBackoff, Duration maxBackoff,
                       Consumer<ConnectionState> stateListener) {
@@ -86,12 +89,26 @@ public final class Connection {
             reconnectLater();
             return;
         }
-        Socket fresh = new Socket(addresses.next(), Map.of("Authorization", "Bearer " + token));
+        boolean refusedAgain;
+        synchronized (lock) {
+            refusedAgain = token != null && token.equals(refused);
+            if (!refusedAgain) {
+                refused = null;
+            }
+        }
+        if (refusedAgain) {
+            // The server said no to this one: presenting it again would only be refused again.
+            LOG.log(Level.DEBUG, "the credential supplier still gives the refused credential; asking again later");
+            reconnectLater();
+            return;
+        }
+        Socket fresh = new Socket(addresses.next(), Map.of("Authorization", "Bearer " + token), this);
         synchronized (lock) {
             if (closed) {
                 return;
             }
             socket = fresh;
+            presented = token;
         }
         fresh.connect();
     }
@@ -150,7 +167,8 @@ public final class Connection {
         CompletableFuture<String> result = new CompletableFuture<>();
         synchronized (lock) {
             if (state != ConnectionState.CONNECTED) {
-                return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+                return CompletableFuture.failedFuture(new StreamsClientException(StreamsClientException.NOT_CONNECTED,
+                        "not connected; publish again once connected"));
             }
             String id = "p" + nextId++;
             request.addProperty(NativeProtocol.ID, id);
@@ -194,7 +212,8 @@ public final class Connection {
         stateListener.accept(ConnectionState.CONNECTED);
     }
 
-    private void onFrame(String text) {
+    /** One frame from {@code from}'s server (the socket's thread). */
+    void onFrame(String text) {
         JsonObject frame = JsonParser.parseString(text).getAsJsonObject();
         String type = frame.get(NativeProtocol.TYPE).getAsString();
         switch (type) {
@@ -209,17 +228,7 @@ public final class Connection {
     }
 
     private void onEvent(JsonObject frame) {
-        Map<String, String> attributes = new HashMap<>();
-        for (Map.Entry<String, JsonElement> e : frame.entrySet()) {
-            if (!List.of(NativeProtocol.TYPE, NativeProtocol.TOPIC, NativeProtocol.CURSOR, NativeProtocol.TIME, NativeProtocol.CONTENT_TYPE, NativeProtocol.DATA, NativeProtocol.TEXT).contains(e.getKey())
-                    && e.getValue().isJsonPrimitive()) {
-                attributes.put(e.getKey(), e.getValue().getAsString());
-            }
-        }
-        String body = frame.has(NativeProtocol.DATA) ? frame.get(NativeProtocol.DATA).toString() : frame.get(NativeProtocol.TEXT).getAsString();
-        ClientEvent event = new ClientEvent(frame.get(NativeProtocol.TOPIC).getAsString(), frame.get(NativeProtocol.CURSOR).getAsString(),
-                Instant.parse(frame.get(NativeProtocol.TIME).getAsString()), frame.get(NativeProtocol.CONTENT_TYPE).getAsString(), body,
-                Map.copyOf(attributes));
+        ClientEvent event = EventFrame.parse(frame);
         for (Subscription sub : matching(event.topic())) {
             boolean fresh;
             synchronized (lock) {
@@ -257,6 +266,9 @@ public final class Connection {
             Subscription sub = subscribing.remove(id);
             if (sub != null) {
                 sub.serverName = frame.get(NativeProtocol.SUB).getAsString();
+                if (frame.has(NativeProtocol.TIME)) {
+                    sub.live(Instant.parse(frame.get(NativeProtocol.TIME).getAsString()));
+                }
                 if (sub.cancelled) {
                     socket.send("{\"type\":\"unsubscribe\",\"sub\":\"" + sub.serverName + "\"}");
                 }
@@ -300,6 +312,7 @@ public final class Connection {
             synchronized (lock) {
                 if (state == ConnectionState.CONNECTED) {
                     socket.send(request.toString());
+                    presented = token;
                 }
             }
         } catch (RuntimeException e) {
@@ -307,12 +320,16 @@ public final class Connection {
         }
     }
 
-    private void onDisconnect(Socket from, int code, String reason) {
+    /** {@code from} closed, whoever closed it (the socket's thread). */
+    void onDisconnect(Socket from, int code, String reason) {
         synchronized (lock) {
             if (from != socket || closed) {
                 return;
             }
             socket = null;
+            if (code == UNAUTHENTICATED_CLOSE) {
+                refused = presented;
+            }
             subscribing.clear();
             for (Subscription sub : subscriptions.values()) {
                 sub.serverName = null;
@@ -329,9 +346,7 @@ public final class Connection {
             if (closed) {
                 return;
             }
-            long ceiling = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
-            attempt++;
-            delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            delay = Addresses.backoffMillis(initialBackoff, maxBackoff, attempt++);
             state = ConnectionState.RECONNECTING;
         }
         stateListener.accept(ConnectionState.RECONNECTING);
@@ -348,7 +363,8 @@ public final class Connection {
             failed = new ArrayList<>(publishing.values());
             publishing.clear();
         }
-        failed.forEach(f -> f.completeExceptionally(new IllegalStateException(why)));
+        failed.forEach(f -> f.completeExceptionally(new StreamsClientException(StreamsClientException.CONNECTION_LOST,
+                why + "; whether the server stored the event is unknown")));
     }
 
     private void setState(ConnectionState next) {
@@ -357,38 +373,5 @@ public final class Connection {
             lock.notifyAll();
         }
         stateListener.accept(next);
-    }
-
-    /** One connection attempt's socket. */
-    private final class Socket extends WebSocketClient {
-        Socket(URI uri, Map<String, String> headers) {
-            super(uri, headers);
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-        }
-
-        /** A text message holds one frame, or several newline-separated ones (we ask for {@code batch=true}). */
-        @Override
-        public void onMessage(String message) {
-            for (String frame : message.split("\n")) {
-                try {
-                    onFrame(frame);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "cannot handle frame from server", e);
-                }
-            }
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            onDisconnect(this, code, reason);
-        }
-
-        @Override
-        public void onError(Exception ex) {
-            LOG.log(Level.DEBUG, "socket error", ex);
-        }
     }
 }

@@ -16,7 +16,8 @@ final class Subscription implements ClientSubscription {
     final String pattern;
     final EventHandler handler;
     private final Connection connection;
-    private final Instant createdAt = Instant.now();
+    /** When the server made this subscription live, on the server's clock (its first ack); null before. */
+    private Instant liveSince;
     /** Per topic: the position of the last event delivered. Guarded by the connection's lock. */
     private final Map<String, Position> positions = new HashMap<>();
     private Instant lastTime;
@@ -41,7 +42,11 @@ final class Subscription implements ClientSubscription {
         connection.cancel(this);
     }
 
-    /** The subscribe request: resume each topic seen, and replay the others since the last event (or creation). */
+    /**
+     * The subscribe request: resume each topic seen, and replay the others since the last event, or since the
+     * server made the subscription live. The first request asks for live events only: the client's own clock
+     * is never compared with the server's.
+     */
     JsonObject request(String requestId) {
         JsonObject request = new JsonObject();
         request.addProperty(NativeProtocol.TYPE, NativeProtocol.SUBSCRIBE);
@@ -52,8 +57,18 @@ final class Subscription implements ClientSubscription {
             positions.forEach((topic, p) -> resume.addProperty(topic, p.cursor()));
             request.add(NativeProtocol.RESUME, resume);
         }
-        request.addProperty(NativeProtocol.SINCE, (lastTime != null ? lastTime : createdAt).toString());
+        Instant since = lastTime != null ? lastTime : liveSince;
+        if (since != null) {
+            request.addProperty(NativeProtocol.SINCE, since.toString());
+        }
         return request;
+    }
+
+    /** The server acknowledged the subscription as live at {@code serverTime}; the first one counts. */
+    void live(Instant serverTime) {
+        if (liveSince == null) {
+            liveSince = serverTime;
+        }
     }
 
     /** Whether the event is new to this subscription (two server subscriptions may both deliver it). */

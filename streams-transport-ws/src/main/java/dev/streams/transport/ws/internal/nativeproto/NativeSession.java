@@ -117,7 +117,7 @@ public final class NativeSession extends NativeDialect {
             pendingSubscriptions--;
             String name = "s" + nextSubscription++;
             subscriptions.put(name, sink);
-            sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
+            sendText(NativeWire.subscribed(id, name, java.time.Instant.now()));
         }, refused -> {
             pendingSubscriptions--;
             sendText(NativeWire.error(id, failureOf(refused), refused.getMessage()));

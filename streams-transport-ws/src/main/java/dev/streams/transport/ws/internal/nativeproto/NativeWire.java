@@ -58,6 +58,21 @@ public final class NativeWire {
         return Json.GSON.toJson(frame);
     }
 
+    /**
+     * {@code {"type":"ack","id","sub","time"}}: a subscription is live, as of {@code time} on the server's clock,
+     * so that a client resuming topics it has seen nothing of yet asks from there rather than from its own clock.
+     */
+    public static String subscribed(String id, String sub, java.time.Instant time) {
+        JsonObject frame = new JsonObject();
+        frame.addProperty(NativeProtocol.TYPE, NativeProtocol.ACK);
+        if (id != null) {
+            frame.addProperty(NativeProtocol.ID, id);
+        }
+        frame.addProperty(NativeProtocol.SUB, sub);
+        frame.addProperty(NativeProtocol.TIME, time.toString());
+        return Json.GSON.toJson(frame);
+    }
+
     /** {@code {"type":"error","id"?,"code":<failure name>,"message"}}: the native rendering of a failure. */
     public static String error(String id, Failure error, String message) {
         JsonObject frame = new JsonObject();
