@@ -8,6 +8,7 @@ import dev.streams.auth.Credentials;
 import dev.streams.auth.NewApiKey;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Await;
 import dev.streams.core.Broker;
 import dev.streams.core.HistoryLimits;
 import dev.streams.transport.ws.StreamsServer;
@@ -80,12 +81,8 @@ class StreamsClientTest {
         }
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    static void await(BooleanSupplier condition, String what) {
+        Await.until(condition::getAsBoolean, what);
     }
 
     @Test

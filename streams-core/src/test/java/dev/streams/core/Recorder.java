@@ -70,17 +70,6 @@ public class Recorder implements SubscriptionListener {
 
     /** Like {@link #await(BooleanSupplier, String)}, with the message made when it fails. */
     public static void await(BooleanSupplier condition, Supplier<String> message) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(message.get());
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        Await.until(condition::getAsBoolean, message);
     }
 }

@@ -9,6 +9,7 @@ import dev.streams.client.ClientEvent;
 import dev.streams.client.EventHandler;
 import dev.streams.client.StreamsClient;
 import dev.streams.cluster.redis.RedisServer;
+import dev.streams.core.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -198,11 +199,8 @@ class ClusterEndToEndTest {
             redis.start();
             awaitHealth(0, "ok");
             awaitHealth(1, "ok");
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (post(0, "/v1/streams/Publish", "{\"topic\":\"chat\",\"message\":\"after\"}").statusCode() != 200) {
-                assertThat(System.nanoTime()).as("publishes accepted again").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            Await.until(() -> post(0, "/v1/streams/Publish", "{\"topic\":\"chat\",\"message\":\"after\"}")
+                    .statusCode() == 200, "publishes accepted again");
             // Redis came back empty: the topic starts a new epoch, which the live subscriber is told of.
             JsonObject gap = live.next();
             assertThat(gap.get("type").getAsString()).as(gap.toString()).isEqualTo("gap");
@@ -247,12 +245,8 @@ class ClusterEndToEndTest {
         assertThat(gaps).isEmpty();
     }
 
-    private static void awaitCount(List<Integer> seen, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (seen.size() < count) {
-            assertThat(System.nanoTime()).as("%d events, got %s", count, seen).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private static void awaitCount(List<Integer> seen, int count) {
+        Await.until(() -> seen.size() >= count, () -> count + " events, got " + seen);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.streams.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.streams.core.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,19 +38,9 @@ class CrashRecoveryTest {
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("demo.log").toFile()).start();
     }
 
-    private void awaitUp(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("demo up").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+    private void awaitUp(int port) {
+        Await.until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 200, java.time.Duration.ofSeconds(30), () -> "demo up");
     }
 
     private int ingest(int port, int n) {

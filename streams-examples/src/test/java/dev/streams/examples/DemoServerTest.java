@@ -11,6 +11,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.google.gson.JsonParser;
+import dev.streams.core.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -70,11 +71,7 @@ class DemoServerTest {
                             return null;
                         }
                     }).get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (frames.size() < 4 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(frames).hasSizeGreaterThanOrEqualTo(4);
+            Await.until(() -> frames.size() >= 4, () -> "four device readings, got " + frames);
             JsonObject data = JsonParser.parseString(frames.get(0)).getAsJsonObject().getAsJsonObject("result")
                     .getAsJsonObject("data");
             assertThat(demo.deviceIds()).contains(data.get("deviceId").getAsString());

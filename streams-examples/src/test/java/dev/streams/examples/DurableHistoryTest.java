@@ -3,6 +3,7 @@ package dev.streams.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.streams.core.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,18 +38,11 @@ class DurableHistoryTest {
     }
 
     /** Waits until the server counts a subscription of the dialect (clients subscribe asynchronously). */
-    static void awaitSubscribed(HttpClient http, int port, String dialect) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    static void awaitSubscribed(HttpClient http, int port, String dialect) {
         String line = "streams_subscriptions{dialect=\"" + dialect + "\"} ";
-        while (System.nanoTime() < deadline) {
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            if (metrics.lines().anyMatch(l -> l.startsWith(line) && !l.equals(line + "0"))) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no " + dialect + " subscription within 10 s");
+        Await.until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().lines()
+                .anyMatch(l -> l.startsWith(line) && !l.equals(line + "0")), "a " + dialect + " subscription");
     }
 
     private static int goliothN(JsonObject frame) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Await;
 import dev.streams.core.Broker;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
@@ -40,12 +41,8 @@ class EventSourceTest {
                 ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8), Map.of("deviceId", "d1"));
     }
 
-    private void await(Predicate<String> line, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (output.stream().noneMatch(line)) {
-            assertThat(System.nanoTime()).as(what + "; output so far: " + output).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    private void await(Predicate<String> line, String what) {
+        Await.until(() -> output.stream().anyMatch(line), java.time.Duration.ofSeconds(30), () -> what + "; output so far: " + output);
     }
 
     @Test

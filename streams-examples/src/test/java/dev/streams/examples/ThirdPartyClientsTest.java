@@ -2,6 +2,7 @@ package dev.streams.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streams.core.Await;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,14 +103,8 @@ class ThirdPartyClientsTest {
         require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
                 "Debian package chromium and npm package playwright-core");
         // Readings to pre-fill from: the demo's devices publish five a second each.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        while (!http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + demo.port()
-                + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body()
-                .contains("streams_history_stored_total") || storedOf(http) < 10) {
-            assertThat(System.nanoTime()).as("readings stored").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(() -> storedOf(http) >= 10, "readings stored");
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
         String output = run(List.of("node", "dashboard.js", "http://127.0.0.1:" + demo.port() + "/", screenshot.toString()));

@@ -2,6 +2,7 @@ package dev.streams.transport.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streams.core.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,11 +63,7 @@ class FuzzTest extends ServerFixture {
         }
         pool.shutdown();
         assertThat(get("/healthz").statusCode()).as(name + ": healthz").isEqualTo(200);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (server.openConnections() > 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(server.openConnections()).as(name + ": connections left open").isLessThanOrEqualTo(1);
+        Await.until(() -> server.openConnections() <= 1, () -> name + ": connections left open: " + server.openConnections());
         System.out.printf("fuzz batch %s: %d cases in %d ms%n", name, cases,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

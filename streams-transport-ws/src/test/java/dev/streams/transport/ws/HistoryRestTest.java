@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Await;
 import dev.streams.core.Broker;
 import dev.streams.history.SqlHistoryStore;
 import java.net.URI;
@@ -50,11 +51,7 @@ class HistoryRestTest {
         }
         assertThat(post("/v1/projects/alpha/devices/d2/ingest", key, "{\"temp\":10,\"ts\":\"2021-12-01T19:03:00Z\"}")
                 .statusCode()).isEqualTo(200);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (store.status().metrics().get("streams_history_stored_total").longValue() < 4) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Await.until(() -> store.status().metrics().get("streams_history_stored_total").longValue() >= 4, "4 readings stored");
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package dev.streams.transport.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streams.core.Await;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
 import java.net.http.HttpResponse;
@@ -145,11 +146,7 @@ class ServerBehaviourTest extends ServerFixture {
             }
         }
         // The stalled clients' bytes are released when they go.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (metric("streams_outbound_pending_bytes") != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(metric("streams_outbound_pending_bytes")).isZero();
+        Await.until(() -> metric("streams_outbound_pending_bytes") == 0, "the stalled clients' bytes released");
     }
 
     private long metric(String name) throws Exception {

@@ -3,6 +3,7 @@ package dev.streams.transport.ws;
 import dev.streams.auth.NewApiKey;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Await;
 import dev.streams.core.Broker;
 import dev.streams.core.MutableClock;
 import java.io.IOException;
@@ -81,16 +82,9 @@ abstract class ServerFixture {
     }
 
     /** Waits until the broker holds {@code count} subscriptions of {@code project} (clients subscribe asynchronously). */
-    void awaitSubscriptions(String project, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (broker.stats(project).subscriptions() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " subscriptions of " + project + ", have "
-                        + broker.stats(project).subscriptions());
-            }
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
+    void awaitSubscriptions(String project, int count) {
+        Await.until(() -> broker.stats(project).subscriptions() >= count, () -> "expected " + count
+                + " subscriptions of " + project + ", have " + broker.stats(project).subscriptions());
     }
 
     @AfterEach
