@@ -25,7 +25,7 @@ public final class HttpErrors {
             return M3oWire.errorBody(status.code(), message);
         }
         if (p.startsWith("/v1/projects/") || p.startsWith("/v1/ws/projects/")) {
-            return GoliothWire.restError(GoliothWire.codeOfHttpStatus(status.code()), message);
+            return GoliothWire.restError(GoliothWire.codeOf(Failure.ofHttpStatus(status.code())), message);
         }
         JsonObject error = new JsonObject();
         error.addProperty("code", status.code());

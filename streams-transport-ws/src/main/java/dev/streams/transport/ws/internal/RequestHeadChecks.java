@@ -97,10 +97,9 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
                 server.metrics().of(Dialect.M3O).errors.increment();
                 refuse(ctx, HttpResponseStatus.valueOf(error.code()), error.body());
             } else {
-                int code = GoliothWire.codeOf(failure);
                 server.metrics().of(Dialect.GOLIOTH).errors.increment();
-                refuse(ctx, HttpResponseStatus.valueOf(GoliothWire.httpStatusOf(code)),
-                        GoliothWire.restError(code, e.getMessage()));
+                refuse(ctx, HttpResponseStatus.valueOf(failure.httpStatus()),
+                        GoliothWire.restError(GoliothWire.codeOf(failure), e.getMessage()));
             }
             return false;
         }

@@ -1,13 +1,11 @@
 package dev.streams.transport.ws.internal;
 
-import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
-import dev.streams.core.StreamsException;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
 import dev.streams.core.Topics;
@@ -222,13 +220,7 @@ public abstract class Session implements FrameBatcher.Owner {
 
     /** Renders an exception from authorizing or subscribing as this dialect's failure. */
     protected static Failure failureOf(RuntimeException e) {
-        if (e instanceof AuthException auth) {
-            return Failure.of(auth.failure());
-        }
-        if (e instanceof StreamsException streams) {
-            return Failure.of(streams.kind());
-        }
-        return Failure.BAD_REQUEST;
+        return Failure.of(e);
     }
 
     /**

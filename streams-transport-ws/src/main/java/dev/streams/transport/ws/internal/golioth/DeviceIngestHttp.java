@@ -2,7 +2,6 @@ package dev.streams.transport.ws.internal.golioth;
 
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.DeviceIngestor;
 import dev.streams.transport.ws.internal.Completions;
@@ -33,7 +32,7 @@ public final class DeviceIngestHttp {
 
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String project, String deviceId, String path) {
         if (!request.method().equals(HttpMethod.POST)) {
-            reply(ctx, request, GoliothWire.INVALID_ARGUMENT, "use POST to send device data");
+            reply(ctx, request, Failure.BAD_REQUEST, "use POST to send device data");
             return;
         }
         try {
@@ -54,17 +53,12 @@ public final class DeviceIngestHttp {
     }
 
     private void refused(ChannelHandlerContext ctx, FullHttpRequest request, Throwable error) {
-        if (error instanceof AuthException e) {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(e.failure())), e.getMessage());
-        } else {
-            reply(ctx, request, GoliothWire.codeOf(Failure.of(error instanceof StreamsException e ? e.kind()
-                    : ErrorKind.UNAVAILABLE)), error.getMessage());
-        }
+        reply(ctx, request, Failure.of(error), Failure.messageOf(error));
     }
 
-    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, int code, String message) {
+    private void reply(ChannelHandlerContext ctx, FullHttpRequest request, Failure failure, String message) {
         server.metrics().of(Dialect.GOLIOTH).errors.increment();
-        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(GoliothWire.httpStatusOf(code)),
-                GoliothWire.restError(code, message));
+        HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
+                GoliothWire.restError(GoliothWire.codeOf(failure), message));
     }
 }

@@ -3,11 +3,9 @@ package dev.streams.transport.ws.internal.golioth;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import dev.streams.auth.AuthException;
 import dev.streams.auth.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.core.HistoryQuery;
-import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
@@ -60,14 +58,8 @@ public final class GoliothHistoryHttp {
                     : HistoryRequests.deviceIds(params.containsKey("deviceId[]") ? params.get("deviceId[]") : params.get("deviceId"));
             devices.forEach(DeviceTopics::topicOf);
             query = HistoryRequests.parse(project, readable, params, devices, Instant.now());
-        } catch (AuthException e) {
-            reply(ctx, request, Failure.of(e.failure()), e.getMessage());
-            return;
-        } catch (HistoryRequests.BadQuery e) {
-            reply(ctx, request, Failure.BAD_REQUEST, e.getMessage());
-            return;
-        } catch (StreamsException e) {
-            reply(ctx, request, Failure.of(e.kind()), e.getMessage());
+        } catch (RuntimeException e) {
+            reply(ctx, request, Failure.of(e), Failure.messageOf(e));
             return;
         }
         request.retain();
@@ -94,12 +86,9 @@ public final class GoliothHistoryHttp {
         try {
             body = render(server.broker().query(query));
             failure = null;
-        } catch (StreamsException e) {
-            body = e.getMessage();
-            failure = Failure.of(e.kind());
         } catch (RuntimeException e) {
-            body = "history query failed";
-            failure = Failure.INTERNAL;
+            body = Failure.messageOf(e);
+            failure = Failure.of(e);
         }
         String answer = body;
         Failure error = failure;

@@ -78,12 +78,12 @@ public final class GoliothWire {
     /** Golioth's gRPC code for a failure. */
     public static int codeOf(Failure failure) {
         return switch (failure) {
-            case BAD_REQUEST, INVALID_TOPIC, PAYLOAD_TOO_LARGE -> INVALID_ARGUMENT;
+            case BAD_REQUEST, INVALID_TOPIC -> INVALID_ARGUMENT;
             case UNAUTHENTICATED, EXPIRED, REVOKED -> UNAUTHENTICATED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> NOT_FOUND;
             case TIMEOUT, DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
-            case TOO_MANY_SUBSCRIPTIONS, LIMIT_EXCEEDED, SLOW_CONSUMER -> RESOURCE_EXHAUSTED;
+            case PAYLOAD_TOO_LARGE, TOO_MANY_SUBSCRIPTIONS, LIMIT_EXCEEDED, SLOW_CONSUMER -> RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> UNAVAILABLE;
             case INTERNAL -> INTERNAL;
         };
@@ -101,34 +101,4 @@ public final class GoliothWire {
         Json.quote(out.append(",\"cause\":"), gap.cause().name()).append("}}");
         return out.toString();
     }
-
-    /** The gRPC code for an HTTP status the server answers before a dialect has the request. */
-    public static int codeOfHttpStatus(int status) {
-        return switch (status) {
-            case 400, 405 -> INVALID_ARGUMENT;
-            case 401 -> UNAUTHENTICATED;
-            case 403 -> PERMISSION_DENIED;
-            case 404 -> NOT_FOUND;
-            case 408 -> DEADLINE_EXCEEDED;
-            case 413, 429 -> RESOURCE_EXHAUSTED;
-            case 503 -> UNAVAILABLE;
-            default -> INTERNAL;
-        };
-    }
-
-    /** HTTP status of a gRPC code, as Golioth's REST API answers. */
-    public static int httpStatusOf(int code) {
-        return switch (code) {
-            case INVALID_ARGUMENT -> 400;
-            case DEADLINE_EXCEEDED -> 408;
-            case UNAVAILABLE -> 503;
-            case UNAUTHENTICATED -> 401;
-            case PERMISSION_DENIED -> 403;
-            case NOT_FOUND -> 404;
-            case ALREADY_EXISTS -> 409;
-            case RESOURCE_EXHAUSTED -> 429;
-            default -> 500;
-        };
-    }
-
 }

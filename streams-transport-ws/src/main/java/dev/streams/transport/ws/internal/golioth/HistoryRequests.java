@@ -12,6 +12,7 @@ import dev.streams.core.HistoryQuery.Field;
 import dev.streams.core.HistoryQuery.Filter;
 import dev.streams.core.HistoryQuery.Group;
 import dev.streams.core.HistoryQuery.Op;
+import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Json;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -38,9 +39,9 @@ final class HistoryRequests {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
 
     /** A history request the server cannot answer; the message says why. */
-    static final class BadQuery extends RuntimeException {
+    static final class BadQuery extends BadInput {
         BadQuery(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 

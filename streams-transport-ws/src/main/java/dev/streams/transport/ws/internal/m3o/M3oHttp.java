@@ -4,9 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.InvalidTopicException;
-import dev.streams.core.StreamsException;
 import dev.streams.core.Topics;
 import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Dialect;
@@ -86,22 +84,21 @@ public final class M3oHttp {
                         server.metrics().of(Dialect.M3O).published.increment();
                         HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
                     } else {
-                        refused(ctx, request, error instanceof StreamsException e ? e
-                                : new StreamsException(ErrorKind.UNAVAILABLE, String.valueOf(error.getMessage())));
+                        refused(ctx, request, error);
                     }
                 });
     }
 
-    private void refused(ChannelHandlerContext ctx, FullHttpRequest request, StreamsException e) {
-        switch (e.kind()) {
+    private void refused(ChannelHandlerContext ctx, FullHttpRequest request, Throwable error) {
+        Failure failure = Failure.of(error);
+        switch (failure) {
             case PAYLOAD_TOO_LARGE -> reply(ctx, request, M3oWire.Error.TOO_LARGE);
             case INVALID_TOPIC -> reply(ctx, request, M3oWire.Error.INVALID_TOPIC);
             default -> {
                 // A limit, or the history store or cluster unavailable: the publish was not accepted, and says why.
-                Failure failure = Failure.of(e.kind());
                 server.metrics().of(Dialect.M3O).errors.increment();
                 HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(failure.httpStatus()),
-                        M3oWire.errorBody(failure.httpStatus(), e.getMessage()));
+                        M3oWire.errorBody(failure.httpStatus(), Failure.messageOf(error)));
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.streams.core.NativeProtocol;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Json;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -23,9 +24,9 @@ final class NativeRequests {
     static final int MAX_RESUME_TOPICS = 1000;
 
     /** A request the server cannot act on; its message goes to the client as is. */
-    static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends BadInput {
         BadRequest(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 

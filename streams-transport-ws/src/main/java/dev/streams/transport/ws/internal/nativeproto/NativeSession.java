@@ -147,10 +147,8 @@ public final class NativeSession extends NativeDialect {
                     NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), Map.of());
         }
         Completions.onLoop(stored, channel.eventLoop(), (event, error) -> {
-            if (error instanceof StreamsException refused) {
-                sendText(NativeWire.error(id, failureOf(refused), refused.getMessage()));
-            } else if (error != null) {
-                sendText(NativeWire.error(id, Failure.UNAVAILABLE, String.valueOf(error.getMessage())));
+            if (error != null) {
+                sendText(NativeWire.error(id, Failure.of(error), Failure.messageOf(error)));
             } else {
                 countPublished();
                 sendText(NativeWire.ack(id, NativeProtocol.CURSOR, event.position().cursor()));
