@@ -6,7 +6,6 @@ import dev.streams.core.internal.ProjectState;
 import dev.streams.core.internal.ProjectTable;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -289,8 +288,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private long nowNanos() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return Event.epochNanosOf(clock.instant());
     }
 
     /**

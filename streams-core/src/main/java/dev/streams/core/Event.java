@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One published message as the broker stored it: immutable, and shared by reference with every subscriber.
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * the event's topic.
  */
 public final class Event {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** Attribute naming the device an event came from (set by device ingestion; history queries use it). */
     public static final String DEVICE_ID = "deviceId";
     /** Attribute with the device's own time of a reading, RFC 3339, when the device sent one. */
@@ -22,6 +22,8 @@ public final class Event {
 
     /** The content type used when a publisher gives none. */
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    /** The media type of a payload that is valid JSON (see {@link #isJson()}). */
+    public static final String JSON = "application/json";
 
     private final String project;
     private final String topic;
@@ -93,9 +95,30 @@ public final class Event {
 
     /** When the broker stored it (strictly increasing per topic). */
     public Instant timestamp() {
-        long seconds = Math.floorDiv(timestampNanos, TimeUnit.SECONDS.toNanos(1));
-        long nanos = Math.floorMod(timestampNanos, TimeUnit.SECONDS.toNanos(1));
-        return Instant.ofEpochSecond(seconds, nanos);
+        return instantOf(timestampNanos);
+    }
+
+    /**
+     * An instant as nanoseconds since 1970, as events and the history store count time: the one conversion.
+     * Instants outside what a long holds (about 1677 to 2262) saturate to {@link Long#MIN_VALUE} or
+     * {@link Long#MAX_VALUE}, so they still compare as before or after every event.
+     */
+    public static long epochNanosOf(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+        } catch (ArithmeticException outOfRange) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** Nanoseconds since 1970 as an instant (the inverse of {@link #epochNanosOf}). */
+    public static Instant instantOf(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, NANOS_PER_SECOND), Math.floorMod(epochNanos, NANOS_PER_SECOND));
+    }
+
+    /** Whether the payload is JSON: its content type is {@value #JSON}, with or without parameters. */
+    public boolean isJson() {
+        return contentType.startsWith(JSON);
     }
 
     /** A copy of the payload. */

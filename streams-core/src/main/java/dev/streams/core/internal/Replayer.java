@@ -7,7 +7,6 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.TopicHistory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -241,10 +240,6 @@ final class Replayer {
     }
 
     private static long toNanos(StartPosition.Since since) {
-        try {
-            return Math.addExact(TimeUnit.SECONDS.toNanos(since.time().getEpochSecond()), since.time().getNano());
-        } catch (ArithmeticException outOfRange) {
-            return since.time().getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        return Event.epochNanosOf(since.time());
     }
 }

@@ -158,7 +158,7 @@ public final class Database implements AutoCloseable {
     private void bind(PreparedStatement s, Event e, long topicId, long projectId, boolean asJson) throws SQLException {
         String device = e.attributes().get(Event.DEVICE_ID);
         Long deviceTime = deviceTime(e.attributes().get(Event.DEVICE_TIME));
-        boolean json = asJson && e.contentType().startsWith("application/json");
+        boolean json = asJson && e.isJson();
         s.setLong(1, topicId);
         s.setLong(2, e.epoch());
         s.setLong(3, e.offset());
@@ -192,9 +192,10 @@ public final class Database implements AutoCloseable {
             return null;
         }
         try {
-            Instant t = Instant.parse(rfc3339);
-            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-        } catch (DateTimeParseException | ArithmeticException e) {
+            long nanos = Event.epochNanosOf(Instant.parse(rfc3339));
+            // A time no long holds is kept as no device time, not as the end of time.
+            return nanos == Long.MIN_VALUE || nanos == Long.MAX_VALUE ? null : nanos;
+        } catch (DateTimeParseException e) {
             return null;
         }
     }

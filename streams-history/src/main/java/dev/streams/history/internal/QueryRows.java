@@ -1,11 +1,11 @@
 package dev.streams.history.internal;
 
+import dev.streams.core.Event;
 import dev.streams.core.HistoryQuery;
 import dev.streams.core.HistoryQuery.Field;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,7 @@ final class QueryRows {
             switch (kinds.get(i)) {
                 case TIME -> {
                     long ns = r.getLong(column++);
-                    row.put(f.alias(), Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L),
-                            Math.floorMod(ns, 1_000_000_000L)).toString());
+                    row.put(f.alias(), Event.instantOf(ns).toString());
                 }
                 case DEVICE, ID -> row.put(f.alias(), r.getString(column++));
                 case ALL -> {

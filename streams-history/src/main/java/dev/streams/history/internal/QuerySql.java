@@ -1,5 +1,6 @@
 package dev.streams.history.internal;
 
+import dev.streams.core.Event;
 import dev.streams.core.HistoryQuery;
 import dev.streams.core.HistoryQuery.Compare;
 import dev.streams.core.HistoryQuery.Field;
@@ -167,7 +168,7 @@ final class QuerySql {
     }
 
     private static long nanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        return Event.epochNanosOf(t);
     }
 
     /** The dialect's parameter for a JSON path: {@code $.a.b} for SQLite, {@code {a,b}} for PostgreSQL. */

@@ -1,12 +1,15 @@
 package dev.streams.transport.ws.internal;
 
 import dev.streams.auth.Credentials;
+import dev.streams.core.StartPosition;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Reading what the transport needs out of an HTTP request. */
@@ -49,6 +52,18 @@ public final class Requests {
             }
         }
         return object;
+    }
+
+    /**
+     * A stream's {@code since} (RFC 3339, any offset) as the start of a replay: the one reading of it, for every
+     * dialect. Throws {@link BadInput} naming the form it wants.
+     */
+    public static StartPosition since(String text) {
+        try {
+            return StartPosition.since(OffsetDateTime.parse(text).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new BadInput("since must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
+        }
     }
 
     /** The request's path, without the query. */

@@ -8,6 +8,7 @@ import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Outbound;
@@ -17,8 +18,6 @@ import dev.streams.transport.ws.internal.Session;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -63,7 +62,7 @@ public final class GoliothSession extends Session {
             if (out.namesEvents()) {
                 start = sseStart(project, pattern, start, lastEventId, GoliothWire.resumeLost());
             }
-        } catch (StreamsException | IllegalArgumentException e) {
+        } catch (StreamsException | IllegalArgumentException | BadInput e) {
             fail(Failure.BAD_REQUEST, e.getMessage());
             return;
         }
@@ -83,11 +82,7 @@ public final class GoliothSession extends Session {
         String since = Requests.param(query, "since");
         StartPosition others = StartPosition.latest();
         if (since != null) {
-            try {
-                others = StartPosition.since(OffsetDateTime.parse(since).toInstant());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("since must be an RFC 3339 time");
-            }
+            others = Requests.since(since);
         }
         String resume = Requests.param(query, "resume");
         if (resume == null || resume.isEmpty()) {

@@ -42,7 +42,7 @@ public final class GoliothWire {
         Json.quote(out.append("{\"result\":{\"data\":{\"timestamp\":"), time);
         Json.quote(out.append(",\"deviceId\":"), device == null ? "" : device);
         out.append(",\"data\":");
-        if (event.contentType().startsWith("application/json")) {
+        if (event.isJson()) {
             out.append(event.payloadAsString());
         } else {
             Json.quote(out, event.payloadAsString());

@@ -9,8 +9,7 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Json;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import dev.streams.transport.ws.internal.Requests;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -57,12 +56,7 @@ final class NativeRequests {
     static StartPosition startOf(JsonObject request) {
         StartPosition others = StartPosition.latest();
         if (request.has(NativeProtocol.SINCE)) {
-            String since = required(request, NativeProtocol.SINCE);
-            try {
-                others = StartPosition.since(OffsetDateTime.parse(since).toInstant());
-            } catch (DateTimeParseException e) {
-                throw new BadRequest("since must be an RFC 3339 time such as 2026-01-31T12:00:00Z");
-            }
+            others = Requests.since(required(request, NativeProtocol.SINCE));
         } else if (request.has(NativeProtocol.LAST)) {
             others = StartPosition.last(count(request.get(NativeProtocol.LAST), NativeProtocol.LAST));
         }

@@ -8,6 +8,7 @@ import dev.streams.auth.Principal;
 import dev.streams.core.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Json;
@@ -96,7 +97,7 @@ public final class NativeSession extends NativeDialect {
                 case NativeProtocol.AUTH -> refresh(id, request);
                 default -> sendText(NativeWire.error(id, Failure.BAD_REQUEST, "unknown request type"));
             }
-        } catch (NativeRequests.BadRequest e) {
+        } catch (BadInput e) {
             sendText(NativeWire.error(id, Failure.BAD_REQUEST, e.getMessage()));
         } catch (AuthException | StreamsException e) {
             sendText(NativeWire.error(id, failureOf(e), e.getMessage()));

@@ -27,7 +27,7 @@ public final class NativeWire {
         Position.appendCursor(out.append(",\"cursor\":\""), event.epoch(), event.offset()).append('"');
         Json.quote(out.append(",\"time\":"), event.timestamp().toString());
         Json.quote(out.append(",\"contentType\":"), event.contentType());
-        if (event.contentType().startsWith("application/json")) {
+        if (event.isJson()) {
             // A newline can only be whitespace in valid JSON (inside strings it is escaped), and no native
             // message holds one raw: clients reading several messages per frame split on it.
             String json = event.payloadAsString();
