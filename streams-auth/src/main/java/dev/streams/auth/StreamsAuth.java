@@ -4,9 +4,9 @@ import dev.streams.auth.internal.Authenticator;
 import dev.streams.auth.internal.JwtVerifiers;
 import dev.streams.auth.internal.KeySecrets;
 import dev.streams.auth.internal.Permissions;
-import dev.streams.core.Broker;
 import dev.streams.core.StreamsException;
 import dev.streams.core.TokenIssuer;
+import dev.streams.core.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,7 +193,7 @@ public final class StreamsAuth {
 
     private static String requireProject(String project) {
         try {
-            Broker.validateProject(project);
+            Topics.requireProject(project);
         } catch (StreamsException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

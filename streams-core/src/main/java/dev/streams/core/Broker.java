@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,8 +32,6 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Broker implements AutoCloseable {
-    private static final int MAX_PROJECT_LENGTH = 128;
-
     private final Clock clock;
     private final HistoryStore historyStore;
     private final ClusterEngine cluster;
@@ -58,11 +55,7 @@ public final class Broker implements AutoCloseable {
         this.defaultOptions = b.defaultOptions;
         this.closeTimeout = b.closeTimeout;
         this.projectLimits = b.projectLimits;
-        this.janitor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "streams-janitor");
-            t.setDaemon(true);
-            return t;
-        });
+        this.janitor = DeliveryPool.janitor();
         this.ownedPool = b.deliveryExecutor != null ? null : DeliveryPool.create(b.deliveryThreads);
         Executor delivery = b.deliveryExecutor != null ? b.deliveryExecutor : ownedPool;
         this.projects = new ProjectTable(
@@ -138,11 +131,7 @@ public final class Broker implements AutoCloseable {
      */
     public Subscription subscribe(String project, String pattern, StartPosition start, SubscribeOptions options,
                                   SubscriptionListener listener) {
-        Objects.requireNonNull(start, "start");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        Topics.check(pattern, true, maxTopicLength);
-        ensureOpen();
+        checkSubscribe(pattern, start, options, listener);
         return project(project).subscribe(pattern, start, options, listener);
     }
 
@@ -150,17 +139,16 @@ public final class Broker implements AutoCloseable {
      * Subscribes as {@link #subscribe(String, String, StartPosition, SubscribeOptions, SubscriptionListener)
      * subscribe} does when that needs no blocking read: a pattern that starts live, or a topic in memory whose
      * replay the in-memory history covers (a client reconnecting at or near the live end). Otherwise returns
-     * empty, having done nothing, and the caller subscribes from a thread that may block. With a store whose
-     * reads block ({@link #historyReadsBlock()}), I/O threads try this first, so that a reconnect storm costs
-     * no database read and waits in no queue for the clients that need none.
+     * empty, having done nothing, and the caller subscribes from a thread that may block. With a history whose
+     * reads never block (in memory, on its own) every subscription is made here. I/O threads try this first, so
+     * that a reconnect storm costs no database read and waits in no queue for the clients that need none.
      */
     public Optional<Subscription> subscribeIfInMemory(String project, String pattern, StartPosition start,
                                                       SubscribeOptions options, SubscriptionListener listener) {
-        Objects.requireNonNull(start, "start");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        Topics.check(pattern, true, maxTopicLength);
-        ensureOpen();
+        checkSubscribe(pattern, start, options, listener);
+        if (!historyReadsBlock()) {
+            return Optional.of(project(project).subscribe(pattern, start, options, listener));
+        }
         return Optional.ofNullable(project(project).subscribeIfInMemory(pattern, start, options, listener));
     }
 
@@ -172,7 +160,7 @@ public final class Broker implements AutoCloseable {
     public Flow.Publisher<Event> publisher(String project, String pattern, StartPosition start,
                                            SubscribeOptions options, Consumer<Gap> gapHandler) {
         Topics.check(pattern, true, maxTopicLength);
-        validateProject(project);
+        Topics.requireProject(project);
         SubscribeOptions manual = options.toBuilder().manualDemand().build();
         return new FlowView(listener -> subscribe(project, pattern, start, manual, listener), gapHandler);
     }
@@ -186,7 +174,7 @@ public final class Broker implements AutoCloseable {
 
     /** Counters and gauges of one project (all zero for a project never seen). */
     public ProjectStats stats(String project) {
-        validateProject(project);
+        Topics.requireProject(project);
         ProjectState state = projects.find(project);
         return state == null ? ProjectStats.EMPTY : state.stats();
     }
@@ -196,16 +184,13 @@ public final class Broker implements AutoCloseable {
      * UNAVAILABLE). Runs on the calling thread: a database query, bounded in rows and time by the store.
      */
     public HistoryQuery.Result query(HistoryQuery query) {
-        validateProject(query.project());
+        Topics.requireProject(query.project());
         ensureOpen();
         return historyStore.query(query);
     }
 
-    /**
-     * Whether a subscription that replays history may block on the history store's I/O; a caller on an I/O
-     * thread (a Netty event loop) then subscribes from another thread. See {@link HistoryStore#readsBlock()}.
-     */
-    public boolean historyReadsBlock() {
+    /** Whether a subscription that replays history may block on the store's I/O or the cluster's recovery. */
+    private boolean historyReadsBlock() {
         return historyStore.readsBlock() || cluster != null;
     }
 
@@ -258,9 +243,7 @@ public final class Broker implements AutoCloseable {
             cluster.close();
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
-        while (publishesInFlight.sum() != 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        DeliveryPool.awaitZero(publishesInFlight, deadline);
         DeliveryPool.awaitFinished(projects.closeAll(), deadline);
         if (ownedPool != null) {
             DeliveryPool.shutdown(ownedPool, deadline);
@@ -270,6 +253,15 @@ public final class Broker implements AutoCloseable {
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
+    }
+
+    private void checkSubscribe(String pattern, StartPosition start, SubscribeOptions options,
+                                SubscriptionListener listener) {
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        Topics.check(pattern, true, maxTopicLength);
+        ensureOpen();
     }
 
     private void ensureOpen() {
@@ -283,30 +275,12 @@ public final class Broker implements AutoCloseable {
         if (state != null) {
             return state;
         }
-        validateProject(project);
+        Topics.requireProject(project);
         return projects.get(project);
     }
 
     private long nowNanos() {
         return Event.epochNanosOf(clock.instant());
-    }
-
-    /**
-     * Checks a project id: 1 to 128 characters of {@code [A-Za-z0-9._-]}. Throws {@link StreamsException}
-     * (INVALID_PROJECT) otherwise; the one definition of the rule, for every module.
-     */
-    public static void validateProject(String project) {
-        if (project == null || project.isEmpty() || project.length() > MAX_PROJECT_LENGTH) {
-            throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id must be 1 to 128 characters");
-        }
-        for (int i = 0; i < project.length(); i++) {
-            char c = project.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
-                throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id may only use [A-Za-z0-9._-]");
-            }
-        }
     }
 
     /** Builds a {@link Broker}; every setting has a default. */
@@ -387,10 +361,7 @@ public final class Broker implements AutoCloseable {
 
         /** Threads of the broker's own delivery pool (default: cores, at least 2). */
         public Builder deliveryThreads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("deliveryThreads must be >= 1");
-            }
-            this.deliveryThreads = threads;
+            this.deliveryThreads = atLeast(threads, 1, "deliveryThreads");
             return this;
         }
 
@@ -402,19 +373,13 @@ public final class Broker implements AutoCloseable {
 
         /** Largest payload accepted by publish (default 1 MiB). */
         public Builder maxPayloadBytes(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("maxPayloadBytes must be >= 0");
-            }
-            this.maxPayloadBytes = bytes;
+            this.maxPayloadBytes = atLeast(bytes, 0, "maxPayloadBytes");
             return this;
         }
 
         /** Longest topic or pattern accepted (default {@value Topics#DEFAULT_MAX_LENGTH}). */
         public Builder maxTopicLength(int chars) {
-            if (chars < 1) {
-                throw new IllegalArgumentException("maxTopicLength must be >= 1");
-            }
-            this.maxTopicLength = chars;
+            this.maxTopicLength = atLeast(chars, 1, "maxTopicLength");
             return this;
         }
 
@@ -433,6 +398,13 @@ public final class Broker implements AutoCloseable {
         /** Builds the broker. */
         public Broker build() {
             return new Broker(this);
+        }
+
+        private static int atLeast(int value, int min, String name) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be >= " + min);
+            }
+            return value;
         }
     }
 }

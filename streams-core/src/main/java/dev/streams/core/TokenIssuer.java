@@ -68,7 +68,7 @@ public final class TokenIssuer {
      * a reserved name (iss, sub, aud, exp, nbf, iat, jti, project, topics).
      */
     public String issue(String project, List<String> topicPatterns, Duration ttl, Map<String, ?> extra) {
-        Broker.validateProject(project);
+        Topics.requireProject(project);
         if (topicPatterns.isEmpty()) {
             throw new StreamsException(ErrorKind.INVALID_ARGUMENT, "a token needs at least one topic pattern");
         }

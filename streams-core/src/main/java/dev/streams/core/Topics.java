@@ -9,6 +9,7 @@ import java.util.Arrays;
  * transport modules so every layer applies the same rules.
  */
 public final class Topics {
+    private static final int MAX_PROJECT_LENGTH = 128;
     /** The default maximum length of a topic or pattern, in chars. */
     public static final int DEFAULT_MAX_LENGTH = 256;
     /** The pattern matching every topic. */
@@ -150,6 +151,24 @@ public final class Topics {
                 return null;
             }
             out.append(i == 0 ? "" : ".").append(token);
+        }
+    }
+
+    /**
+     * Checks a project id: 1 to 128 characters of {@code [A-Za-z0-9._-]}. Throws {@link StreamsException}
+     * (INVALID_PROJECT) otherwise; the one definition of the rule, for every module.
+     */
+    public static void requireProject(String project) {
+        if (project == null || project.isEmpty() || project.length() > MAX_PROJECT_LENGTH) {
+            throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id must be 1 to 128 characters");
+        }
+        for (int i = 0; i < project.length(); i++) {
+            char c = project.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                throw new StreamsException(ErrorKind.INVALID_PROJECT, "project id may only use [A-Za-z0-9._-]");
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * follows it ({@link #moveTo}).
  *
  * <p>Called under the topic's lock, like every history; {@link #readAfter} may block on the engine's I/O,
- * which is why a clustered broker reports {@code historyReadsBlock()}.
+ * which is why a clustered broker never makes a subscription that replays on an I/O thread.
  */
 final class ClusterTopicHistory implements TopicHistory {
     private final TopicHistory local;

@@ -16,6 +16,22 @@ public final class DeliveryPool {
      * draining everyone else. (A ForkJoinPool gave no such guarantee: under load, drains queued behind a
      * blocked worker could wait indefinitely.)
      */
+    /** The broker's one timer thread (expiry by age, idle eviction), a daemon. */
+    public static java.util.concurrent.ScheduledExecutorService janitor() {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "streams-janitor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Spins until {@code inFlight} reads zero (publishes finishing as the broker closes) or the deadline. */
+    public static void awaitZero(java.util.concurrent.atomic.LongAdder inFlight, long deadline) {
+        while (inFlight.sum() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
     public static ThreadPoolExecutor create(int threads) {
         AtomicInteger ids = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {

@@ -26,19 +26,15 @@ final class SubscribeRouting {
     static void subscribe(ServerContext server, Executor loop, String project, String pattern, StartPosition start,
                           SubscribeOptions options, SubscriptionListener listener, Consumer<Subscription> made,
                           Consumer<RuntimeException> failed) {
-        boolean blocks = server.broker().historyReadsBlock();
         Subscription sub;
         try {
-            sub = blocks ? server.broker().subscribeIfInMemory(project, pattern, start, options, listener).orElse(null)
-                    : server.broker().subscribe(project, pattern, start, options, listener);
+            sub = server.broker().subscribeIfInMemory(project, pattern, start, options, listener).orElse(null);
         } catch (RuntimeException e) {
             failed.accept(e);
             return;
         }
         if (sub != null) {
-            if (blocks) {
-                server.metrics().replaysFromMemory.increment();
-            }
+            server.metrics().replaysFromMemory.increment();
             made.accept(sub);
             return;
         }
