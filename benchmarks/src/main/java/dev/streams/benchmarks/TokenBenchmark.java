@@ -1,7 +1,7 @@
 package dev.streams.benchmarks;
 
-import dev.streams.core.TokenClaims;
-import dev.streams.core.TokenIssuer;
+import dev.streams.auth.TokenClaims;
+import dev.streams.auth.TokenIssuer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.streams.auth.internal.JwtVerifiers;
 import dev.streams.auth.internal.KeySecrets;
 import dev.streams.auth.internal.Permissions;
 import dev.streams.core.StreamsException;
-import dev.streams.core.TokenIssuer;
+import dev.streams.auth.TokenIssuer;
 import dev.streams.core.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.streams.core.TokenIssuer;
+import dev.streams.auth.TokenIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;

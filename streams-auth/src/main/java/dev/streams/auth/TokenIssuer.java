@@ -1,9 +1,12 @@
-package dev.streams.core;
+package dev.streams.auth;
 
-import dev.streams.core.internal.ParsedClaims;
-import dev.streams.core.internal.CompactJson;
-import dev.streams.core.internal.CompactJsonWriter;
-import dev.streams.core.internal.HmacKey;
+import dev.streams.auth.internal.CompactJson;
+import dev.streams.auth.internal.CompactJsonWriter;
+import dev.streams.auth.internal.HmacKey;
+import dev.streams.auth.internal.ParsedClaims;
+import dev.streams.core.ErrorKind;
+import dev.streams.core.StreamsException;
+import dev.streams.core.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

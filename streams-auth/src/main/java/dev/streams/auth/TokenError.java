@@ -1,4 +1,6 @@
-package dev.streams.core;
+package dev.streams.auth;
+
+import dev.streams.core.ErrorKind;
 
 /** Why a Streams token was refused. */
 public enum TokenError {

@@ -1,9 +1,13 @@
-package dev.streams.core;
+package dev.streams.auth;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streams.core.ErrorKind;
+import dev.streams.core.InvalidTopicException;
+import dev.streams.core.MutableClock;
+import dev.streams.core.StreamsException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;

@@ -1,8 +1,8 @@
-package dev.streams.core.internal;
+package dev.streams.auth.internal;
 
 import dev.streams.core.InvalidTopicException;
-import dev.streams.core.TokenError;
-import dev.streams.core.TokenException;
+import dev.streams.auth.TokenError;
+import dev.streams.auth.TokenException;
 import dev.streams.core.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;

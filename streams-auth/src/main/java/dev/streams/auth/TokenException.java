@@ -1,4 +1,6 @@
-package dev.streams.core;
+package dev.streams.auth;
+
+import dev.streams.core.StreamsException;
 
 /** A Streams token was refused; {@link #error()} says why. */
 public final class TokenException extends StreamsException {

@@ -1,5 +1,6 @@
-package dev.streams.core;
+package dev.streams.auth;
 
+import dev.streams.core.Topics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

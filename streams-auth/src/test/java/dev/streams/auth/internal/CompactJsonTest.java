@@ -1,4 +1,4 @@
-package dev.streams.core.internal;
+package dev.streams.auth.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.streams.core.internal;
+package dev.streams.auth.internal;
 
 import java.security.GeneralSecurityException;
 import java.util.Base64;
