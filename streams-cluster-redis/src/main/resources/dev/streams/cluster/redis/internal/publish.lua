@@ -13,28 +13,31 @@ local ledger = KEYS[3]
 local bytes = KEYS[4]
 local maxEvents = tonumber(ARGV[2])
 local maxBytes = tonumber(ARGV[8])
-local total = 0
 
--- Removes a recovery stream's oldest event and gives its bytes back; false when the stream holds none (it was
--- emptied, or expired with the key lifetime). Streams only ever lose their oldest events, which readers
--- already take as trimmed history.
-local function trimOldest(stream)
-  local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
-  if #oldest == 0 then
-    return false
+-- Recovery bytes are kept per stream in the ledger and in all; both are updated once per topic per batch, and
+-- trimming is Redis's own (XTRIM, exact), whose removed entries are counted at the stream's average size: exact
+-- while a topic's events are alike in size, and never drifting far, since a trimmed stream's share is
+-- re-read from what it still holds.
+local function trimTo(stream, keep)
+  local held = redis.call('XLEN', stream)
+  local share = tonumber(redis.call('ZSCORE', ledger, stream) or '0')
+  if held == 0 then
+    -- Emptied, or expired with the key lifetime: whatever it was counted for is gone.
+    redis.call('ZREM', ledger, stream)
+    return redis.call('DECRBY', bytes, share)
   end
-  local fields = oldest[1][2]
-  local size = 0
-  for f = 1, #fields, 2 do
-    if fields[f] == 'b' then
-      size = #fields[f + 1]
-    end
+  local removed = redis.call('XTRIM', stream, 'MAXLEN', keep)
+  if removed == 0 then
+    return tonumber(redis.call('GET', bytes) or '0')
   end
-  redis.call('XDEL', stream, oldest[1][1])
-  redis.call('ZINCRBY', ledger, -size, stream)
-  total = redis.call('DECRBY', bytes, size)
-  return true
+  local freed = math.floor(share * removed / held)
+  if held - removed == 0 then
+    freed = share
+  end
+  redis.call('ZINCRBY', ledger, -freed, stream)
+  return redis.call('DECRBY', bytes, freed)
 end
+
 -- Every published message has the next number of one cluster-wide sequence, and is logged under it: a node
 -- that finds a number missing (it was disconnected, or dropped what it could not keep up with) reads the
 -- missed messages back from the log, whichever topics they were about.
@@ -50,12 +53,12 @@ for i = 1, (#KEYS - 4) / 2 do
   if t == nil then
     if redis.call('HSETNX', meta, 'e', ARGV[1]) == 1 then
       -- A new epoch: whatever a stream of an older one kept must not be read as this one's.
-      while trimOldest(stream) do end
+      trimTo(stream, 0)
       redis.call('DEL', stream)
     end
     local state = redis.call('HMGET', meta, 'e', 'o', 's', 'n')
     t = {stream = stream, epoch = state[1], offset = tonumber(state[2] or '0'),
-         sec = tonumber(state[3] or '0'), ns = tonumber(state[4] or '0')}
+         sec = tonumber(state[3] or '0'), ns = tonumber(state[4] or '0'), added = 0}
     topics[meta] = t
     order[#order + 1] = meta
   end
@@ -76,37 +79,40 @@ for i = 1, (#KEYS - 4) / 2 do
   local head = t.epoch .. string.format(' %d %d %d', t.offset, sec, ns)
   local body = ARGV[a + 3]
   redis.call('XADD', stream, string.format('%d-0', t.offset), 'h', head, 'b', body, 'o', ARGV[5])
-  redis.call('ZINCRBY', ledger, #body, stream)
-  total = redis.call('INCRBY', bytes, #body)
-  while redis.call('XLEN', stream) > maxEvents do
-    trimOldest(stream)
-  end
-  -- The project's bound: its largest stream gives up its oldest events first. A stream that expired leaves
-  -- its bytes in the ledger until it comes up here; at most 64 steps per event, so a script stays short.
-  local steps = 0
-  while total > maxBytes and steps < 64 do
-    local largest = redis.call('ZREVRANGE', ledger, 0, 0)
-    if #largest == 0 then
-      break
-    end
-    if not trimOldest(largest[1]) then
-      local stale = tonumber(redis.call('ZSCORE', ledger, largest[1]) or '0')
-      redis.call('ZREM', ledger, largest[1])
-      total = redis.call('DECRBY', bytes, stale)
-    end
-    steps = steps + 1
-  end
+  t.added = t.added + #body
   message[#message + 1] = head .. string.format(' %d\n', #body) .. body
   heads[i] = head
 end
+local total = 0
 for _, meta in ipairs(order) do
   local t = topics[meta]
+  redis.call('ZINCRBY', ledger, t.added, t.stream)
+  total = redis.call('INCRBY', bytes, t.added)
+  total = trimTo(t.stream, maxEvents)
   redis.call('HSET', meta, 'o', string.format('%d', t.offset), 's', string.format('%d', t.sec),
       'n', string.format('%d', t.ns))
   if ARGV[3] ~= '0' then
     redis.call('PEXPIRE', meta, ARGV[3])
     redis.call('PEXPIRE', t.stream, ARGV[3])
   end
+end
+-- The project's bound: its largest stream gives up its oldest events, as many as the excess is worth at that
+-- stream's average size; a few steps per call at most, so a call stays short.
+for step = 1, 8 do
+  if total <= maxBytes then
+    break
+  end
+  local largest = redis.call('ZREVRANGE', ledger, 0, 0, 'WITHSCORES')
+  if #largest == 0 then
+    break
+  end
+  local held = redis.call('XLEN', largest[1])
+  local share = tonumber(largest[2])
+  local drop = held
+  if share > 0 and held > 0 then
+    drop = math.min(held, math.ceil((total - maxBytes) * held / share))
+  end
+  total = trimTo(largest[1], held - drop)
 end
 if ARGV[3] ~= '0' then
   redis.call('PEXPIRE', ledger, ARGV[3])
