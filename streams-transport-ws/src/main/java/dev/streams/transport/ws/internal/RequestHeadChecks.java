@@ -31,8 +31,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>an HTTP version other than 1.0 or 1.1 gets 505;</li>
  *   <li>a connection from a trusted proxy counts, from its first request, under the client address the proxy
  *       forwards (429 when that address is at its limit);</li>
- *   <li>the calls that carry a body (m3o Publish and Token, device ingest, history queries) are authenticated from the headers
- *       and query: a refused credential gets the dialect's 401 or 403 at once.</li>
+ *   <li>the API calls (m3o Publish and Token, device ingest, history queries) are authenticated from the
+ *       headers and query, once: a refused credential gets the dialect's 401 or 403 at once, an accepted one is
+ *       handed to the call's handler ({@link ServerContext#requestPrincipal}).</li>
  * </ul>
  * A refused request's body is discarded as it arrives and the connection closed once the answer is written.
  */
@@ -61,6 +62,11 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
 
     /** Checks one request head; on refusal the answer is on its way and false returned. */
     private boolean passes(ChannelHandlerContext ctx, HttpRequest request) {
+        // Whatever an earlier request left (it was answered before its handler took it) is not this one's. Only
+        // connections that made API calls have the attribute: a WebSocket's idle connection keeps no entry.
+        if (ctx.channel().hasAttr(ServerContext.REQUEST_PRINCIPAL)) {
+            ctx.channel().attr(ServerContext.REQUEST_PRINCIPAL).set(null);
+        }
         HttpVersion version = request.protocolVersion();
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             refuse(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
@@ -74,12 +80,13 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
                     HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
             return false;
         }
-        if (!request.method().equals(HttpMethod.POST)) {
+        boolean post = request.method().equals(HttpMethod.POST);
+        if (!post && !request.method().equals(HttpMethod.GET)) {
             return true;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         String path = query.path();
-        boolean m3o = HttpRouter.isM3oCall(path);
+        boolean m3o = post && HttpRouter.isM3oCall(path);
         String project = m3o ? null : HttpRouter.goliothCallProject(path);
         if (!m3o && project == null) {
             return true;
@@ -89,6 +96,8 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
             if (project != null && !who.project().equals(project)) {
                 throw new AuthException(AuthFailure.FORBIDDEN_PROJECT, "credential is not valid for this project");
             }
+            // The handler takes it from here: authenticated once, from the head.
+            ctx.channel().attr(ServerContext.REQUEST_PRINCIPAL).set(who);
             return true;
         } catch (AuthException e) {
             Failure failure = Failure.of(e.failure());

@@ -9,8 +9,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,6 +30,18 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             SseResumes sseResumes, QueryGate queries, ReplayQueue replays,
                             WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget,
                             ConnectionAdmission admission) {
+
+    /** The principal {@link RequestHeadChecks} authenticated from the head of the request being handled. */
+    static final AttributeKey<Principal> REQUEST_PRINCIPAL = AttributeKey.valueOf(ServerContext.class, "principal");
+
+    /**
+     * Who sent the request being handled: the principal its head was authenticated as, taken (once) from the
+     * connection, or else {@code credentials} authenticated now. Throws AuthException as {@link #authenticate}.
+     */
+    public Principal requestPrincipal(Channel channel, Supplier<Credentials> credentials) {
+        Principal who = channel.attr(REQUEST_PRINCIPAL).getAndSet(null);
+        return who != null ? who : authenticate(channel, credentials.get());
+    }
 
     /**
      * Authenticates what a request or session presented and, when it is valid, counts the connection as

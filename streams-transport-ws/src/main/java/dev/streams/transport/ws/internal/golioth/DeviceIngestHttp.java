@@ -36,7 +36,7 @@ public final class DeviceIngestHttp {
             return;
         }
         try {
-            Principal who = server.authenticate(ctx.channel(), Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            Principal who = server.requestPrincipal(ctx.channel(), () -> Requests.credentials(request, new QueryStringDecoder(request.uri())));
             server.auth().checkIngest(who, project, deviceId);
             Completions.onLoop(ingestor.ingestAsync(project, deviceId, path, Requests.body(request)), ctx.executor(),
                     (stored, error) -> {

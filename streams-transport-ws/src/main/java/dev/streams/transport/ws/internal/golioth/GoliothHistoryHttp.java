@@ -49,7 +49,7 @@ public final class GoliothHistoryHttp {
         }
         HistoryQuery query;
         try {
-            Principal who = server.authenticate(ctx.channel(), Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            Principal who = server.requestPrincipal(ctx.channel(), () -> Requests.credentials(request, new QueryStringDecoder(request.uri())));
             String pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
             // Only device data, and of it only what this credential could subscribe to, rows and aggregates alike.
             List<String> readable = server.auth().readableTopics(who, project, pattern);

@@ -44,7 +44,7 @@ public final class M3oHttp {
             return;
         }
         try {
-            Principal who = server.authenticate(ctx.channel(), Requests.credentials(request, new QueryStringDecoder(request.uri())));
+            Principal who = server.requestPrincipal(ctx.channel(), () -> Requests.credentials(request, new QueryStringDecoder(request.uri())));
             JsonObject body = Json.parseObject(Requests.body(request).isBlank() ? "{}" : Requests.body(request));
             if (call.equals("publish")) {
                 publish(ctx, request, who, body);
