@@ -2,7 +2,6 @@ package dev.streams.core.internal;
 
 import dev.streams.core.CloseReason;
 import dev.streams.core.ClusterEngine;
-import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.HistoryStore;
@@ -10,7 +9,6 @@ import dev.streams.core.Position;
 import dev.streams.core.ProjectLimits;
 import dev.streams.core.ProjectStats;
 import dev.streams.core.StartPosition;
-import dev.streams.core.StreamsException;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
 import dev.streams.core.SubscriptionListener;
@@ -49,13 +47,9 @@ public final class ProjectState {
     private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
     private final PatternIndex patterns = new PatternIndex();
     private final Set<QueuedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private final ProjectLimits limits;
+    private final ProjectAdmission admission;
     private final ClusterEngine cluster;
-    private final PublishRate rate;
     private final HistoryBudget budget;
-    /** When the topic limit last made publish sweep inline, so a project at its limit does not sweep per publish. */
-    private volatile long lastInlineSweepNanos;
-    final LongAdder limitRejections = new LongAdder();
     final LongAdder topicsEvicted = new LongAdder();
     final LongAdder published = new LongAdder();
     final LongAdder delivered = new LongAdder();
@@ -66,9 +60,8 @@ public final class ProjectState {
                         ProjectLimits limits, ClusterEngine cluster) {
         this.name = name;
         this.cluster = cluster;
-        this.limits = limits;
+        this.admission = new ProjectAdmission(name, limits);
         this.budget = new HistoryBudget(limits.maxHistoryBytes());
-        this.rate = limits.maxPublishRate() == 0 ? null : new PublishRate(limits.maxPublishRate());
         this.store = store;
         this.clockNanos = clockNanos;
         this.defaultExecutor = defaultExecutor;
@@ -85,9 +78,7 @@ public final class ProjectState {
      */
     public CompletableFuture<Event> publish(String topic, String contentType, byte[] payload,
                                             Map<String, String> attributes) {
-        if (rate != null && !rate.tryAcquire()) {
-            throw refused("publish rate", limits.maxPublishRate() + " events/s");
-        }
+        admission.checkPublishRate();
         if (cluster == null) {
             return CompletableFuture.completedFuture(publishHere(topic, contentType, payload, attributes));
         }
@@ -110,7 +101,7 @@ public final class ProjectState {
                         payload, contentType, attributes);
                 history.expire(timestamp);
                 if (!budget.makeRoom(state, event.sizeInBytes())) {
-                    throw refused("history", limits.maxHistoryBytes() + " bytes");
+                    throw admission.refused("history", admission.limits().maxHistoryBytes() + " bytes");
                 }
                 history.append(event);
                 fanOut(state, event);
@@ -219,21 +210,10 @@ public final class ProjectState {
                 : openTopic(topic, null);
     }
 
-    /**
-     * Refuses a topic the project does not have yet when it is at its topic limit, after sweeping idle topics
-     * inline (at most once a second, so a project at its limit does not sweep per publish).
-     */
+    /** Refuses a topic the project does not have yet when it is at its topic limit (see {@link ProjectAdmission}). */
     private void checkTopicLimit(String topic) {
-        if (topics.size() < limits.maxTopics() || topics.containsKey(topic)) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - lastInlineSweepNanos > 1_000_000_000L) {
-            lastInlineSweepNanos = now;
-            sweep();
-        }
-        if (topics.size() >= limits.maxTopics() && !topics.containsKey(topic)) {
-            throw refused("topics", Integer.toString(limits.maxTopics()));
+        if (!topics.containsKey(topic)) {
+            admission.checkNewTopic(topics.size(), () -> topics.containsKey(topic) ? 0 : topics.size(), this::sweep);
         }
     }
 
@@ -254,15 +234,7 @@ public final class ProjectState {
     }
 
     private void checkSubscriptionLimit() {
-        if (subscriptions.size() >= limits.maxSubscriptions()) {
-            throw refused("subscriptions", Integer.toString(limits.maxSubscriptions()));
-        }
-    }
-
-    private StreamsException refused(String what, String limit) {
-        limitRejections.increment();
-        return new StreamsException(ErrorKind.LIMIT_EXCEEDED,
-                "project " + name + " has reached its " + what + " limit of " + limit);
+        admission.checkSubscriptions(subscriptions.size());
     }
 
     /**
@@ -385,7 +357,7 @@ public final class ProjectState {
             }
         }
         return new ProjectStats(published.sum(), delivered.sum(), dropped.sum(), slowDisconnects.sum(),
-                topicCount, subscriptions.size(), budget.bytes(), limitRejections.sum(), topicsEvicted.sum());
+                topicCount, subscriptions.size(), budget.bytes(), admission.rejections.sum(), topicsEvicted.sum());
     }
 
     /** Ends every subscription, letting each deliver what it had queued first; returns those it ended. */
