@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -50,11 +49,8 @@ public final class ProjectState {
     private final ProjectAdmission admission;
     private final ClusterEngine cluster;
     private final HistoryBudget budget;
-    final LongAdder topicsEvicted = new LongAdder();
-    final LongAdder published = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LongAdder dropped = new LongAdder();
-    final LongAdder slowDisconnects = new LongAdder();
+    /** Counted here and by the project's subscriptions. */
+    final ProjectCounters counters = new ProjectCounters();
 
     public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor,
                         ProjectLimits limits, ClusterEngine cluster) {
@@ -177,7 +173,7 @@ public final class ProjectState {
     /** Under the topic's lock, after the event was appended: hands it to every matching subscription. */
     private void fanOut(TopicState state, Event event) {
         budget.settle(state);
-        published.increment();
+        counters.published.increment();
         for (QueuedSubscription sub : state.exact) {
             sub.offer(event);
         }
@@ -254,7 +250,7 @@ public final class ProjectState {
                 if (state.isIdle()) {
                     state.removed = true;
                     topics.remove(state.name, state);
-                    topicsEvicted.increment();
+                    counters.topicsEvicted.increment();
                 }
             }
         }
@@ -356,8 +352,9 @@ public final class ProjectState {
                 }
             }
         }
-        return new ProjectStats(published.sum(), delivered.sum(), dropped.sum(), slowDisconnects.sum(),
-                topicCount, subscriptions.size(), budget.bytes(), admission.rejections.sum(), topicsEvicted.sum());
+        return new ProjectStats(counters.published.sum(), counters.delivered.sum(), counters.dropped.sum(),
+                counters.slowDisconnects.sum(), topicCount, subscriptions.size(), budget.bytes(),
+                admission.rejections.sum(), counters.topicsEvicted.sum());
     }
 
     /** Ends every subscription, letting each deliver what it had queued first; returns those it ended. */

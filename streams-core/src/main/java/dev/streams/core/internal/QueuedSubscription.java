@@ -75,7 +75,7 @@ public class QueuedSubscription implements Subscription {
                 queuedBytes -= old.sizeInBytes();
                 dropped++;
                 gaps.dropped(old);
-                project.dropped.increment();
+                project.counters.dropped.increment();
             }
             if (closing == null) {
                 queue.add(event);
@@ -83,7 +83,7 @@ public class QueuedSubscription implements Subscription {
             }
         }
         if (disconnected) {
-            project.slowDisconnects.increment();
+            project.counters.slowDisconnects.increment();
             project.unregister(this);
         }
         signal();
@@ -233,7 +233,7 @@ public class QueuedSubscription implements Subscription {
                 deliver(batch[i]);
             }
         }
-        project.delivered.add(count);
+        project.counters.delivered.add(count);
         return true;
     }
 
