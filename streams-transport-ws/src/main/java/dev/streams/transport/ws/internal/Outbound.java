@@ -1,6 +1,7 @@
 package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Event;
+import dev.streams.core.StartPosition;
 
 /**
  * Where a session's messages go: a WebSocket ({@link WebSocketOutbound}) or a Server-Sent Events response
@@ -15,6 +16,16 @@ public abstract class Outbound {
     /** Whether this transport can name messages, so dialects may send gap messages unasked. */
     public boolean namesEvents() {
         return false;
+    }
+
+    /**
+     * Where a stream that a client reconnected with {@code lastEventId} starts: {@code fresh} here (a WebSocket
+     * resumes with its dialect's own cursors); an event stream overrides it. {@code resumeLost} runs when a
+     * resume was asked for and cannot be honoured (the stream then starts live).
+     */
+    StartPosition resumeFrom(SseResumes resumes, String project, String pattern, StartPosition fresh,
+                             String lastEventId, Runnable resumeLost) {
+        return fresh;
     }
 
     /** Frames one event; returns the bytes it adds to the stream. */

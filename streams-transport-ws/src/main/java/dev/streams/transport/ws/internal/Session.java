@@ -4,11 +4,9 @@ import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
-import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
-import dev.streams.core.Topics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +37,6 @@ public abstract class Session implements FrameBatcher.Owner {
     private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
-    private SseResumes.Record sseRecord;
     /** The credential the session acts with, its expiry timers, and what the revocation sweep reads. */
     private final SessionCredential credential = new SessionCredential();
     /** Messages (and their bytes) of this turn, not yet added to the dialect's counters. */
@@ -199,23 +196,11 @@ public abstract class Session implements FrameBatcher.Owner {
      * Where a Server-Sent Events stream starts: after the client's Last-Event-ID when it has one (the cursor
      * itself for one topic; the server's resume record for a pattern), else at {@code fresh}. Sets the ids
      * the stream gives its events. When a resume was asked for and cannot be honoured, the stream starts live
-     * and {@code lostMessage} is sent first as a gap. Call only on a session whose outbound is SSE.
+     * and {@code lostMessage} is sent first as a gap. A WebSocket starts at {@code fresh} (see {@link Outbound#resumeFrom}).
      */
     protected final StartPosition sseStart(String project, String pattern, StartPosition fresh, String lastEventId,
                                            String lostMessage) {
-        SseOutbound sse = (SseOutbound) out;
-        if (!Topics.hasWildcard(pattern)) {
-            sse.useIds(SseIds.CURSORS);
-            return lastEventId == null || lastEventId.isEmpty() ? fresh
-                    : StartPosition.after(Position.fromCursor(lastEventId));
-        }
-        SseResumes.Start start = server.sseResumes().start(project, pattern, lastEventId, fresh);
-        sse.useIds(start.ids());
-        sseRecord = start.record();
-        if (start.resumeLost()) {
-            sendGap(lostMessage);
-        }
-        return start.position();
+        return out.resumeFrom(server.sseResumes(), project, pattern, fresh, lastEventId, () -> sendGap(lostMessage));
     }
 
     /** Renders an exception from authorizing or subscribing as this dialect's failure. */
@@ -371,9 +356,6 @@ public abstract class Session implements FrameBatcher.Owner {
         if (open) {
             open = false;
             server.sessions().remove(this);
-        }
-        if (sseRecord != null) {
-            server.sseResumes().closed(sseRecord);
         }
         onClosed();
     }

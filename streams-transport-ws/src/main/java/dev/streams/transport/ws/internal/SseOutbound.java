@@ -1,6 +1,9 @@
 package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Event;
+import dev.streams.core.Position;
+import dev.streams.core.StartPosition;
+import dev.streams.core.Topics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -19,6 +22,9 @@ public final class SseOutbound extends Outbound {
 
     private final Channel channel;
     private SseIds ids = SseIds.CURSORS;
+    /** The server's resume record of a pattern stream, released when the stream ends; null for one topic. */
+    private SseResumes resumes;
+    private SseResumes.Record record;
     private final FrameBatcher buffer;
     private boolean ended;
 
@@ -27,9 +33,26 @@ public final class SseOutbound extends Outbound {
         this.buffer = new FrameBatcher(channel, budget);
     }
 
-    /** How this stream's events are identified (default: their cursors, for a stream of one topic). */
-    void useIds(SseIds ids) {
-        this.ids = ids;
+    /**
+     * After the client's Last-Event-ID when it has one (the cursor itself for one topic; the server's resume record
+     * for a pattern), else at {@code fresh}; sets the ids this stream gives its events.
+     */
+    @Override
+    StartPosition resumeFrom(SseResumes resumes, String project, String pattern, StartPosition fresh,
+                             String lastEventId, Runnable resumeLost) {
+        if (!Topics.hasWildcard(pattern)) {
+            ids = SseIds.CURSORS;
+            return lastEventId == null || lastEventId.isEmpty() ? fresh
+                    : StartPosition.after(Position.fromCursor(lastEventId));
+        }
+        SseResumes.Start start = resumes.start(project, pattern, lastEventId, fresh);
+        ids = start.ids();
+        this.resumes = resumes;
+        this.record = start.record();
+        if (start.resumeLost()) {
+            resumeLost.run();
+        }
+        return start.position();
     }
 
     /** Tells the client how soon to reconnect when the stream breaks (EventSource's default is seconds). */
@@ -94,6 +117,10 @@ public final class SseOutbound extends Outbound {
     @Override
     void discard() {
         buffer.discard();
+        if (record != null) {
+            resumes.closed(record);
+            record = null;
+        }
     }
 
     /**
