@@ -82,9 +82,20 @@ abstract class ServerFixture {
     }
 
     /** Waits until the broker holds {@code count} subscriptions of {@code project} (clients subscribe asynchronously). */
+    /**
+     * Waits until the broker holds {@code count} subscriptions of {@code project} and the server's sessions hold
+     * as many: a session counts its subscription once the broker joined it to its topic (the broker counts it a
+     * moment earlier), and a live subscription does not get what is published before it joined.
+     */
     void awaitSubscriptions(String project, int count) {
-        Await.until(() -> broker.stats(project).subscriptions() >= count, () -> "expected " + count
-                + " subscriptions of " + project + ", have " + broker.stats(project).subscriptions());
+        Await.until(() -> broker.stats(project).subscriptions() >= count && sessionSubscriptions() >= count,
+                () -> "expected " + count + " subscriptions of " + project + ", have "
+                        + broker.stats(project).subscriptions() + " (sessions: " + sessionSubscriptions() + ")");
+    }
+
+    private long sessionSubscriptions() {
+        return server.metrics().stream().filter(m -> m.name().equals("streams_subscriptions"))
+                .mapToLong(MetricSample::value).sum();
     }
 
     @AfterEach
