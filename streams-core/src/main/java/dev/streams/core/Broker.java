@@ -1,6 +1,6 @@
 package dev.streams.core;
 
-import dev.streams.core.internal.DeliveryPool;
+import dev.streams.core.internal.BrokerThreads;
 import dev.streams.core.internal.FlowView;
 import dev.streams.core.internal.ProjectState;
 import dev.streams.core.internal.ProjectTable;
@@ -12,10 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -35,13 +32,12 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final HistoryStore historyStore;
     private final ClusterEngine cluster;
-    private final ThreadPoolExecutor ownedPool;
     private final int maxPayloadBytes;
     private final int maxTopicLength;
     private final SubscribeOptions defaultOptions;
     private final Duration closeTimeout;
     private final ProjectLimits projectLimits;
-    private final ScheduledExecutorService janitor;
+    private final BrokerThreads threads;
     private final ProjectTable projects;
     private final LongAdder publishesInFlight = new LongAdder();
     private volatile boolean closed;
@@ -55,16 +51,13 @@ public final class Broker implements AutoCloseable {
         this.defaultOptions = b.defaultOptions;
         this.closeTimeout = b.closeTimeout;
         this.projectLimits = b.projectLimits;
-        this.janitor = DeliveryPool.janitor();
-        this.ownedPool = b.deliveryExecutor != null ? null : DeliveryPool.create(b.deliveryThreads);
-        Executor delivery = b.deliveryExecutor != null ? b.deliveryExecutor : ownedPool;
-        this.projects = new ProjectTable(
-                p -> new ProjectState(p, historyStore, this::nowNanos, delivery, projectLimits, cluster), () -> closed);
+        this.threads = new BrokerThreads(b.deliveryExecutor, b.deliveryThreads);
+        this.projects = new ProjectTable(p -> new ProjectState(p, historyStore, () -> Event.epochNanosOf(clock.instant()),
+                threads.delivery(), projectLimits, cluster), () -> closed);
         if (cluster != null) {
             cluster.start(projects);
         }
-        long sweepMillis = b.sweepInterval.toMillis();
-        janitor.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        threads.every(b.sweepInterval, this::sweep);
     }
 
     /** A broker with default settings. */
@@ -238,16 +231,11 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
-        janitor.shutdownNow();
+        threads.stopTimer();
         if (cluster != null) {
             cluster.close();
         }
-        long deadline = System.nanoTime() + closeTimeout.toNanos();
-        DeliveryPool.awaitZero(publishesInFlight, deadline);
-        DeliveryPool.awaitFinished(projects.closeAll(), deadline);
-        if (ownedPool != null) {
-            DeliveryPool.shutdown(ownedPool, deadline);
-        }
+        threads.drain(publishesInFlight, projects.closeAll(), System.nanoTime() + closeTimeout.toNanos());
     }
 
     /** Whether {@link #close()} was called. */
@@ -277,10 +265,6 @@ public final class Broker implements AutoCloseable {
         }
         Topics.requireProject(project);
         return projects.get(project);
-    }
-
-    private long nowNanos() {
-        return Event.epochNanosOf(clock.instant());
     }
 
     /** Builds a {@link Broker}; every setting has a default. */
