@@ -2,26 +2,17 @@ package dev.streams.transport.ws;
 
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
-import dev.streams.core.OverflowPolicy;
 import dev.streams.core.SubscribeOptions;
-import dev.streams.transport.ws.internal.ConnectionAdmission;
-import dev.streams.transport.ws.internal.HostRoutes;
+import dev.streams.transport.ws.internal.Apis;
 import dev.streams.transport.ws.internal.IoTransport;
-import dev.streams.transport.ws.internal.OutboundBudget;
-import dev.streams.transport.ws.internal.ProjectConnections;
-import dev.streams.transport.ws.internal.QueryGate;
-import dev.streams.transport.ws.internal.ReplayQueue;
 import dev.streams.transport.ws.internal.ServerContext;
-import dev.streams.transport.ws.internal.ServerLimits;
-import dev.streams.transport.ws.internal.ServerMetrics;
 import dev.streams.transport.ws.internal.ServerRuntime;
-import dev.streams.transport.ws.internal.SseResumes;
+import dev.streams.transport.ws.internal.ServerSettings;
 import dev.streams.transport.ws.internal.Tls;
-import io.netty.channel.group.DefaultChannelGroup;
+import dev.streams.transport.ws.internal.golioth.GoliothApi;
+import dev.streams.transport.ws.internal.m3o.M3oApi;
+import dev.streams.transport.ws.internal.nativeproto.NativeApi;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,29 +44,16 @@ public final class StreamsServer implements AutoCloseable {
     private final ServerContext context;
     private final ServerRuntime runtime;
 
-    private StreamsServer(Builder b) {
-        this.host = b.host;
-        this.port = b.port;
-        SslContext ssl = Tls.context(b.sslContext, b.certificatePem, b.privateKeyPem);
+    private StreamsServer(ServerSettings settings) {
+        this.host = settings.host;
+        this.port = settings.port;
+        SslContext ssl = Tls.context(settings.sslContext, settings.certificatePem, settings.privateKeyPem);
         this.tls = ssl != null;
-        this.transport = IoTransport.choose(b.nativeTransport);
-        ServerLimits limits = new ServerLimits(b.maxFrameBytes, b.maxMessageBytes, b.maxBodyBytes, b.maxConnections,
-                b.maxConnectionsPerProject, b.idleTimeout, b.requestTimeout, b.maxOutboundBytes,
-                b.maxSubscriptionsPerConnection, b.maxTotalOutboundBytes);
-        ServerContext.Compression compression = new ServerContext.Compression(b.compression, b.compressMinBytes);
-        OutboundBudget outboundBudget = new OutboundBudget(limits.maxTotalOutboundBytes());
-        ReplayQueue replays = new ReplayQueue(b.replayThreads, b.maxWaitingReplays,
-                new DefaultThreadFactory("streams-replay", true));
-        ConnectionAdmission admission = new ConnectionAdmission(b.connectionLimits, b.maxConnections);
-        this.context = new ServerContext(b.broker, b.auth, new ServerMetrics(outboundBudget, replays, admission),
-                new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
-                new ProjectConnections(b.maxConnectionsPerProject), Set.copyOf(b.allowedOrigins), limits,
-                b.subscribeOptions, b.tokenTtl, new HostRoutes(b.endpoints, b.fallback), compression,
-                new SseResumes(b.maxConnections, Duration.ofMinutes(5)),
-                QueryGate.create(b.queryThreads, b.maxQueriesPerProject, b.maxWaitingQueriesPerProject, b.maxQueryWait),
-                replays,
-                ServerContext.webSocketConfig(limits, compression), outboundBudget, admission);
-        this.runtime = new ServerRuntime(context, ssl, transport, b.eventLoopThreads, b.closeTimeout);
+        this.transport = IoTransport.choose(settings.nativeTransport);
+        this.context = settings.context();
+        // The APIs this server speaks, each one dialect: the one place that names them all.
+        Apis apis = new Apis(List.of(new NativeApi(context), new M3oApi(context), new GoliothApi(context)));
+        this.runtime = new ServerRuntime(context, apis, ssl, transport, settings.eventLoopThreads, settings.closeTimeout);
     }
 
     /** Starts building a server over a broker and auth that the host owns. */
@@ -136,62 +114,28 @@ public final class StreamsServer implements AutoCloseable {
 
     /** Builds a {@link StreamsServer}; everything but the broker and auth has a default. */
     public static final class Builder {
-        private final Broker broker;
-        private final StreamsAuth auth;
-        private String host = "127.0.0.1";
-        private int port = 8080;
-        private SSLContext sslContext;
-        private Path certificatePem;
-        private Path privateKeyPem;
-        private int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        private boolean nativeTransport = true;
-        private Set<String> allowedOrigins = Set.of();
-        private int maxFrameBytes = 64 * 1024;
-        private int maxMessageBytes = 1024 * 1024;
-        private int maxBodyBytes = 1024 * 1024;
-        private int maxConnections = 10_000;
-        private Duration idleTimeout = Duration.ofSeconds(60);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private int maxConnectionsPerProject = 5_000;
-        private int maxOutboundBytes = 1024 * 1024;
-        private long maxTotalOutboundBytes = defaultTotalOutboundBytes();
-        private int maxSubscriptionsPerConnection = 100;
-        private SubscribeOptions subscribeOptions = SubscribeOptions.builder().maxQueuedEvents(1024)
-                .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
-        private Duration tokenTtl = Duration.ofMinutes(1);
-        private Duration closeTimeout = Duration.ofSeconds(5);
-        private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>();
-        private HttpEndpoint fallback;
-        private boolean compression = true;
-        private int compressMinBytes = 256;
-        private int queryThreads = 2;
-        private int maxQueriesPerProject;
-        private int replayThreads = 4;
-        private int maxWaitingReplays = 20_000;
-        private int maxWaitingQueriesPerProject = 8;
-        private Duration maxQueryWait = Duration.ofSeconds(2);
-        private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
+        private final ServerSettings settings;
 
         private Builder(Broker broker, StreamsAuth auth) {
-            this.broker = Objects.requireNonNull(broker, "broker");
-            this.auth = Objects.requireNonNull(auth, "auth");
+            this.settings = new ServerSettings(Objects.requireNonNull(broker, "broker"),
+                    Objects.requireNonNull(auth, "auth"));
         }
 
         /** Address to bind (default 127.0.0.1; use 0.0.0.0 to serve other machines). */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
+            settings.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
         /** Port to bind (default 8080; 0 picks a free one, see {@link StreamsServer#port()}). */
         public Builder port(int port) {
-            this.port = port;
+            settings.port = port;
             return this;
         }
 
         /** Serve TLS with this context. */
         public Builder tls(SSLContext context) {
-            this.sslContext = Objects.requireNonNull(context, "context");
+            settings.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 
@@ -200,8 +144,8 @@ public final class StreamsServer implements AutoCloseable {
          * at {@link #build()} when they cannot be loaded.
          */
         public Builder tls(Path certificateChainPem, Path privateKeyPem) {
-            this.certificatePem = Objects.requireNonNull(certificateChainPem, "certificate");
-            this.privateKeyPem = Objects.requireNonNull(privateKeyPem, "key");
+            settings.certificatePem = Objects.requireNonNull(certificateChainPem, "certificate");
+            settings.privateKeyPem = Objects.requireNonNull(privateKeyPem, "key");
             return this;
         }
 
@@ -210,43 +154,43 @@ public final class StreamsServer implements AutoCloseable {
          * memory per connection and cheaper event-loop wake-ups. Java NIO serves elsewhere, or when this is false.
          */
         public Builder nativeTransport(boolean enabled) {
-            this.nativeTransport = enabled;
+            settings.nativeTransport = enabled;
             return this;
         }
 
         /** Threads of Netty's event loops (default: cores, at least 2). */
         public Builder eventLoopThreads(int threads) {
-            this.eventLoopThreads = positive(threads, "eventLoopThreads");
+            settings.eventLoopThreads = positive(threads, "eventLoopThreads");
             return this;
         }
 
         /** Browser origins (for example {@code https://app.example}) allowed to open WebSockets; none set allows any. */
         public Builder allowedOrigins(Set<String> origins) {
-            this.allowedOrigins = Set.copyOf(origins);
+            settings.allowedOrigins = Set.copyOf(origins);
             return this;
         }
 
         /** Largest WebSocket frame (default 64 KiB); larger ones close the connection with 1009. */
         public Builder maxFrameBytes(int bytes) {
-            this.maxFrameBytes = positive(bytes, "maxFrameBytes");
+            settings.maxFrameBytes = positive(bytes, "maxFrameBytes");
             return this;
         }
 
         /** Largest WebSocket message after reassembling fragments (default 1 MiB). */
         public Builder maxMessageBytes(int bytes) {
-            this.maxMessageBytes = positive(bytes, "maxMessageBytes");
+            settings.maxMessageBytes = positive(bytes, "maxMessageBytes");
             return this;
         }
 
         /** Largest HTTP request body (default 1 MiB); larger ones get 413. */
         public Builder maxBodyBytes(int bytes) {
-            this.maxBodyBytes = positive(bytes, "maxBodyBytes");
+            settings.maxBodyBytes = positive(bytes, "maxBodyBytes");
             return this;
         }
 
         /** Open connections at most (default 10,000); more get 503. */
         public Builder maxConnections(int connections) {
-            this.maxConnections = positive(connections, "maxConnections");
+            settings.maxConnections = positive(connections, "maxConnections");
             return this;
         }
 
@@ -255,13 +199,13 @@ public final class StreamsServer implements AutoCloseable {
          * one, and the keep-alive caps (default {@link ConnectionLimits#defaults()}).
          */
         public Builder connectionLimits(ConnectionLimits limits) {
-            this.connectionLimits = Objects.requireNonNull(limits, "limits");
+            settings.connectionLimits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
         /** Open WebSocket sessions of one project at most (default 5,000); more are refused with LIMIT_EXCEEDED. */
         public Builder maxConnectionsPerProject(int connections) {
-            this.maxConnectionsPerProject = positive(connections, "maxConnectionsPerProject");
+            settings.maxConnectionsPerProject = positive(connections, "maxConnectionsPerProject");
             return this;
         }
 
@@ -274,19 +218,19 @@ public final class StreamsServer implements AutoCloseable {
             if (timeout.isZero() || timeout.isNegative()) {
                 throw new IllegalArgumentException("requestTimeout must be positive");
             }
-            this.requestTimeout = timeout;
+            settings.requestTimeout = timeout;
             return this;
         }
 
         /** A silent connection is pinged after half of this and closed after all of it (default 60 s). */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            settings.idleTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
         /** Bytes buffered for a client that is not reading before its subscriptions stop pulling (default 1 MiB). */
         public Builder maxOutboundBytes(int bytes) {
-            this.maxOutboundBytes = positive(bytes, "maxOutboundBytes");
+            settings.maxOutboundBytes = positive(bytes, "maxOutboundBytes");
             return this;
         }
 
@@ -299,23 +243,19 @@ public final class StreamsServer implements AutoCloseable {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("maxTotalOutboundBytes must be positive");
             }
-            this.maxTotalOutboundBytes = bytes;
+            settings.maxTotalOutboundBytes = bytes;
             return this;
-        }
-
-        private static long defaultTotalOutboundBytes() {
-            return Math.max(16L << 20, Math.min(256L << 20, PlatformDependent.maxDirectMemory() / 4));
         }
 
         /** Subscriptions one native-protocol connection may hold (default 100). */
         public Builder maxSubscriptionsPerConnection(int count) {
-            this.maxSubscriptionsPerConnection = positive(count, "maxSubscriptionsPerConnection");
+            settings.maxSubscriptionsPerConnection = positive(count, "maxSubscriptionsPerConnection");
             return this;
         }
 
         /** Queue bounds and slow-consumer policy of each WebSocket subscription (default 1024 events, DROP_OLDEST). */
         public Builder subscribeOptions(SubscribeOptions options) {
-            this.subscribeOptions = Objects.requireNonNull(options, "options");
+            settings.subscribeOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 
@@ -324,7 +264,7 @@ public final class StreamsServer implements AutoCloseable {
          * is compressed once per dialect and the same bytes go to every connection that negotiated it.
          */
         public Builder compression(boolean enabled) {
-            this.compression = enabled;
+            settings.compression = enabled;
             return this;
         }
 
@@ -333,13 +273,13 @@ public final class StreamsServer implements AutoCloseable {
             if (bytes < 0) {
                 throw new IllegalArgumentException("compressMinBytes must not be negative");
             }
-            this.compressMinBytes = bytes;
+            settings.compressMinBytes = bytes;
             return this;
         }
 
         /** Threads that run history queries (default 2); 64 more may wait, further ones get 503. */
         public Builder queryThreads(int threads) {
-            this.queryThreads = positive(threads, "queryThreads");
+            settings.queryThreads = positive(threads, "queryThreads");
             return this;
         }
 
@@ -349,7 +289,7 @@ public final class StreamsServer implements AutoCloseable {
          * answers never wait here.
          */
         public Builder replayThreads(int threads) {
-            this.replayThreads = positive(threads, "replayThreads");
+            settings.replayThreads = positive(threads, "replayThreads");
             return this;
         }
 
@@ -359,7 +299,7 @@ public final class StreamsServer implements AutoCloseable {
          * in {@code streams_replays_refused_total}.
          */
         public Builder maxWaitingReplays(int replays) {
-            this.maxWaitingReplays = positive(replays, "maxWaitingReplays");
+            settings.maxWaitingReplays = positive(replays, "maxWaitingReplays");
             return this;
         }
 
@@ -368,7 +308,7 @@ public final class StreamsServer implements AutoCloseable {
          * least one), so that one tenant's heavy queries always leave a thread for the others.
          */
         public Builder maxQueriesPerProject(int queries) {
-            this.maxQueriesPerProject = positive(queries, "maxQueriesPerProject");
+            settings.maxQueriesPerProject = positive(queries, "maxQueriesPerProject");
             return this;
         }
 
@@ -381,20 +321,20 @@ public final class StreamsServer implements AutoCloseable {
             if (maxWaitingPerProject < 0) {
                 throw new IllegalArgumentException("maxWaitingPerProject must not be negative");
             }
-            this.maxWaitingQueriesPerProject = maxWaitingPerProject;
-            this.maxQueryWait = Objects.requireNonNull(maxWait, "maxWait");
+            settings.maxWaitingQueriesPerProject = maxWaitingPerProject;
+            settings.maxQueryWait = Objects.requireNonNull(maxWait, "maxWait");
             return this;
         }
 
         /** Lifetime of tokens from m3o's Token call (default one minute, as m3o). */
         public Builder tokenTtl(Duration ttl) {
-            this.tokenTtl = Objects.requireNonNull(ttl, "ttl");
+            settings.tokenTtl = Objects.requireNonNull(ttl, "ttl");
             return this;
         }
 
         /** How long {@link StreamsServer#close()} waits for clients and requests (default 5 s). */
         public Builder closeTimeout(Duration timeout) {
-            this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            settings.closeTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -403,7 +343,7 @@ public final class StreamsServer implements AutoCloseable {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("paths start with /");
             }
-            endpoints.put(path, Objects.requireNonNull(endpoint, "endpoint"));
+            settings.endpoints.put(path, Objects.requireNonNull(endpoint, "endpoint"));
             return this;
         }
 
@@ -412,13 +352,13 @@ public final class StreamsServer implements AutoCloseable {
          * returns null the server answers 404 in the shape of the API the path belongs to.
          */
         public Builder fallback(HttpEndpoint endpoint) {
-            this.fallback = Objects.requireNonNull(endpoint, "endpoint");
+            settings.fallback = Objects.requireNonNull(endpoint, "endpoint");
             return this;
         }
 
         /** Builds the server; {@link StreamsServer#start()} binds it. */
         public StreamsServer build() {
-            return new StreamsServer(this);
+            return new StreamsServer(settings);
         }
 
         private static int positive(int value, String name) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpDeadline extends ChannelDuplexHandler {
     private final ServerContext server;
+    private final Apis apis;
     private final long timeoutMillis;
     private final long unauthenticatedTimeoutMillis;
     private ConnectionHead connection;
@@ -34,8 +35,9 @@ final class HttpDeadline extends ChannelDuplexHandler {
     /** The path of the request being received, for the 408's shape; null between requests. */
     private String requestPath;
 
-    HttpDeadline(ServerContext server) {
+    HttpDeadline(ServerContext server, Apis apis) {
         this.server = server;
+        this.apis = apis;
         this.timeoutMillis = server.limits().requestTimeout().toMillis();
         this.unauthenticatedTimeoutMillis = Math.min(timeoutMillis,
                 server.admission().limits().authenticationTimeout().toMillis());
@@ -112,7 +114,7 @@ final class HttpDeadline extends ChannelDuplexHandler {
         server.metrics().requestTimeouts.increment();
         if (requestPath != null && ctx.channel().isWritable()) {
             // No request to keep alive for: the reply closes the connection.
-            HttpErrors.send(ctx, null, requestPath, HttpResponseStatus.REQUEST_TIMEOUT,
+            apis.sendError(ctx, null, requestPath, HttpResponseStatus.REQUEST_TIMEOUT,
                     "request not completed within " + millis + " ms");
         } else {
             ctx.close();

@@ -1,15 +1,6 @@
 package dev.streams.transport.ws.internal;
 
 import dev.streams.auth.AuthException;
-import dev.streams.auth.Credentials;
-import dev.streams.transport.ws.internal.golioth.DeviceIngestHttp;
-import dev.streams.transport.ws.internal.golioth.GoliothHistoryHttp;
-import dev.streams.transport.ws.internal.golioth.GoliothSession;
-import dev.streams.transport.ws.internal.m3o.M3oHttp;
-import dev.streams.transport.ws.internal.m3o.M3oSession;
-import dev.streams.transport.ws.internal.m3o.M3oWire;
-import dev.streams.transport.ws.internal.nativeproto.NativeEventStream;
-import dev.streams.transport.ws.internal.nativeproto.NativeSession;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -28,60 +19,28 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Routes each HTTP request: plain HTTP endpoints answer here; a WebSocket upgrade gets a session of its
- * path's dialect, Netty's WebSocket protocol handler (handshake, control frames, UTF-8 validation, close
- * handshake, frame limits) and this server's frame handler, and this handler steps out of the pipeline.
+ * Routes each HTTP request: health and metrics answer here, an API's call goes to the {@link DialectApi} whose
+ * call it is, and the host's endpoints get the rest. A WebSocket upgrade or an event stream gets the session the
+ * APIs give for its path; an upgrade then gets Netty's WebSocket protocol handler (handshake, control frames,
+ * close handshake, frame limits) and this server's frame handler, and this handler steps out of the pipeline.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Pattern M3O = Pattern.compile("^(?:/v1)?/streams(?:/streams)?/(publish|token|subscribe)/?$",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern GOLIOTH_STREAM = Pattern.compile("^/v1/ws/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
-    private static final Pattern INGEST = Pattern.compile("^/v1/projects/([^/]+)/devices/([^/]+)/ingest(?:/(.+?))?/?$");
-    private static final Pattern HISTORY = Pattern.compile("^/v1/projects/([^/]+)(?:/devices/([^/]+))?/stream/?$");
-    private static final String NATIVE = dev.streams.core.NativeProtocol.PATH;
-    private static final String NATIVE_EVENTS = "/v1/sse";
-
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
 
     private final ServerContext server;
-    private final M3oHttp m3o;
-    private final DeviceIngestHttp ingest;
-    private final GoliothHistoryHttp history;
+    private final Apis apis;
     /**
      * The same for every upgrade: the route is chosen here already, so Netty's handshake handler is told that
      * every path ("/" with checkStartsWith) is a WebSocket path; one config per connection would cost memory.
      */
     private final WebSocketServerProtocolConfig protocolConfig;
 
-    /** Whether {@code path} is one of m3o's calls with a body (Publish, Token). */
-    static boolean isM3oCall(String path) {
-        Matcher m = M3O.matcher(path);
-        return m.matches() && !m.group(1).equalsIgnoreCase("subscribe");
-    }
-
-    /**
-     * The project of a Golioth call that may carry a body (device ingest, history queries), or null when
-     * {@code path} is not one.
-     */
-    static String goliothCallProject(String path) {
-        Matcher m = INGEST.matcher(path);
-        if (m.matches()) {
-            return m.group(1);
-        }
-        m = HISTORY.matcher(path);
-        return m.matches() ? m.group(1) : null;
-    }
-
-    public HttpRouter(ServerContext server) {
+    public HttpRouter(ServerContext server, Apis apis) {
         this.server = server;
+        this.apis = apis;
         this.protocolConfig = server.webSocketConfig();
-        this.m3o = new M3oHttp(server);
-        this.ingest = new DeviceIngestHttp(server);
-        this.history = new GoliothHistoryHttp(server);
     }
 
     @Override
@@ -108,10 +67,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
         }
-        Matcher m3oPath = M3O.matcher(path);
-        Matcher ingestPath = INGEST.matcher(path);
-        Matcher historyPath = HISTORY.matcher(path);
-        if ((m3oPath.matches() || ingestPath.matches() || historyPath.matches()) && request.content().isReadable()
+        Apis.Routed call = apis.call(request.method(), path);
+        if (call != null && request.content().isReadable()
                 && !ByteBufUtil.isText(request.content(), StandardCharsets.UTF_8)) {
             // Decoding would turn the bad bytes into U+FFFD and store that as if the client had sent it.
             reject(ctx, request, path, HttpResponseStatus.BAD_REQUEST, "the body is not UTF-8 text");
@@ -126,12 +83,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 HttpReplies.send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4",
                         server.metrics().render(server.broker()));
             }
-        } else if (m3oPath.matches()) {
-            m3o.handle(ctx, request, m3oPath.group(1));
-        } else if (ingestPath.matches()) {
-            ingest.handle(ctx, request, ingestPath.group(1), ingestPath.group(2), ingestPath.group(3));
-        } else if (historyPath.matches()) {
-            history.handle(ctx, request, historyPath.group(1), historyPath.group(2));
+        } else if (call != null) {
+            call.api().handle(ctx, request, path);
         } else if (!server.hostRoutes().handle(ctx, request, query)) {
             reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path);
         }
@@ -180,7 +133,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private void reject(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpResponseStatus status,
                         String message) {
         server.metrics().of(Dialect.HTTP).errors.increment();
-        HttpErrors.send(ctx, request, path, status, message);
+        apis.sendError(ctx, request, path, status, message);
     }
 
     private static boolean wantsEventStream(FullHttpRequest request) {
@@ -191,17 +144,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /** The SSE session for a path that has one, or null (the request then takes its ordinary route). */
     private Session eventStreamFor(ChannelHandlerContext ctx, FullHttpRequest request, String path,
                                    QueryStringDecoder query) {
-        String lastEventId = request.headers().get("Last-Event-ID", Requests.param(query, "lastEventId"));
-        Credentials credentials = Requests.credentials(request, query);
-        Matcher golioth = GOLIOTH_STREAM.matcher(path);
-        if (golioth.matches()) {
-            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2),
-                    new SseOutbound(ctx.channel(), server.outboundBudget()), lastEventId);
-        }
-        if (path.equals(NATIVE_EVENTS) || path.equals(NATIVE_EVENTS + "/")) {
-            return new NativeEventStream(ctx.channel(), server, credentials, query, lastEventId);
+        DialectApi.StreamRequest opening = new DialectApi.StreamRequest(query, headCredential(ctx, request, query),
+                request.headers().get("Last-Event-ID", Requests.param(query, "lastEventId")));
+        for (DialectApi api : apis.all()) {
+            Session session = api.eventStream(ctx.channel(), path, opening);
+            if (session != null) {
+                return session;
+            }
         }
         return null;
+    }
+
+    private HeadCredential headCredential(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
+        return new HeadCredential(server, ctx.channel(), Requests.credentials(request, query));
     }
 
     /**
@@ -266,29 +221,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /** The session for a WebSocket path, or null after answering the request with an error. */
     private Session sessionFor(ChannelHandlerContext ctx, FullHttpRequest request, String path, QueryStringDecoder query) {
-        Credentials credentials = Requests.credentials(request, query);
-        Matcher m3oPath = M3O.matcher(path);
-        if (m3oPath.matches() && m3oPath.group(1).equalsIgnoreCase("subscribe")) {
-            if (!credentials.isEmpty()) {
-                // m3o's gateway checked the Bearer key before the stream started: a bad one is an HTTP 401.
-                try {
-                    server.authenticate(ctx.channel(), credentials);
-                } catch (AuthException e) {
-                    M3oWire.Error error = M3oWire.of(e.failure(), false);
-                    server.metrics().of(Dialect.M3O).errors.increment();
-                    HttpReplies.json(ctx, request, HttpResponseStatus.valueOf(error.code()), error.body());
-                    return null;
+        DialectApi.StreamRequest opening = new DialectApi.StreamRequest(query, headCredential(ctx, request, query), null);
+        for (DialectApi api : apis.all()) {
+            try {
+                Session session = api.webSocket(ctx.channel(), path, opening);
+                if (session != null) {
+                    return session;
                 }
+            } catch (AuthException refused) {
+                DialectApi.ErrorAnswer answer = api.refusal(refused);
+                server.metrics().of(api.dialect()).errors.increment();
+                HttpReplies.json(ctx, request, answer.status(), answer.body());
+                return null;
             }
-            return new M3oSession(ctx.channel(), server, credentials, query);
-        }
-        Matcher golioth = GOLIOTH_STREAM.matcher(path);
-        if (golioth.matches()) {
-            return new GoliothSession(ctx.channel(), server, credentials, query, golioth.group(1), golioth.group(2),
-                    new WebSocketOutbound(ctx.channel(), server), null);
-        }
-        if (path.equals(NATIVE) || path.equals(NATIVE + "/")) {
-            return new NativeSession(ctx.channel(), server, credentials, Requests.flag(query, "batch"));
         }
         reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
         return null;

@@ -14,17 +14,19 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  */
 final class OversizeAwareAggregator extends HttpObjectAggregator {
     private final ServerContext server;
+    private final Apis apis;
 
-    OversizeAwareAggregator(ServerContext server) {
+    OversizeAwareAggregator(ServerContext server, Apis apis) {
         super(server.limits().maxBodyBytes());
         this.server = server;
+        this.apis = apis;
     }
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         server.metrics().oversizeRequests.increment();
         String path = oversized instanceof HttpRequest request ? new QueryStringDecoder(request.uri()).path() : null;
-        HttpErrors.send(ctx, null, path, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        apis.sendError(ctx, null, path, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "request body exceeds " + server.limits().maxBodyBytes() + " bytes");
     }
 }

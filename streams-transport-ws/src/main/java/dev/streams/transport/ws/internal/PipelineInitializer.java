@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelineInitializer extends ChannelInitializer<Channel> {
     private final ServerContext server;
+    private final Apis apis;
     private final SslContext ssl;
 
-    public PipelineInitializer(ServerContext server, SslContext ssl) {
+    public PipelineInitializer(ServerContext server, Apis apis, SslContext ssl) {
         this.server = server;
+        this.apis = apis;
         this.ssl = ssl;
     }
 
@@ -39,7 +41,7 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         if (server.channels().size() >= server.limits().maxConnections()) {
             server.metrics().rejectedConnections.increment();
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                    new Refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections"));
+                    new Refuse(apis, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections"));
             return;
         }
         java.net.InetAddress peer = ConnectionAdmission.addressOf(channel.remoteAddress());
@@ -47,7 +49,7 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         ConnectionAdmission.Refusal refusal = server.admission().admit(source);
         if (refusal != null) {
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                    new Refuse(HttpResponseStatus.valueOf(refusal.status), refusal.message));
+                    new Refuse(apis, HttpResponseStatus.valueOf(refusal.status), refusal.message));
             return;
         }
         server.channels().add(channel);
@@ -62,11 +64,11 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
             p.addLast(ssl.newHandler(channel.alloc()));
         }
         p.addLast(new HttpServerCodec(4096, 16 * 1024, 8192),
-                new HttpDeadline(server),
-                new RequestHeadChecks(server),
-                new OversizeAwareAggregator(server),
+                new HttpDeadline(server, apis),
+                new RequestHeadChecks(server, apis),
+                new OversizeAwareAggregator(server, apis),
                 new FlushConsolidationHandler(256, true),
-                new HttpRouter(server));
+                new HttpRouter(server, apis));
     }
 
     /**
@@ -75,10 +77,12 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
      */
     private static final class Refuse extends ChannelInboundHandlerAdapter {
         private static final long SILENT_REFUSED_MILLIS = 2_000;
+        private final Apis apis;
         private final HttpResponseStatus status;
         private final String message;
 
-        Refuse(HttpResponseStatus status, String message) {
+        Refuse(Apis apis, HttpResponseStatus status, String message) {
+            this.apis = apis;
             this.status = status;
             this.message = message;
         }
@@ -93,7 +97,7 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
-            HttpErrors.send(ctx, null, null, status, message);
+            apis.sendError(ctx, null, null, status, message);
         }
     }
 }

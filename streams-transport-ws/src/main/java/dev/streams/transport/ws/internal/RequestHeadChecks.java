@@ -3,8 +3,6 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.AuthFailure;
 import dev.streams.auth.Principal;
-import dev.streams.transport.ws.internal.golioth.GoliothWire;
-import dev.streams.transport.ws.internal.m3o.M3oWire;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,7 +11,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -39,11 +36,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
+    private final Apis apis;
     /** A refusal was sent: what else the client sends is dropped until the connection closes. */
     private boolean discarding;
 
-    RequestHeadChecks(ServerContext server) {
+    RequestHeadChecks(ServerContext server, Apis apis) {
         this.server = server;
+        this.apis = apis;
     }
 
     @Override
@@ -70,29 +69,24 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
         HttpVersion version = request.protocolVersion();
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
             refuse(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-                    HttpErrors.body(null, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served"));
+                    apis.errorBody(null, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are served"));
             return false;
         }
         ConnectionHead connection = ConnectionHead.of(ctx.channel());
         if (connection != null && connection.needsSource() && !connection.countUnder(clientAddress(ctx, request))) {
             String path = new QueryStringDecoder(request.uri()).path();
-            refuse(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, HttpErrors.body(path,
+            refuse(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, apis.errorBody(path,
                     HttpResponseStatus.TOO_MANY_REQUESTS, "too many connections from your address"));
             return false;
         }
-        boolean post = request.method().equals(HttpMethod.POST);
-        if (!post && !request.method().equals(HttpMethod.GET)) {
-            return true;
-        }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        String path = query.path();
-        boolean m3o = post && HttpRouter.isM3oCall(path);
-        String project = m3o ? null : HttpRouter.goliothCallProject(path);
-        if (!m3o && project == null) {
+        Apis.Routed routed = apis.call(request.method(), query.path());
+        if (routed == null || !routed.call().authenticatedAtHead()) {
             return true;
         }
         try {
-            Principal who = server.authenticate(ctx.channel(), Requests.credentials(request, query));
+            Principal who = new HeadCredential(server, ctx.channel(), Requests.credentials(request, query)).principal();
+            String project = routed.call().project();
             if (project != null && !who.project().equals(project)) {
                 throw new AuthException(AuthFailure.FORBIDDEN_PROJECT, "credential is not valid for this project");
             }
@@ -100,16 +94,9 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
             ctx.channel().attr(ServerContext.REQUEST_PRINCIPAL).set(who);
             return true;
         } catch (AuthException e) {
-            Failure failure = Failure.of(e.failure());
-            if (m3o) {
-                M3oWire.Error error = M3oWire.of(e.failure(), false);
-                server.metrics().of(Dialect.M3O).errors.increment();
-                refuse(ctx, HttpResponseStatus.valueOf(error.code()), error.body());
-            } else {
-                server.metrics().of(Dialect.GOLIOTH).errors.increment();
-                refuse(ctx, HttpResponseStatus.valueOf(failure.httpStatus()),
-                        GoliothWire.restError(GoliothWire.codeOf(failure), e.getMessage()));
-            }
+            DialectApi.ErrorAnswer answer = routed.api().refusal(e);
+            server.metrics().of(routed.api().dialect()).errors.increment();
+            refuse(ctx, answer.status(), answer.body());
             return false;
         }
     }

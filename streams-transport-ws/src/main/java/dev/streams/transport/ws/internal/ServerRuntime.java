@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerRuntime {
     private final ServerContext context;
+    private final Apis apis;
     private final SslContext ssl;
     private final IoTransport transport;
     private final int eventLoopThreads;
@@ -28,9 +29,10 @@ public final class ServerRuntime {
     private Channel serverChannel;
     private boolean closed;
 
-    public ServerRuntime(ServerContext context, SslContext ssl, IoTransport transport, int eventLoopThreads,
-                         Duration closeTimeout) {
+    public ServerRuntime(ServerContext context, Apis apis, SslContext ssl, IoTransport transport,
+                         int eventLoopThreads, Duration closeTimeout) {
         this.context = context;
+        this.apis = apis;
         this.ssl = ssl;
         this.transport = transport;
         this.eventLoopThreads = eventLoopThreads;
@@ -54,7 +56,7 @@ public final class ServerRuntime {
                 .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BufferCapacityEstimator.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
-                .childHandler(new PipelineInitializer(context, ssl));
+                .childHandler(new PipelineInitializer(context, apis, ssl));
         Duration sweep = IdleSweeper.period(context.limits().idleTimeout());
         group.next().scheduleAtFixedRate(new IdleSweeper(context.channels(), context.limits().idleTimeout()),
                 sweep.toNanos(), sweep.toNanos(), TimeUnit.NANOSECONDS);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
+import dev.streams.transport.ws.internal.golioth.GoliothApi;
+import dev.streams.transport.ws.internal.m3o.M3oApi;
+import dev.streams.transport.ws.internal.nativeproto.NativeApi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -130,6 +133,11 @@ class PipelinePiecesTest {
         return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10, 1L << 20);
     }
 
+    /** The APIs a server speaks, as StreamsServer assembles them. */
+    private static Apis apis(ServerContext server) {
+        return new Apis(java.util.List.of(new NativeApi(server), new M3oApi(server), new GoliothApi(server)));
+    }
+
     private static final ReplayQueue REPLAYS = new ReplayQueue(1, 10, r -> {
         Thread t = new Thread(r);
         t.setDaemon(true);
@@ -159,7 +167,7 @@ class PipelinePiecesTest {
         ServerContext server = context(Duration.ofSeconds(30));
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new HttpDeadline(server));
+        channel.pipeline().addLast(new HttpDeadline(server, apis(server)));
         channel.advanceTimeBy(29, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isTrue();
@@ -182,7 +190,7 @@ class PipelinePiecesTest {
         ServerContext server = context(Duration.ofSeconds(1));
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new HttpDeadline(server));
+        channel.pipeline().addLast(new HttpDeadline(server, apis(server)));
         channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/streams/Publish"));
         channel.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("{\"to", StandardCharsets.UTF_8)));
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -208,7 +216,7 @@ class PipelinePiecesTest {
         ServerContext server = context(Duration.ofSeconds(30));
         dev.streams.auth.NewApiKey key = server.auth().createKey("p", "k", java.util.EnumSet.allOf(dev.streams.auth.Scope.class));
         EmbeddedChannel channel = new EmbeddedChannel();
-        new PipelineInitializer(server, null).configure(channel);
+        new PipelineInitializer(server, apis(server), null).configure(channel);
         channel.writeInbound(Unpooled.copiedBuffer("GET /v1/ws/native?x-api-key=" + key.key() + " HTTP/1.1\r\n"
                 + "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: MDEyMzQ1Njc4OWFiY2RlZg==\r\nSec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));

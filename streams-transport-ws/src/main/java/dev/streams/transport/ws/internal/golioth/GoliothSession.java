@@ -1,7 +1,6 @@
 package dev.streams.transport.ws.internal.golioth;
 
 import dev.streams.auth.AuthException;
-import dev.streams.auth.Credentials;
 import dev.streams.auth.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.core.Gap;
@@ -10,6 +9,8 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.DialectApi;
+import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.Outbound;
 import dev.streams.transport.ws.internal.Requests;
@@ -30,26 +31,23 @@ import java.util.Map;
  */
 public final class GoliothSession extends Session {
     /** What the handshake carried, dropped once the stream started: a session keeps no secret it no longer needs. */
-    private Credentials credentials;
+    private HeadCredential credential;
     private QueryStringDecoder query;
     private final String project;
     private final String deviceId;
     private final boolean gaps;
     private final String lastEventId;
 
-    /**
-     * @param out         a WebSocket, or an SSE response (then gap messages are always sent, as named events)
-     * @param lastEventId for SSE, the id the client last saw (its Last-Event-ID), or null
-     */
-    public GoliothSession(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
-                          String project, String deviceId, Outbound out, String lastEventId) {
+    /** @param out a WebSocket, or an SSE response (then gap messages are always sent, as named events) */
+    GoliothSession(Channel channel, ServerContext server, DialectApi.StreamRequest request, String project,
+                   String deviceId, Outbound out) {
         super(channel, server, Dialect.GOLIOTH, out);
-        this.credentials = credentials;
-        this.query = query;
+        this.credential = request.credential();
+        this.query = request.query();
         this.project = project;
         this.deviceId = deviceId;
         this.gaps = out.namesEvents() || Requests.flag(query, "gaps");
-        this.lastEventId = lastEventId;
+        this.lastEventId = request.lastEventId();
     }
 
     @Override
@@ -67,13 +65,13 @@ public final class GoliothSession extends Session {
             return;
         }
         try {
-            Principal who = server.authenticate(channel, credentials);
+            Principal who = credential.principal();
             authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME,
                     sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
         } catch (AuthException | StreamsException e) {
             fail(failureOf(e), e.getMessage());
         } finally {
-            credentials = null;
+            credential = null;
             query = null;
         }
     }

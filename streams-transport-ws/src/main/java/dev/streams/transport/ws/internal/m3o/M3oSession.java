@@ -11,6 +11,7 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
@@ -34,13 +35,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class M3oSession extends Session {
     /** What the handshake carried, dropped once the SubscribeRequest came: no secret is kept longer than needed. */
-    private Credentials handshake;
+    private HeadCredential handshake;
     private QueryStringDecoder query;
     private final boolean gaps;
     private boolean subscribed;
     private ScheduledFuture<?> firstFrameDeadline;
 
-    public M3oSession(Channel channel, ServerContext server, Credentials handshake, QueryStringDecoder query) {
+    M3oSession(Channel channel, ServerContext server, HeadCredential handshake, QueryStringDecoder query) {
         super(channel, server, Dialect.M3O, new WebSocketOutbound(channel, server));
         this.handshake = handshake;
         this.query = query;
@@ -67,7 +68,7 @@ public final class M3oSession extends Session {
         }
         subscribed = true;
         firstFrameDeadline.cancel(false);
-        Credentials fromHandshake = handshake;
+        HeadCredential fromHandshake = handshake;
         QueryStringDecoder fromUrl = query;
         handshake = null;
         query = null;
@@ -80,8 +81,8 @@ public final class M3oSession extends Session {
         }
         String token = Json.string(request, "token");
         String topic = Json.string(request, "topic");
-        Credentials credentials = token != null && !token.isEmpty() ? Credentials.bearer(token) : fromHandshake;
-        if (credentials.isEmpty()) {
+        boolean ownToken = token != null && !token.isEmpty();
+        if (!ownToken && !fromHandshake.isPresent()) {
             fail(M3oWire.Error.MISSING_TOKEN);
             return;
         }
@@ -101,7 +102,7 @@ public final class M3oSession extends Session {
         }
         Principal who;
         try {
-            who = server.authenticate(channel, credentials);
+            who = ownToken ? server.authenticate(channel, Credentials.bearer(token)) : fromHandshake.principal();
         } catch (AuthException e) {
             fail(M3oWire.of(e.failure(), true));
             return;

@@ -1,12 +1,13 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import dev.streams.auth.AuthException;
-import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.NativeProtocol;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
+import dev.streams.transport.ws.internal.DialectApi;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.SseOutbound;
@@ -23,22 +24,21 @@ import java.time.Duration;
  * stream ends with an {@code error} event when its credential expires (SSE cannot refresh it in-band).
  */
 public final class NativeEventStream extends NativeDialect {
-    private final Credentials credentials;
+    private final HeadCredential credential;
     private final QueryStringDecoder query;
     private final String lastEventId;
 
-    public NativeEventStream(Channel channel, ServerContext server, Credentials credentials, QueryStringDecoder query,
-                             String lastEventId) {
+    NativeEventStream(Channel channel, ServerContext server, DialectApi.StreamRequest request) {
         super(channel, server, new SseOutbound(channel, server.outboundBudget()));
-        this.credentials = credentials;
-        this.query = query;
-        this.lastEventId = lastEventId;
+        this.credential = request.credential();
+        this.query = request.query();
+        this.lastEventId = request.lastEventId();
     }
 
     @Override
     protected void onOpen() {
         try {
-            Principal who = server.authenticate(channel, credentials);
+            Principal who = credential.principal();
             String topic = Requests.param(query, NativeProtocol.TOPIC);
             if (topic == null || topic.isEmpty()) {
                 fail(Failure.BAD_REQUEST, "missing topic");

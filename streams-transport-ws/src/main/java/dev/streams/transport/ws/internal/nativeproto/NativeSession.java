@@ -11,6 +11,7 @@ import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Failure;
+import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.SubscriptionSink;
@@ -34,7 +35,7 @@ public final class NativeSession extends NativeDialect {
     private static final Duration EXPIRY_WARNING = Duration.ofSeconds(30);
 
     /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
-    private Credentials handshake;
+    private HeadCredential handshake;
     // Sized for the usual one or two subscriptions: the default table of 16 is kept per idle connection.
     private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>(2);
     private Principal principal;
@@ -45,7 +46,7 @@ public final class NativeSession extends NativeDialect {
     /**
      * @param batch the client asked for several messages per frame ({@code batch=true} on the handshake URL)
      */
-    public NativeSession(Channel channel, ServerContext server, Credentials handshake, boolean batch) {
+    NativeSession(Channel channel, ServerContext server, HeadCredential handshake, boolean batch) {
         super(channel, server, outbound(channel, server, batch));
         this.handshake = handshake;
     }
@@ -62,7 +63,7 @@ public final class NativeSession extends NativeDialect {
     protected void onOpen() {
         Principal who;
         try {
-            who = server.authenticate(channel, handshake);
+            who = handshake.principal();
             handshake = null;
         } catch (AuthException e) {
             fail(Failure.of(e.failure()), e.getMessage());

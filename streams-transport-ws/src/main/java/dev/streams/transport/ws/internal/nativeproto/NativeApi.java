@@ -1,0 +1,56 @@
+package dev.streams.transport.ws.internal.nativeproto;
+
+import dev.streams.core.NativeProtocol;
+import dev.streams.transport.ws.internal.Apis;
+import dev.streams.transport.ws.internal.Dialect;
+import dev.streams.transport.ws.internal.DialectApi;
+import dev.streams.transport.ws.internal.Requests;
+import dev.streams.transport.ws.internal.ServerContext;
+import dev.streams.transport.ws.internal.Session;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * The native protocol: its WebSocket at {@link NativeProtocol#PATH} and its Server-Sent Events at
+ * {@code /v1/sse}. It has no HTTP calls; an HTTP error on its paths is the plain {@code {"code","message"}}.
+ */
+public final class NativeApi implements DialectApi {
+    private static final String EVENTS = "/v1/sse";
+
+    private final ServerContext server;
+
+    public NativeApi(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.NATIVE;
+    }
+
+    @Override
+    public boolean owns(String lowerCasePath) {
+        return isAt(lowerCasePath, NativeProtocol.PATH) || isAt(lowerCasePath, EVENTS);
+    }
+
+    @Override
+    public String errorBody(HttpResponseStatus status, String message) {
+        return Apis.plainErrorBody(status, message);
+    }
+
+    @Override
+    public Session webSocket(Channel channel, String path, StreamRequest request) {
+        return isAt(path, NativeProtocol.PATH)
+                ? new NativeSession(channel, server, request.credential(), Requests.flag(request.query(), "batch"))
+                : null;
+    }
+
+    @Override
+    public Session eventStream(Channel channel, String path, StreamRequest request) {
+        return isAt(path, EVENTS) ? new NativeEventStream(channel, server, request) : null;
+    }
+
+    private static boolean isAt(String path, String endpoint) {
+        return path.equals(endpoint) || path.equals(endpoint + "/");
+    }
+}
