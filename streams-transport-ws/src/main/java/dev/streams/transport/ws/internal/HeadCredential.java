@@ -3,7 +3,7 @@ package dev.streams.transport.ws.internal;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
-import io.netty.channel.Channel;
+import java.util.function.Function;
 
 /**
  * The credential a request's head presented (headers, query), authenticated at most once and only when
@@ -12,17 +12,16 @@ import io.netty.channel.Channel;
  * {@link ServerContext#authenticate} directly. Used on the connection's event loop.
  */
 public final class HeadCredential {
-    private final ServerContext server;
-    private final Channel channel;
+    private final Function<Credentials, Principal> authenticate;
     /** What the head carried; dropped once authenticated, so no secret is kept longer than needed. */
     private Credentials presented;
     private final boolean isPresent;
     private Principal principal;
     private AuthException refusal;
 
-    public HeadCredential(ServerContext server, Channel channel, Credentials presented) {
-        this.server = server;
-        this.channel = channel;
+    /** @param authenticate checks a credential, throwing AuthException on refusal ({@link ServerContext#authenticate}) */
+    public HeadCredential(Credentials presented, Function<Credentials, Principal> authenticate) {
+        this.authenticate = authenticate;
         this.presented = presented;
         this.isPresent = !presented.isEmpty();
     }
@@ -36,7 +35,7 @@ public final class HeadCredential {
     public Principal principal() {
         if (principal == null && refusal == null) {
             try {
-                principal = server.authenticate(channel, presented);
+                principal = authenticate.apply(presented);
             } catch (AuthException e) {
                 refusal = e;
             } finally {

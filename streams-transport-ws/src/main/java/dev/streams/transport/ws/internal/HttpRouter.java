@@ -156,7 +156,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private HeadCredential headCredential(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
-        return new HeadCredential(server, ctx.channel(), Requests.credentials(request, query));
+        return new HeadCredential(Requests.credentials(request, query), c -> server.authenticate(ctx.channel(), c));
     }
 
     /**
@@ -180,7 +180,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpDeadline.class);
         p.remove(RequestHeadChecks.class);
-        p.addLast(new SseHandler(session, (SseOutbound) session.out));
+        p.addLast(new SseHandler(session, (SseOutbound) session.outbound()));
         p.remove(this);
         ctx.channel().writeAndFlush(head);
         session.opened();

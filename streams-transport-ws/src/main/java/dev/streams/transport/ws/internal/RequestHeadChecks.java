@@ -85,7 +85,8 @@ final class RequestHeadChecks extends ChannelInboundHandlerAdapter {
             return true;
         }
         try {
-            Principal who = new HeadCredential(server, ctx.channel(), Requests.credentials(request, query)).principal();
+            Principal who = new HeadCredential(Requests.credentials(request, query),
+                    c -> server.authenticate(ctx.channel(), c)).principal();
             String project = routed.call().project();
             if (project != null && !who.project().equals(project)) {
                 throw new AuthException(AuthFailure.FORBIDDEN_PROJECT, "credential is not valid for this project");

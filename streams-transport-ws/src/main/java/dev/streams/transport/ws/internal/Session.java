@@ -11,28 +11,35 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One WebSocket connection speaking one dialect: the machinery every dialect shares (admission per project,
- * authorize-then-subscribe, credential expiry, flow-controlled delivery, gaps, closing). A dialect is the small
- * codec on top: how it reads requests and renders frames and {@link Failure}s.
+ * One connection (a WebSocket or a Server-Sent Events response) speaking one dialect, composed of three parts:
+ * this, the machinery every dialect shares (admission per project, authorize-then-subscribe, credential expiry
+ * and revocation, flow-controlled delivery, gaps, closing); the dialect's {@link SessionCodec}, which reads
+ * what the client sends and renders frames and {@link Failure}s; and an {@link Outbound}, which frames the
+ * bytes for the transport. The codec acts through this session's {@link SessionControl} face only.
  *
  * <p>Runs on its channel's event loop only: frames in, broker deliveries (the subscriptions use the event loop
  * as their executor), timers and writability changes, so its state needs no locks.
  */
-public abstract class Session implements FrameBatcher.Owner {
-    protected final Channel channel;
-    protected final ServerContext server;
-    protected final Dialect dialect;
+public final class Session implements FrameBatcher.Owner, SessionControl {
+    private final Channel channel;
+    private final ServerContext server;
+    private final Dialect dialect;
+    private final SessionCodec codec;
     private final List<SubscriptionSink> sinks = new ArrayList<>(1);
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
     /** Where this session's messages go: a WebSocket or a Server-Sent Events response. */
-    protected final Outbound out;
+    private final Outbound out;
     private boolean open;
     private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
@@ -45,78 +52,73 @@ public abstract class Session implements FrameBatcher.Owner {
     /** Waiting for the server's outbound budget (see {@link OutboundBudget}). */
     private boolean parkedOnBudget;
 
-    protected Session(Channel channel, ServerContext server, Dialect dialect, Outbound out) {
+    /** @param codec makes the dialect's codec, given the face of this session it acts through */
+    public Session(Channel channel, ServerContext server, Dialect dialect, Outbound out,
+                   Function<SessionControl, SessionCodec> codec) {
         this.channel = channel;
         this.server = server;
         this.dialect = dialect;
         this.counters = server.metrics().of(dialect);
         this.out = out;
         out.owner(this);
+        this.codec = codec.apply(this);
     }
 
     /** Emptied its outbound buffer: it may pull again, whatever the server's budget (see mayPull). */
     @Override
-    public final void drained() {
+    public void drained() {
         writabilityChanged();
     }
 
-    /** Called once the handshake completed. */
-    protected abstract void onOpen();
-
-    /** One complete text message from the client. */
-    public abstract void onText(String text);
-
-    /** Renders a failure as this dialect's last frame and closes with the failure's code. */
-    protected abstract void fail(Failure failure, String message);
-
-    /** Events of a topic were missed; dialects that can say so in-band do. */
-    protected void onGap(Gap gap) {
-    }
-
-    /** The credential expires soon; dialects that can refresh it in-band warn the client. */
-    protected void onExpiring(Instant at) {
-    }
-
     /** The handshake completed: the session joins the server's and takes over the connection gauge. */
-    final void opened() {
+    void opened() {
         open = true;
         out.opened();
         server.sessions().add(this);
         server.metrics().switchDialect(channel, dialect);
-        onOpen();
+        codec.opened();
     }
 
-    final void gapObserved(Gap gap) {
+    void gapObserved(Gap gap) {
         if (gap.cause() == Gap.Cause.QUEUE_OVERFLOW) {
             counters.dropped.add(gap.missed());
         }
-        onGap(gap);
+        codec.gap(gap);
     }
 
-    /** Counts an event this session published. */
-    protected final void countPublished() {
+    /** One complete text message from the client. */
+    void received(String text) {
+        codec.text(text);
+    }
+
+    /** Where this session's messages go. */
+    Outbound outbound() {
+        return out;
+    }
+
+    @Override
+    public void countPublished() {
         counters.published.increment();
     }
 
+    /** The dialect this session speaks. */
     public Dialect dialect() {
         return dialect;
     }
 
-    protected final boolean isClosing() {
+    @Override
+    public boolean isClosing() {
         return closing;
     }
 
-    /**
-     * Takes one of the project's connection places; on refusal fails the session with LIMIT_EXCEEDED and
-     * returns false. A session is admitted to one project at most once.
-     */
-    protected final boolean admit(String project) {
+    @Override
+    public boolean admit(String project) {
         if (admittedProject != null) {
             return true;
         }
         if (!server.projectConnections().tryAcquire(project)) {
             server.metrics().limitRejections.increment();
-            fail(Failure.LIMIT_EXCEEDED, "project " + project + " has reached its limit of "
+            codec.fail(Failure.LIMIT_EXCEEDED, "project " + project + " has reached its limit of "
                     + server.projectConnections().limit() + " connections");
             return false;
         }
@@ -124,17 +126,10 @@ public abstract class Session implements FrameBatcher.Owner {
         return true;
     }
 
-    /**
-     * The one way every dialect subscribes: the principal must be allowed the pattern in the project, the
-     * session must be admitted to the project, then the broker subscribes with this connection's event loop
-     * and outbound flow control, where {@link SubscribeRouting} says (never blocking the event loop);
-     * {@code ready} runs on the event loop. Refusals arrive in {@code failed} (an
-     * AuthException or StreamsException for the dialect to render); when admission fails the session is
-     * already failing and neither runs.
-     */
-    protected final void authorizeAndSubscribe(Principal who, String project, String pattern, StartPosition start,
-                                               FrameEncoding encoding, Consumer<SubscriptionSink> ready,
-                                               Consumer<RuntimeException> failed) {
+    @Override
+    public void authorizeAndSubscribe(Principal who, String project, String pattern, StartPosition start,
+                                      FrameEncoding encoding, Consumer<SubscriptionSink> ready,
+                                      Consumer<RuntimeException> failed) {
         try {
             server.auth().checkSubscribe(who, project, pattern);
         } catch (RuntimeException e) {
@@ -163,7 +158,7 @@ public abstract class Session implements FrameBatcher.Owner {
             return;
         }
         try {
-            recheckSubscribe(project, pattern);
+            codec.recheckSubscribe(project, pattern);
         } catch (RuntimeException notAnyMore) {
             sub.cancel();
             failed.accept(notAnyMore);
@@ -177,48 +172,33 @@ public abstract class Session implements FrameBatcher.Owner {
         sink.announced();
     }
 
-    /**
-     * Throws when the session's credential as it stands now no longer allows {@code pattern}: called as a
-     * subscription attaches. Dialects whose credential can change during a session (the native protocol's
-     * {@code auth}) check it; the others keep the credential they subscribed with.
-     */
-    protected void recheckSubscribe(String project, String pattern) {
-    }
-
-    protected final void unsubscribe(SubscriptionSink sink) {
+    @Override
+    public void unsubscribe(SubscriptionSink sink) {
         if (sinks.remove(sink)) {
             sink.cancel();
             counters.subscriptionsOpen.decrement();
         }
     }
 
-    /**
-     * Where a Server-Sent Events stream starts: after the client's Last-Event-ID when it has one (the cursor
-     * itself for one topic; the server's resume record for a pattern), else at {@code fresh}. Sets the ids
-     * the stream gives its events. When a resume was asked for and cannot be honoured, the stream starts live
-     * and {@code lostMessage} is sent first as a gap. A WebSocket starts at {@code fresh} (see {@link Outbound#resumeFrom}).
-     */
-    protected final StartPosition sseStart(String project, String pattern, StartPosition fresh, String lastEventId,
-                                           String lostMessage) {
+    @Override
+    public boolean namesEvents() {
+        return out.namesEvents();
+    }
+
+    @Override
+    public StartPosition resumeFrom(String project, String pattern, StartPosition fresh, String lastEventId,
+                                    String lostMessage) {
         return out.resumeFrom(server.sseResumes(), project, pattern, fresh, lastEventId, () -> sendGap(lostMessage));
     }
 
-    /** Renders an exception from authorizing or subscribing as this dialect's failure. */
-    protected static Failure failureOf(RuntimeException e) {
-        return Failure.of(e);
-    }
-
-    /**
-     * Closes the session when {@code who}'s credential expires (with EXPIRED, in the dialect's shape), and
-     * calls {@link #onExpiring} {@code warning} before. Replaces what an earlier credential armed.
-     */
-    protected final void watchExpiry(Principal who, Duration warning) {
-        credential.adoptUntilExpiry(who, channel.eventLoop(), warning, this::onExpiring,
-                () -> fail(Failure.EXPIRED, "credential expired"));
+    @Override
+    public void watchExpiry(Principal who, Duration warning) {
+        credential.adoptUntilExpiry(who, channel.eventLoop(), warning, codec::expiring,
+                () -> codec.fail(Failure.EXPIRED, "credential expired"));
     }
 
     /** The credential this session acts with, or null before it has one (read from any thread). */
-    final Principal credential() {
+    Principal credential() {
         return credential.current();
     }
 
@@ -226,15 +206,15 @@ public abstract class Session implements FrameBatcher.Owner {
      * On the event loop: the API key of {@code revoked} was revoked. Ends the session in the dialect's shape
      * unless its credential changed meanwhile (a refreshed native credential that stands on another key).
      */
-    final void revoked(Principal revoked) {
+    void revoked(Principal revoked) {
         if (closing || !credential.isCurrent(revoked)) {
             return;
         }
         server.metrics().revokedSessions.increment();
-        fail(Failure.REVOKED, "the credential's API key was revoked");
+        codec.fail(Failure.REVOKED, "the credential's API key was revoked");
     }
 
-    final void writabilityChanged() {
+    void writabilityChanged() {
         if (channel.isWritable()) {
             for (SubscriptionSink sink : sinks) {
                 sink.refill();
@@ -246,12 +226,12 @@ public abstract class Session implements FrameBatcher.Owner {
      * Whether this session's subscriptions may pull: its channel writable, and either nothing of it waiting in
      * its outbound buffer (a client that keeps up is never held back by slow ones) or room in the server's budget.
      */
-    final boolean mayPull() {
+    boolean mayPull() {
         return channel.isWritable() && (out.heldBytes() == 0 || server.outboundBudget().hasRoom(this));
     }
 
     /** Marks this session as queued for the outbound budget's wake-up; false when it already is. */
-    final boolean parkForBudget() {
+    boolean parkForBudget() {
         if (parkedOnBudget) {
             return false;
         }
@@ -260,25 +240,25 @@ public abstract class Session implements FrameBatcher.Owner {
     }
 
     /** The outbound budget has room again: pull as after a writability change. */
-    final void budgetFreed() {
+    void budgetFreed() {
         parkedOnBudget = false;
         writabilityChanged();
     }
 
     /** Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. */
-    final void sendEvent(Event event, FrameEncoding encoding) {
+    void sendEvent(Event event, FrameEncoding encoding) {
         unsentBytes += out.event(event, encoding);
         unsentMessages++;
     }
 
     /** Sends one message of this session's own (a reply, a warning). */
-    final void sendEncoded(byte[] utf8) {
+    void sendEncoded(byte[] utf8) {
         unsentBytes += out.message(null, utf8);
         unsentMessages++;
     }
 
-    /** Sends a gap message: named {@code gap} where the transport names messages (SSE). */
-    protected final void sendGap(String json) {
+    @Override
+    public void sendGap(String json) {
         unsentBytes += out.message("gap", json.getBytes(StandardCharsets.UTF_8));
         unsentMessages++;
     }
@@ -288,7 +268,7 @@ public abstract class Session implements FrameBatcher.Owner {
      * are shared by every event loop, so they are touched once a turn rather than twice a message.
      */
     @Override
-    public final void flushed() {
+    public void flushed() {
         if (unsentMessages > 0) {
             counters.bytesOut.add(unsentBytes);
             counters.framesOut.add(unsentMessages);
@@ -297,12 +277,13 @@ public abstract class Session implements FrameBatcher.Owner {
         }
     }
 
-    protected final void sendText(String text) {
+    @Override
+    public void send(String text) {
         sendEncoded(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends the dialect's last frame (if any), then a close frame with a code and reason, then closes. */
-    protected final void fail(String lastFrame, int code, String reason) {
+    @Override
+    public void end(String lastFrame, int code, String reason) {
         if (closing) {
             return;
         }
@@ -312,7 +293,8 @@ public abstract class Session implements FrameBatcher.Owner {
         out.end(lastFrame == null ? null : lastFrame.getBytes(StandardCharsets.UTF_8), code, reason);
     }
 
-    protected final void close(int code, String reason) {
+    /** Closes with a code and reason and no last frame of the dialect's (idle timeout, shutdown). */
+    void close(int code, String reason) {
         if (closing) {
             return;
         }
@@ -325,26 +307,36 @@ public abstract class Session implements FrameBatcher.Owner {
     void subscriptionClosed(CloseReason reason) {
         if (reason == CloseReason.SLOW_CONSUMER) {
             counters.slowDisconnects.increment();
-            fail(Failure.SLOW_CONSUMER, "client is not reading fast enough");
+            codec.fail(Failure.SLOW_CONSUMER, "client is not reading fast enough");
         } else if (reason == CloseReason.BROKER_CLOSED) {
             goAway();
         } else if (reason == CloseReason.LISTENER_FAILED) {
-            fail(Failure.INTERNAL, "delivery failed on the server; reconnect and resume");
+            codec.fail(Failure.INTERNAL, "delivery failed on the server; reconnect and resume");
         }
     }
 
     /** Runs a task on this session's event loop, where all its state lives. */
-    public final void channelExecute(Runnable task) {
+    public void channelExecute(Runnable task) {
         channel.eventLoop().execute(task);
     }
 
+    @Override
+    public <T> void whenDone(CompletableFuture<T> future, BiConsumer<T, Throwable> then) {
+        Completions.onLoop(future, channel.eventLoop(), then);
+    }
+
+    @Override
+    public Future<?> schedule(Runnable task, Duration delay) {
+        return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** The server is shutting down: tell the client to come back later. */
-    public final void goAway() {
+    public void goAway() {
         close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "server shutting down");
     }
 
     /** The channel closed, whoever closed it. */
-    final void closed() {
+    void closed() {
         closing = true;
         out.discard();
         credential.cancel();
@@ -357,11 +349,6 @@ public abstract class Session implements FrameBatcher.Owner {
             open = false;
             server.sessions().remove(this);
         }
-        onClosed();
-    }
-
-    /** The connection ended; dialects release what they hold beyond their subscriptions. */
-    protected void onClosed() {
     }
 
     private void cancelAll() {

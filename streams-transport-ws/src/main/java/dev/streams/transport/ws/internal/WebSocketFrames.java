@@ -35,15 +35,15 @@ public final class WebSocketFrames extends SessionChannelHandler {
             pinged = false;
             if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
                 // The extension decoders (permessage-deflate, when negotiated) have cleared the bits they own.
-                session.fail(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
+                session.end(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
             } else if (msg instanceof TextWebSocketFrame text) {
                 if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
-                    session.fail(null, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "text is not UTF-8");
+                    session.end(null, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "text is not UTF-8");
                     return;
                 }
-                session.onText(text.text());
+                session.received(text.text());
             } else if (msg instanceof BinaryWebSocketFrame) {
-                session.fail(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
+                session.end(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
             }
             // Pongs (answers to our ping) only count as a sign of life.
         } finally {
@@ -81,11 +81,11 @@ public final class WebSocketFrames extends SessionChannelHandler {
             // protocol error, as is an invalid close code.
             int code = corrupt.closeStatus() == WebSocketCloseStatus.INVALID_PAYLOAD_DATA
                     ? WebSocketCloseStatus.PROTOCOL_ERROR.code() : corrupt.closeStatus().code();
-            session.fail(null, code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+            session.end(null, code, reason.length() > 120 ? reason.substring(0, 120) : reason);
             return;
         }
         if (cause instanceof TooLongFrameException) {
-            session.fail(null, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            session.end(null, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
             return;
         }
         LOG.log(Level.DEBUG, "closing WebSocket after error", cause);

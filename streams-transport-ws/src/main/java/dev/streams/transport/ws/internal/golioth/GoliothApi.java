@@ -87,14 +87,14 @@ public final class GoliothApi implements DialectApi {
     @Override
     public Session webSocket(Channel channel, String path, StreamRequest request) {
         Matcher m = STREAM.matcher(path);
-        return m.matches() ? new GoliothSession(channel, server, request, m.group(1), m.group(2),
-                new WebSocketOutbound(channel, server)) : null;
+        return m.matches() ? new Session(channel, server, Dialect.GOLIOTH, new WebSocketOutbound(channel, server),
+                session -> new GoliothCodec(session, request, m.group(1), m.group(2))) : null;
     }
 
     @Override
     public Session eventStream(Channel channel, String path, StreamRequest request) {
         Matcher m = STREAM.matcher(path);
-        return m.matches() ? new GoliothSession(channel, server, request, m.group(1), m.group(2),
-                new SseOutbound(channel, server.outboundBudget())) : null;
+        return m.matches() ? new Session(channel, server, Dialect.GOLIOTH, new SseOutbound(channel, server.outboundBudget()),
+                session -> new GoliothCodec(session, request, m.group(1), m.group(2))) : null;
     }
 }

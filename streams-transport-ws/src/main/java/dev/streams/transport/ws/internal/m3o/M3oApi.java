@@ -5,11 +5,13 @@ import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.DialectApi;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
+import dev.streams.transport.ws.internal.WebSocketOutbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,7 +78,13 @@ public final class M3oApi implements DialectApi {
         if (request.credential().isPresent()) {
             request.credential().principal();
         }
-        return new M3oSession(channel, server, request.credential(), request.query());
+        Duration within = server.limits().requestTimeout()
+                .compareTo(server.admission().limits().authenticationTimeout()) <= 0
+                ? server.limits().requestTimeout() : server.admission().limits().authenticationTimeout();
+        return new Session(channel, server, Dialect.M3O, new WebSocketOutbound(channel, server),
+                session -> new M3oCodec(session, request.credential(), request.query(), within,
+                        credentials -> server.authenticate(channel, credentials),
+                        server.metrics().requestTimeouts::increment));
     }
 
     private static String endpoint(String path) {

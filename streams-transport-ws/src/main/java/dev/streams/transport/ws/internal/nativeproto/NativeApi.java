@@ -7,6 +7,8 @@ import dev.streams.transport.ws.internal.DialectApi;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.Session;
+import dev.streams.transport.ws.internal.SseOutbound;
+import dev.streams.transport.ws.internal.WebSocketOutbound;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -40,14 +42,24 @@ public final class NativeApi implements DialectApi {
 
     @Override
     public Session webSocket(Channel channel, String path, StreamRequest request) {
-        return isAt(path, NativeProtocol.PATH)
-                ? new NativeSession(channel, server, request.credential(), Requests.flag(request.query(), "batch"))
-                : null;
+        if (!isAt(path, NativeProtocol.PATH)) {
+            return null;
+        }
+        WebSocketOutbound out = new WebSocketOutbound(channel, server);
+        if (Requests.flag(request.query(), "batch")) {
+            out.sendLines();
+        }
+        NativeCodec.Services services = new NativeCodec.Services(server.broker(), server.auth(),
+                credentials -> server.authenticate(channel, credentials),
+                server.limits().maxSubscriptionsPerConnection(), server.metrics().limitRejections::increment);
+        return new Session(channel, server, Dialect.NATIVE, out,
+                session -> new NativeCodec(session, request.credential(), services));
     }
 
     @Override
     public Session eventStream(Channel channel, String path, StreamRequest request) {
-        return isAt(path, EVENTS) ? new NativeEventStream(channel, server, request) : null;
+        return isAt(path, EVENTS) ? new Session(channel, server, Dialect.NATIVE,
+                new SseOutbound(channel, server.outboundBudget()), session -> new NativeEventsCodec(session, request)) : null;
     }
 
     private static boolean isAt(String path, String endpoint) {

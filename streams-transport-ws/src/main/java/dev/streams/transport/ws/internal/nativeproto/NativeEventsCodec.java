@@ -9,9 +9,7 @@ import dev.streams.transport.ws.internal.DialectApi;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Requests;
-import dev.streams.transport.ws.internal.ServerContext;
-import dev.streams.transport.ws.internal.SseOutbound;
-import io.netty.channel.Channel;
+import dev.streams.transport.ws.internal.SessionControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 
@@ -23,20 +21,20 @@ import java.time.Duration;
  * ({@code last}, {@code since}). Same credentials, limits and slow-consumer policy as the WebSocket; the
  * stream ends with an {@code error} event when its credential expires (SSE cannot refresh it in-band).
  */
-public final class NativeEventStream extends NativeDialect {
+final class NativeEventsCodec extends NativeRendering {
     private final HeadCredential credential;
     private final QueryStringDecoder query;
     private final String lastEventId;
 
-    NativeEventStream(Channel channel, ServerContext server, DialectApi.StreamRequest request) {
-        super(channel, server, new SseOutbound(channel, server.outboundBudget()));
+    NativeEventsCodec(SessionControl session, DialectApi.StreamRequest request) {
+        super(session);
         this.credential = request.credential();
         this.query = request.query();
         this.lastEventId = request.lastEventId();
     }
 
     @Override
-    protected void onOpen() {
+    public void opened() {
         try {
             Principal who = credential.principal();
             String topic = Requests.param(query, NativeProtocol.TOPIC);
@@ -45,18 +43,19 @@ public final class NativeEventStream extends NativeDialect {
                 return;
             }
             StartPosition fresh = NativeRequests.startOf(Requests.asObject(query, NativeProtocol.SINCE, NativeProtocol.LAST));
-            StartPosition start = sseStart(who.project(), topic, fresh, lastEventId, NativeWire.resumeLost());
-            authorizeAndSubscribe(who, who.project(), topic, start, NativeWire.EVENT,
-                    sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
+            StartPosition start = session.resumeFrom(who.project(), topic, fresh, lastEventId, NativeWire.resumeLost());
+            session.authorizeAndSubscribe(who, who.project(), topic, start, NativeWire.EVENT,
+                    sink -> session.watchExpiry(who, Duration.ZERO),
+                    refused -> fail(Failure.of(refused), refused.getMessage()));
         } catch (NativeRequests.BadRequest e) {
             fail(Failure.BAD_REQUEST, e.getMessage());
         } catch (AuthException | StreamsException e) {
-            fail(failureOf(e), e.getMessage());
+            fail(Failure.of(e), e.getMessage());
         }
     }
 
     @Override
-    public void onText(String text) {
+    public void text(String text) {
         // An event stream has no client messages.
     }
 }

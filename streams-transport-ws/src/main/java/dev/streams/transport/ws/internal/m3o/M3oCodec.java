@@ -9,18 +9,16 @@ import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
-import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Json;
 import dev.streams.transport.ws.internal.Requests;
-import dev.streams.transport.ws.internal.ServerContext;
-import dev.streams.transport.ws.internal.Session;
-import dev.streams.transport.ws.internal.WebSocketOutbound;
-import io.netty.channel.Channel;
+import dev.streams.transport.ws.internal.SessionCodec;
+import dev.streams.transport.ws.internal.SessionControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * m3o's {@code Subscribe}: the first text frame is the SubscribeRequest {@code {"topic","token"}}; each
@@ -33,16 +31,29 @@ import java.util.concurrent.TimeUnit;
  * id that expired a minute after issue, whether or not a stream was using it) and m3o clients have no way to
  * present a fresh one on an open stream, so closing at expiry would end every m3o stream after a minute.
  */
-public final class M3oSession extends Session {
+final class M3oCodec implements SessionCodec {
+    private final SessionControl session;
+    /** Authenticates a token the SubscribeRequest carries. */
+    private final Function<Credentials, Principal> authenticate;
+    private final Duration firstFrameWithin;
+    private final Runnable countTimeout;
     /** What the handshake carried, dropped once the SubscribeRequest came: no secret is kept longer than needed. */
     private HeadCredential handshake;
     private QueryStringDecoder query;
     private final boolean gaps;
     private boolean subscribed;
-    private ScheduledFuture<?> firstFrameDeadline;
+    private Future<?> firstFrameDeadline;
 
-    M3oSession(Channel channel, ServerContext server, HeadCredential handshake, QueryStringDecoder query) {
-        super(channel, server, Dialect.M3O, new WebSocketOutbound(channel, server));
+    /**
+     * @param firstFrameWithin how long the client has to send its SubscribeRequest (it carries the credential)
+     * @param countTimeout     counts a SubscribeRequest that did not come in time
+     */
+    M3oCodec(SessionControl session, HeadCredential handshake, QueryStringDecoder query, Duration firstFrameWithin,
+             Function<Credentials, Principal> authenticate, Runnable countTimeout) {
+        this.session = session;
+        this.authenticate = authenticate;
+        this.firstFrameWithin = firstFrameWithin;
+        this.countTimeout = countTimeout;
         this.handshake = handshake;
         this.query = query;
         this.gaps = Requests.flag(query, "gaps");
@@ -50,19 +61,17 @@ public final class M3oSession extends Session {
 
     /** The SubscribeRequest carries the credential: it must come within the authentication timeout too. */
     @Override
-    protected void onOpen() {
-        long within = Math.min(server.limits().requestTimeout().toMillis(),
-                server.admission().limits().authenticationTimeout().toMillis());
-        firstFrameDeadline = channel.eventLoop().schedule(() -> {
+    public void opened() {
+        firstFrameDeadline = session.schedule(() -> {
             if (!subscribed) {
-                server.metrics().requestTimeouts.increment();
-                fail(Failure.TIMEOUT, "no SubscribeRequest within " + within + " ms");
+                countTimeout.run();
+                fail(Failure.TIMEOUT, "no SubscribeRequest within " + firstFrameWithin.toMillis() + " ms");
             }
-        }, within, TimeUnit.MILLISECONDS);
+        }, firstFrameWithin);
     }
 
     @Override
-    public void onText(String text) {
+    public void text(String text) {
         if (subscribed) {
             return;
         }
@@ -102,39 +111,39 @@ public final class M3oSession extends Session {
         }
         Principal who;
         try {
-            who = ownToken ? server.authenticate(channel, Credentials.bearer(token)) : fromHandshake.principal();
+            who = ownToken ? authenticate.apply(Credentials.bearer(token)) : fromHandshake.principal();
         } catch (AuthException e) {
             fail(M3oWire.of(e.failure(), true));
             return;
         }
-        authorizeAndSubscribe(who, who.project(), topic, start, M3oWire.MESSAGE, sink -> { }, this::refused);
+        session.authorizeAndSubscribe(who, who.project(), topic, start, M3oWire.MESSAGE, sink -> { }, this::refused);
     }
 
     private void refused(RuntimeException e) {
         if (e instanceof AuthException auth) {
             fail(M3oWire.of(auth.failure(), true));
         } else {
-            fail(failureOf(e), e.getMessage());
+            fail(Failure.of(e), e.getMessage());
         }
     }
 
     private void fail(M3oWire.Error error) {
-        fail(error.body(), error.closeCode(), error.id());
+        session.end(error.body(), error.closeCode(), error.id());
     }
 
     @Override
-    protected void fail(Failure failure, String message) {
+    public void fail(Failure failure, String message) {
         if (failure == Failure.SLOW_CONSUMER || failure == Failure.REVOKED) {
             fail(failure == Failure.REVOKED ? M3oWire.Error.REVOKED_TOKEN : M3oWire.Error.SLOW_CONSUMER);
             return;
         }
-        fail(M3oWire.errorBody(failure.httpStatus(), message), failure.closeCode(), failure.name());
+        session.end(M3oWire.errorBody(failure.httpStatus(), message), failure.closeCode(), failure.name());
     }
 
     @Override
-    protected void onGap(Gap gap) {
+    public void gap(Gap gap) {
         if (gaps) {
-            sendGap(M3oWire.gap(gap));
+            session.sendGap(M3oWire.gap(gap));
         }
     }
 }

@@ -5,18 +5,17 @@ import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
+import dev.streams.auth.StreamsAuth;
+import dev.streams.core.Broker;
 import dev.streams.core.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;
-import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Json;
-import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.SubscriptionSink;
-import dev.streams.transport.ws.internal.WebSocketOutbound;
-import io.netty.channel.Channel;
+import dev.streams.transport.ws.internal.SessionControl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,13 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The native protocol: many subscriptions on one socket, per-topic resume, publish when allowed, acks and
  * errors that carry the request's id, and in-band credential refresh before expiry. See docs/PROTOCOL.md.
  * A malformed request is answered with BAD_REQUEST and the connection and its other subscriptions stay.
  */
-public final class NativeSession extends NativeDialect {
+final class NativeCodec extends NativeRendering {
     private static final Duration EXPIRY_WARNING = Duration.ofSeconds(30);
 
     /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
@@ -43,24 +43,27 @@ public final class NativeSession extends NativeDialect {
     /** Subscriptions asked for whose replay is still being read (they count against the limit). */
     private int pendingSubscriptions;
 
+    private final Services server;
+
     /**
-     * @param batch the client asked for several messages per frame ({@code batch=true} on the handshake URL)
+     * What the native protocol asks of the server beyond its session.
+     *
+     * @param authenticate        authenticates a credential sent in an {@code auth} request
+     * @param maxSubscriptions    subscriptions one connection may hold
+     * @param countLimitRejection counts a subscription refused for that limit
      */
-    NativeSession(Channel channel, ServerContext server, HeadCredential handshake, boolean batch) {
-        super(channel, server, outbound(channel, server, batch));
-        this.handshake = handshake;
+    record Services(Broker broker, StreamsAuth auth, Function<Credentials, Principal> authenticate,
+                    int maxSubscriptions, Runnable countLimitRejection) {
     }
 
-    private static WebSocketOutbound outbound(Channel channel, ServerContext server, boolean batch) {
-        WebSocketOutbound out = new WebSocketOutbound(channel, server);
-        if (batch) {
-            out.sendLines();
-        }
-        return out;
+    NativeCodec(SessionControl session, HeadCredential handshake, Services server) {
+        super(session);
+        this.handshake = handshake;
+        this.server = server;
     }
 
     @Override
-    protected void onOpen() {
+    public void opened() {
         Principal who;
         try {
             who = handshake.principal();
@@ -69,23 +72,23 @@ public final class NativeSession extends NativeDialect {
             fail(Failure.of(e.failure()), e.getMessage());
             return;
         }
-        if (!admit(who.project())) {
+        if (!session.admit(who.project())) {
             return;
         }
         adopt(who);
-        sendText("{\"type\":\"welcome\",\"project\":" + Json.GSON.toJson(principal.project()) + "}");
+        session.send("{\"type\":\"welcome\",\"project\":" + Json.GSON.toJson(principal.project()) + "}");
     }
 
     @Override
-    public void onText(String text) {
-        if (principal == null || isClosing()) {
+    public void text(String text) {
+        if (principal == null || session.isClosing()) {
             return;
         }
         JsonObject request;
         try {
             request = Json.parseObject(text);
         } catch (JsonParseException e) {
-            sendText(NativeWire.error(null, Failure.BAD_REQUEST,
+            session.send(NativeWire.error(null, Failure.BAD_REQUEST,
                     e instanceof Json.Unstorable ? e.getMessage() : "frames are JSON objects"));
             return;
         }
@@ -96,33 +99,33 @@ public final class NativeSession extends NativeDialect {
                 case NativeProtocol.UNSUBSCRIBE -> unsubscribe(id, request);
                 case NativeProtocol.PUBLISH -> publish(id, request);
                 case NativeProtocol.AUTH -> refresh(id, request);
-                default -> sendText(NativeWire.error(id, Failure.BAD_REQUEST, "unknown request type"));
+                default -> session.send(NativeWire.error(id, Failure.BAD_REQUEST, "unknown request type"));
             }
         } catch (BadInput e) {
-            sendText(NativeWire.error(id, Failure.BAD_REQUEST, e.getMessage()));
+            session.send(NativeWire.error(id, Failure.BAD_REQUEST, e.getMessage()));
         } catch (AuthException | StreamsException e) {
-            sendText(NativeWire.error(id, failureOf(e), e.getMessage()));
+            session.send(NativeWire.error(id, Failure.of(e), e.getMessage()));
         }
     }
 
     private void subscribe(String id, JsonObject request) {
         String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         var start = NativeRequests.startOf(request);
-        if (subscriptions.size() + pendingSubscriptions >= server.limits().maxSubscriptionsPerConnection()) {
-            server.metrics().limitRejections.increment();
-            sendText(NativeWire.error(id, Failure.TOO_MANY_SUBSCRIPTIONS,
-                    "at most " + server.limits().maxSubscriptionsPerConnection() + " subscriptions per connection"));
+        if (subscriptions.size() + pendingSubscriptions >= server.maxSubscriptions()) {
+            server.countLimitRejection().run();
+            session.send(NativeWire.error(id, Failure.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + server.maxSubscriptions() + " subscriptions per connection"));
             return;
         }
         pendingSubscriptions++;
-        authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT, sink -> {
+        session.authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT, sink -> {
             pendingSubscriptions--;
             String name = "s" + nextSubscription++;
             subscriptions.put(name, sink);
-            sendText(NativeWire.subscribed(id, name, java.time.Instant.now()));
+            session.send(NativeWire.subscribed(id, name, java.time.Instant.now()));
         }, refused -> {
             pendingSubscriptions--;
-            sendText(NativeWire.error(id, failureOf(refused), refused.getMessage()));
+            session.send(NativeWire.error(id, Failure.of(refused), refused.getMessage()));
         });
     }
 
@@ -130,11 +133,11 @@ public final class NativeSession extends NativeDialect {
         String name = NativeRequests.required(request, NativeProtocol.SUB);
         SubscriptionSink sink = subscriptions.remove(name);
         if (sink == null) {
-            sendText(NativeWire.error(id, Failure.NOT_FOUND, "no subscription " + name));
+            session.send(NativeWire.error(id, Failure.NOT_FOUND, "no subscription " + name));
             return;
         }
-        unsubscribe(sink);
-        sendText(NativeWire.ack(id, NativeProtocol.SUB, name));
+        session.unsubscribe(sink);
+        session.send(NativeWire.ack(id, NativeProtocol.SUB, name));
     }
 
     private void publish(String id, JsonObject request) {
@@ -148,12 +151,12 @@ public final class NativeSession extends NativeDialect {
             stored = server.broker().publishAsync(principal.project(), topic, "text/plain; charset=utf-8",
                     NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), Map.of());
         }
-        Completions.onLoop(stored, channel.eventLoop(), (event, error) -> {
+        session.whenDone(stored, (event, error) -> {
             if (error != null) {
-                sendText(NativeWire.error(id, Failure.of(error), Failure.messageOf(error)));
+                session.send(NativeWire.error(id, Failure.of(error), Failure.messageOf(error)));
             } else {
-                countPublished();
-                sendText(NativeWire.ack(id, NativeProtocol.CURSOR, event.position().cursor()));
+                session.countPublished();
+                session.send(NativeWire.ack(id, NativeProtocol.CURSOR, event.position().cursor()));
             }
         });
     }
@@ -163,9 +166,9 @@ public final class NativeSession extends NativeDialect {
      * no longer allows end, and the client is told which, so a narrower credential narrows what it receives.
      */
     private void refresh(String id, JsonObject request) {
-        Principal fresh = server.authenticate(channel, Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
+        Principal fresh = server.authenticate().apply(Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
         if (!fresh.project().equals(principal.project())) {
-            sendText(NativeWire.error(id, Failure.FORBIDDEN, "a refreshed credential must be for the same project"));
+            session.send(NativeWire.error(id, Failure.FORBIDDEN, "a refreshed credential must be for the same project"));
             return;
         }
         List<String> ended = new ArrayList<>();
@@ -174,32 +177,32 @@ public final class NativeSession extends NativeDialect {
             try {
                 server.auth().checkSubscribe(fresh, fresh.project(), entry.getValue().subscription().pattern());
             } catch (AuthException notAllowed) {
-                unsubscribe(entry.getValue());
+                session.unsubscribe(entry.getValue());
                 it.remove();
                 ended.add(entry.getKey());
             }
         }
         adopt(fresh);
         if (!ended.isEmpty()) {
-            sendText(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
+            session.send(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
         }
-        sendText(NativeWire.ack(id, NativeProtocol.EXPIRES_AT, fresh.expiresAt() == null ? null : fresh.expiresAt().toString()));
+        session.send(NativeWire.ack(id, NativeProtocol.EXPIRES_AT, fresh.expiresAt() == null ? null : fresh.expiresAt().toString()));
     }
 
     /** A subscription whose replay was read while the credential was refreshed is checked against the new one. */
     @Override
-    protected void recheckSubscribe(String project, String pattern) {
+    public void recheckSubscribe(String project, String pattern) {
         server.auth().checkSubscribe(principal, project, pattern);
     }
 
     /** Takes a credential and arms the warning and the close at its expiry. */
     private void adopt(Principal who) {
         principal = who;
-        watchExpiry(who, EXPIRY_WARNING);
+        session.watchExpiry(who, EXPIRY_WARNING);
     }
 
     @Override
-    protected void onExpiring(Instant at) {
-        sendText(NativeWire.expiring(at));
+    public void expiring(Instant at) {
+        session.send(NativeWire.expiring(at));
     }
 }

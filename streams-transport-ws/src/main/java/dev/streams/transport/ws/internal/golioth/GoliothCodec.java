@@ -8,15 +8,12 @@ import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;
-import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.DialectApi;
 import dev.streams.transport.ws.internal.HeadCredential;
 import dev.streams.transport.ws.internal.Failure;
-import dev.streams.transport.ws.internal.Outbound;
 import dev.streams.transport.ws.internal.Requests;
-import dev.streams.transport.ws.internal.ServerContext;
-import dev.streams.transport.ws.internal.Session;
-import io.netty.channel.Channel;
+import dev.streams.transport.ws.internal.SessionCodec;
+import dev.streams.transport.ws.internal.SessionControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +26,8 @@ import java.util.Map;
  * {@code gaps=true} it also says when events were missed ({@link GoliothWire#gap}); the original format has no
  * such message, so it is opt-in. The stream ends with UNAUTHENTICATED when its credential expires.
  */
-public final class GoliothSession extends Session {
+final class GoliothCodec implements SessionCodec {
+    private final SessionControl session;
     /** What the handshake carried, dropped once the stream started: a session keeps no secret it no longer needs. */
     private HeadCredential credential;
     private QueryStringDecoder query;
@@ -38,27 +36,26 @@ public final class GoliothSession extends Session {
     private final boolean gaps;
     private final String lastEventId;
 
-    /** @param out a WebSocket, or an SSE response (then gap messages are always sent, as named events) */
-    GoliothSession(Channel channel, ServerContext server, DialectApi.StreamRequest request, String project,
-                   String deviceId, Outbound out) {
-        super(channel, server, Dialect.GOLIOTH, out);
+    /** Over SSE gap messages are always sent, as named events. */
+    GoliothCodec(SessionControl session, DialectApi.StreamRequest request, String project, String deviceId) {
+        this.session = session;
         this.credential = request.credential();
         this.query = request.query();
         this.project = project;
         this.deviceId = deviceId;
-        this.gaps = out.namesEvents() || Requests.flag(query, "gaps");
+        this.gaps = session.namesEvents() || Requests.flag(query, "gaps");
         this.lastEventId = request.lastEventId();
     }
 
     @Override
-    protected void onOpen() {
+    public void opened() {
         String pattern;
         StartPosition start;
         try {
             pattern = deviceId == null ? DeviceTopics.ALL_DEVICES : DeviceTopics.topicOf(deviceId);
             start = startPosition();
-            if (out.namesEvents()) {
-                start = sseStart(project, pattern, start, lastEventId, GoliothWire.resumeLost());
+            if (session.namesEvents()) {
+                start = session.resumeFrom(project, pattern, start, lastEventId, GoliothWire.resumeLost());
             }
         } catch (StreamsException | IllegalArgumentException | BadInput e) {
             fail(Failure.BAD_REQUEST, e.getMessage());
@@ -66,10 +63,11 @@ public final class GoliothSession extends Session {
         }
         try {
             Principal who = credential.principal();
-            authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME,
-                    sink -> watchExpiry(who, Duration.ZERO), refused -> fail(failureOf(refused), refused.getMessage()));
+            session.authorizeAndSubscribe(who, project, pattern, start, GoliothWire.FRAME,
+                    sink -> session.watchExpiry(who, Duration.ZERO),
+                    refused -> fail(Failure.of(refused), refused.getMessage()));
         } catch (AuthException | StreamsException e) {
-            fail(failureOf(e), e.getMessage());
+            fail(Failure.of(e), e.getMessage());
         } finally {
             credential = null;
             query = null;
@@ -98,19 +96,19 @@ public final class GoliothSession extends Session {
     }
 
     @Override
-    public void onText(String text) {
+    public void text(String text) {
         // The stream is read-only; Golioth ignored what clients sent, and so do we.
     }
 
     @Override
-    protected void onGap(Gap gap) {
+    public void gap(Gap gap) {
         if (gaps) {
-            sendGap(GoliothWire.gap(gap));
+            session.sendGap(GoliothWire.gap(gap));
         }
     }
 
     @Override
-    protected void fail(Failure failure, String message) {
-        fail(GoliothWire.streamError(GoliothWire.codeOf(failure), message), failure.closeCode(), message);
+    public void fail(Failure failure, String message) {
+        session.end(GoliothWire.streamError(GoliothWire.codeOf(failure), message), failure.closeCode(), message);
     }
 }
