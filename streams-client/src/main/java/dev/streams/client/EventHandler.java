@@ -1,5 +1,7 @@
 package dev.streams.client;
 
+import dev.streams.protocol.ErrorCode;
+
 /** Receives a subscription's events, on the client's I/O thread: return quickly. */
 @FunctionalInterface
 public interface EventHandler {
@@ -14,6 +16,6 @@ public interface EventHandler {
     }
 
     /** The server refused the subscription (for example FORBIDDEN or INVALID_TOPIC); it stays inactive. */
-    default void onRefused(String code, String message) {
+    default void onRefused(ErrorCode code, String message) {
     }
 }

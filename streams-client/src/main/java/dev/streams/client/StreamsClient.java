@@ -59,8 +59,8 @@ public final class StreamsClient implements AutoCloseable {
 
     /**
      * Publishes text; completes with the stored event's cursor, or exceptionally with a
-     * {@link StreamsClientException}: the server's error, {@code NOT_CONNECTED} (not sent) or
-     * {@code CONNECTION_LOST} (sent, not acknowledged).
+     * {@link StreamsClientException}: the server's error, {@code ErrorCode.NOT_CONNECTED} (not sent) or
+     * {@code ErrorCode.CONNECTION_LOST} (sent, not acknowledged).
      */
     public CompletableFuture<String> publish(String topic, String text) {
         return connection.publish(topic, text, false);

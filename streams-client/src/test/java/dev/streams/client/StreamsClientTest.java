@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streams.protocol.ErrorCode;
 import dev.streams.auth.Credentials;
 import dev.streams.auth.NewApiKey;
 import dev.streams.auth.Scope;
@@ -72,8 +73,8 @@ class StreamsClientTest {
         }
 
         @Override
-        public void onRefused(String code, String message) {
-            refusals.add(code);
+        public void onRefused(ErrorCode code, String message) {
+            refusals.add(code.name());
         }
 
         List<String> bodies() {
@@ -184,7 +185,7 @@ class StreamsClientTest {
         await(() -> client.state() != ConnectionState.CONNECTED, "noticed the outage");
         assertThatThrownBy(() -> client.publish("t", "x").join()).hasCauseInstanceOf(StreamsClientException.class)
                 .cause().satisfies(e -> assertThat(((StreamsClientException) e).code())
-                        .isEqualTo(StreamsClientException.NOT_CONNECTED));
+                        .isEqualTo(ErrorCode.NOT_CONNECTED));
         startServer(port);
         assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
     }

@@ -1,7 +1,7 @@
 package dev.streams.core;
 
-import dev.streams.core.InvalidTopicException.Rule;
-import java.util.Arrays;
+import dev.streams.protocol.TopicNames;
+import dev.streams.protocol.TopicRule;
 
 /**
  * Topic names and subscription patterns. Topics are dot-separated tokens; a pattern may use {@code *} for
@@ -11,9 +11,9 @@ import java.util.Arrays;
 public final class Topics {
     private static final int MAX_PROJECT_LENGTH = 128;
     /** The default maximum length of a topic or pattern, in chars. */
-    public static final int DEFAULT_MAX_LENGTH = 256;
+    public static final int DEFAULT_MAX_LENGTH = TopicNames.DEFAULT_MAX_LENGTH;
     /** The pattern matching every topic. */
-    public static final String ALL = ">";
+    public static final String ALL = TopicNames.ALL;
 
     private Topics() {
     }
@@ -29,77 +29,21 @@ public final class Topics {
     }
 
     static String check(String topic, boolean wildcardsAllowed, int maxLength) {
-        if (topic == null || topic.isEmpty()) {
-            throw new InvalidTopicException(topic, Rule.EMPTY);
-        }
-        if (topic.length() > maxLength) {
-            throw new InvalidTopicException(topic, Rule.TOO_LONG);
-        }
-        if (topic.charAt(0) == '.') {
-            throw new InvalidTopicException(topic, Rule.LEADING_DOT);
-        }
-        if (topic.charAt(topic.length() - 1) == '.') {
-            throw new InvalidTopicException(topic, Rule.TRAILING_DOT);
-        }
-        int tokenStart = 0;
-        for (int i = 0; i <= topic.length(); i++) {
-            char c = i < topic.length() ? topic.charAt(i) : '.';
-            if (c == '.') {
-                if (i == tokenStart) {
-                    throw new InvalidTopicException(topic, Rule.EMPTY_TOKEN);
-                }
-                checkWildcardToken(topic, tokenStart, i, wildcardsAllowed);
-                tokenStart = i + 1;
-            } else if (c == '/') {
-                throw new InvalidTopicException(topic, Rule.SLASH);
-            } else if (c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new InvalidTopicException(topic, Rule.CONTROL_CHARACTER);
-            }
+        TopicRule broken = TopicNames.violation(topic, wildcardsAllowed, maxLength);
+        if (broken != null) {
+            throw new InvalidTopicException(topic, broken);
         }
         return topic;
     }
 
-    private static void checkWildcardToken(String topic, int start, int end, boolean wildcardsAllowed) {
-        boolean hasWildcard = false;
-        for (int i = start; i < end; i++) {
-            char c = topic.charAt(i);
-            if (c == '*' || c == '>') {
-                hasWildcard = true;
-                break;
-            }
-        }
-        if (!hasWildcard) {
-            return;
-        }
-        if (!wildcardsAllowed) {
-            throw new InvalidTopicException(topic, Rule.WILDCARD_IN_TOPIC);
-        }
-        char first = topic.charAt(start);
-        boolean wholeToken = end - start == 1;
-        boolean last = end == topic.length();
-        if (!wholeToken || (first == '>' && !last)) {
-            throw new InvalidTopicException(topic, Rule.BAD_WILDCARD);
-        }
-    }
-
     /** Whether a pattern contains a wildcard token (a plain topic name is a pattern matching only itself). */
     public static boolean hasWildcard(String pattern) {
-        return pattern.indexOf('*') >= 0 || pattern.indexOf('>') >= 0;
+        return TopicNames.hasWildcard(pattern);
     }
 
     /** Whether a valid pattern matches a valid topic. */
     public static boolean matches(String pattern, String topic) {
-        String[] p = pattern.split("\\.", -1);
-        String[] t = topic.split("\\.", -1);
-        for (int i = 0; i < p.length; i++) {
-            if (p[i].equals(">")) {
-                return t.length > i;
-            }
-            if (i >= t.length || (!p[i].equals("*") && !p[i].equals(t[i]))) {
-                return false;
-            }
-        }
-        return p.length == t.length;
+        return TopicNames.matches(pattern, topic);
     }
 
     /**
@@ -107,51 +51,12 @@ public final class Topics {
      * requested subscription (or a token being issued) stays inside what a credential allows.
      */
     public static boolean covers(String outer, String inner) {
-        String[] o = outer.split("\\.", -1);
-        String[] in = inner.split("\\.", -1);
-        for (int i = 0; i < o.length; i++) {
-            if (o[i].equals(">")) {
-                return in.length > i;
-            }
-            if (i >= in.length || in[i].equals(">")) {
-                return false;
-            }
-            if (!o[i].equals("*") && (in[i].equals("*") || !o[i].equals(in[i]))) {
-                return false;
-            }
-        }
-        return o.length == in.length;
+        return TopicNames.covers(outer, inner);
     }
 
-    /**
-     * The pattern matching exactly the topics both valid patterns match, or null when they share none: how a
-     * request is narrowed to what a credential allows ({@code devices.*.stream} within {@code devices.d1.>} is
-     * {@code devices.d1.stream}).
-     */
+    /** The pattern matching exactly the topics both valid patterns match, or null when they share none. */
     public static String intersection(String a, String b) {
-        String[] x = a.split("\\.", -1);
-        String[] y = b.split("\\.", -1);
-        StringBuilder out = new StringBuilder(Math.max(a.length(), b.length()));
-        for (int i = 0; ; i++) {
-            if (i == x.length || i == y.length) {
-                return x.length == y.length ? out.toString() : null;
-            }
-            if (x[i].equals(">") || y[i].equals(">")) {
-                // ">" is one or more trailing tokens, so the other side's rest (at least one token) is the answer.
-                String[] rest = x[i].equals(">") ? y : x;
-                return out.append(i == 0 ? "" : ".").append(String.join(".", Arrays.copyOfRange(rest, i, rest.length)))
-                        .toString();
-            }
-            String token;
-            if (x[i].equals("*")) {
-                token = y[i];
-            } else if (y[i].equals("*") || x[i].equals(y[i])) {
-                token = x[i];
-            } else {
-                return null;
-            }
-            out.append(i == 0 ? "" : ".").append(token);
-        }
+        return TopicNames.intersection(a, b);
     }
 
     /**

@@ -225,7 +225,7 @@ class BrokerTest {
     void refusesBadInputWithTypedErrors() {
         assertThatThrownBy(() -> publish("p", "a..b", "x"))
                 .isInstanceOfSatisfying(InvalidTopicException.class,
-                        e -> assertThat(e.rule()).isEqualTo(InvalidTopicException.Rule.EMPTY_TOKEN));
+                        e -> assertThat(e.rule()).isEqualTo(dev.streams.protocol.TopicRule.EMPTY_TOKEN));
         assertThatThrownBy(() -> publish("p", "a.*", "x")).isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> publish("bad/project", "t", "x"))
                 .isInstanceOfSatisfying(StreamsException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PROJECT));
@@ -239,7 +239,7 @@ class BrokerTest {
                 .isInstanceOfSatisfying(StreamsException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PAYLOAD_TOO_LARGE));
         assertThatThrownBy(() -> broker.publish("p", "123456789", new byte[1]))
                 .isInstanceOfSatisfying(InvalidTopicException.class,
-                        e -> assertThat(e.rule()).isEqualTo(InvalidTopicException.Rule.TOO_LONG));
+                        e -> assertThat(e.rule()).isEqualTo(dev.streams.protocol.TopicRule.TOO_LONG));
         assertThat(broker.stats("p").published()).isZero();
     }
 

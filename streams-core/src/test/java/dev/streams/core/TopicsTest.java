@@ -3,7 +3,7 @@ package dev.streams.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streams.core.InvalidTopicException.Rule;
+import dev.streams.protocol.TopicRule;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class TopicsTest {
         "a.>, WILDCARD_IN_TOPIC",
         "a*b, WILDCARD_IN_TOPIC",
     })
-    void publishedTopicsFollowTheM3oRule(String topic, Rule rule) {
+    void publishedTopicsFollowTheM3oRule(String topic, TopicRule rule) {
         assertThatThrownBy(() -> Topics.requireTopic(topic))
                 .isInstanceOfSatisfying(InvalidTopicException.class, e -> {
                     assertThat(e.rule()).isEqualTo(rule);
@@ -36,7 +36,7 @@ class TopicsTest {
     @ParameterizedTest
     @CsvSource({"a>, BAD_WILDCARD", "a.>.b, BAD_WILDCARD", "a.b*, BAD_WILDCARD", "**, BAD_WILDCARD",
         "a..*, EMPTY_TOKEN"})
-    void patternsUseWholeTokenWildcards(String pattern, Rule rule) {
+    void patternsUseWholeTokenWildcards(String pattern, TopicRule rule) {
         assertThatThrownBy(() -> Topics.requirePattern(pattern))
                 .isInstanceOfSatisfying(InvalidTopicException.class, e -> assertThat(e.rule()).isEqualTo(rule));
     }
@@ -74,7 +74,7 @@ class TopicsTest {
         assertThat(Topics.requirePattern("a.*.>")).isNotNull();
         assertThatThrownBy(() -> Topics.requireTopic(null)).isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> Topics.requireTopic("x".repeat(Topics.DEFAULT_MAX_LENGTH + 1)))
-                .isInstanceOfSatisfying(InvalidTopicException.class, e -> assertThat(e.rule()).isEqualTo(Rule.TOO_LONG));
+                .isInstanceOfSatisfying(InvalidTopicException.class, e -> assertThat(e.rule()).isEqualTo(TopicRule.TOO_LONG));
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
     /** Each module and the package prefix that is its own. */
     private static final Map<String, String> OWNERS = Map.of(
+            "streams-protocol", "dev.streams.protocol.",
             "streams-core", "dev.streams.core.",
             "streams-auth", "dev.streams.auth.",
             "streams-transport-ws", "dev.streams.transport.ws.",

@@ -1,6 +1,9 @@
 package dev.streams.client.internal;
 
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.ErrorCode;
+import dev.streams.protocol.NativeProtocol;
+import dev.streams.protocol.TopicNames;
+import dev.streams.protocol.TopicRule;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -9,7 +12,6 @@ import dev.streams.client.ClientSubscription;
 import dev.streams.client.ConnectionState;
 import dev.streams.client.EventHandler;
 import dev.streams.client.StreamsClientException;
-import dev.streams.core.Topics;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
 public final class Connection {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** The close code of an unauthenticated, expired or revoked credential (4000 + HTTP 401). */
-    private static final int UNAUTHENTICATED_CLOSE = 4401;
+    private static final int UNAUTHENTICATED_CLOSE = ErrorCode.UNAUTHENTICATED.closeCode();
 
     private final Addresses addresses;
     private final Supplier<String> credential;
@@ -134,7 +136,10 @@ public final class Connection {
     }
 
     public ClientSubscription subscribe(String pattern, EventHandler handler) {
-        Topics.requirePattern(pattern);
+        TopicRule broken = TopicNames.violation(pattern, true, TopicNames.DEFAULT_MAX_LENGTH);
+        if (broken != null) {
+            throw new IllegalArgumentException("invalid pattern '" + pattern + "': " + broken.description());
+        }
         Subscription sub;
         synchronized (lock) {
             sub = new Subscription(nextId++, pattern, handler, this);
@@ -167,7 +172,7 @@ public final class Connection {
         CompletableFuture<String> result = new CompletableFuture<>();
         synchronized (lock) {
             if (state != ConnectionState.CONNECTED) {
-                return CompletableFuture.failedFuture(new StreamsClientException(StreamsClientException.NOT_CONNECTED,
+                return CompletableFuture.failedFuture(new StreamsClientException(ErrorCode.NOT_CONNECTED,
                         "not connected; publish again once connected"));
             }
             String id = "p" + nextId++;
@@ -251,7 +256,7 @@ public final class Connection {
         List<Subscription> out = new ArrayList<>();
         synchronized (lock) {
             for (Subscription sub : subscriptions.values()) {
-                if (Topics.matches(sub.pattern, topic)) {
+                if (TopicNames.matches(sub.pattern, topic)) {
                     out.add(sub);
                 }
             }
@@ -283,8 +288,12 @@ public final class Connection {
 
     private void onError(JsonObject frame) {
         String id = frame.has(NativeProtocol.ID) ? frame.get(NativeProtocol.ID).getAsString() : "";
-        String code = frame.get(NativeProtocol.CODE).getAsString();
+        String name = frame.get(NativeProtocol.CODE).getAsString();
+        ErrorCode code = ErrorCode.of(name);
         String message = frame.get(NativeProtocol.MESSAGE).getAsString();
+        if (code == ErrorCode.UNKNOWN) {
+            message = name + ": " + message;
+        }
         Subscription sub;
         CompletableFuture<String> publish;
         synchronized (lock) {
@@ -363,7 +372,7 @@ public final class Connection {
             failed = new ArrayList<>(publishing.values());
             publishing.clear();
         }
-        failed.forEach(f -> f.completeExceptionally(new StreamsClientException(StreamsClientException.CONNECTION_LOST,
+        failed.forEach(f -> f.completeExceptionally(new StreamsClientException(ErrorCode.CONNECTION_LOST,
                 why + "; whether the server stored the event is unknown")));
     }
 

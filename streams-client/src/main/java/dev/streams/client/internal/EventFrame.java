@@ -3,7 +3,7 @@ package dev.streams.client.internal;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.streams.client.ClientEvent;
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.streams.client.internal;
 
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import com.google.gson.JsonObject;
 import dev.streams.client.ClientEvent;
 import dev.streams.client.ClientSubscription;
 import dev.streams.client.EventHandler;
-import dev.streams.core.Position;
+import dev.streams.protocol.Cursor;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ final class Subscription implements ClientSubscription {
     /** When the server made this subscription live, on the server's clock (its first ack); null before. */
     private Instant liveSince;
     /** Per topic: the position of the last event delivered. Guarded by the connection's lock. */
-    private final Map<String, Position> positions = new HashMap<>();
+    private final Map<String, Cursor> positions = new HashMap<>();
     private Instant lastTime;
     String serverName;
     volatile boolean cancelled;
@@ -54,7 +54,7 @@ final class Subscription implements ClientSubscription {
         request.addProperty(NativeProtocol.TOPIC, pattern);
         if (!positions.isEmpty()) {
             JsonObject resume = new JsonObject();
-            positions.forEach((topic, p) -> resume.addProperty(topic, p.cursor()));
+            positions.forEach((topic, p) -> resume.addProperty(topic, p.toString()));
             request.add(NativeProtocol.RESUME, resume);
         }
         Instant since = lastTime != null ? lastTime : liveSince;
@@ -73,8 +73,8 @@ final class Subscription implements ClientSubscription {
 
     /** Whether the event is new to this subscription (two server subscriptions may both deliver it). */
     boolean accept(ClientEvent event) {
-        Position position = Position.fromCursor(event.cursor());
-        Position last = positions.get(event.topic());
+        Cursor position = Cursor.parse(event.cursor());
+        Cursor last = positions.get(event.topic());
         if (last != null && last.epoch() == position.epoch() && position.offset() <= last.offset()) {
             return false;
         }

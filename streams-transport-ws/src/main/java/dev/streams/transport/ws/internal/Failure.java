@@ -5,67 +5,63 @@ import dev.streams.auth.AuthException;
 import dev.streams.auth.AuthFailure;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.StreamsException;
+import dev.streams.protocol.ErrorCode;
 import java.util.concurrent.CompletionException;
 
 /**
- * The transport's one failure table: every refusal a request or session can meet, with everything a dialect
- * needs to render it: the HTTP status it stands for, the WebSocket close code when it ends a connection (4000 +
- * the status, in every dialect), whether a client should connect again, and after how long. Auth failures, core
+ * The transport's one failure table: every refusal a request or session can meet, each one of the protocol's
+ * {@link ErrorCode}s, which holds everything a dialect needs to render it (the HTTP status it stands for, the
+ * WebSocket close code when it ends a connection, 4000 + the status in every dialect, whether a client should
+ * connect again, and after how long) and which the clients share. Auth failures, core
  * error kinds, HTTP statuses answered before a dialect has the request, and exceptions map here once
  * ({@link #of(Throwable)} and friends); each dialect only renders a failure in its own shape (m3o's error object,
  * Golioth's gRPC code, the native error id).
  */
 public enum Failure {
-    BAD_REQUEST(400, false, 0),
-    INVALID_TOPIC(400, false, 0),
-    /** No valid credential: connecting again needs another one. */
-    UNAUTHENTICATED(401, false, 0),
-    /** The credential expired: connecting again with a fresh one works. */
-    EXPIRED(401, true, 0),
-    /** The API key the credential stands on was revoked while the session was open. */
-    REVOKED(401, false, 0),
-    FORBIDDEN(403, false, 0),
-    NOT_FOUND(404, false, 0),
-    /** The client did not send what it had to in time (m3o's first frame, an HTTP request). */
-    TIMEOUT(408, true, 0),
-    PAYLOAD_TOO_LARGE(413, false, 0),
-    TOO_MANY_SUBSCRIPTIONS(429, false, 0),
-    LIMIT_EXCEEDED(429, true, 1),
-    /** The client did not read fast enough; it may reconnect and resume from its last cursor. */
-    SLOW_CONSUMER(429, true, 0),
-    UNAVAILABLE(503, true, 1),
-    /** The server stopped the request at its deadline (a history query too expensive to finish in time). */
-    DEADLINE_EXCEEDED(504, true, 0),
-    /** The server failed; a client reconnects and resumes. */
-    INTERNAL(500, true, 1);
+    BAD_REQUEST(ErrorCode.BAD_REQUEST),
+    INVALID_TOPIC(ErrorCode.INVALID_TOPIC),
+    UNAUTHENTICATED(ErrorCode.UNAUTHENTICATED),
+    EXPIRED(ErrorCode.EXPIRED),
+    REVOKED(ErrorCode.REVOKED),
+    FORBIDDEN(ErrorCode.FORBIDDEN),
+    NOT_FOUND(ErrorCode.NOT_FOUND),
+    TIMEOUT(ErrorCode.TIMEOUT),
+    PAYLOAD_TOO_LARGE(ErrorCode.PAYLOAD_TOO_LARGE),
+    TOO_MANY_SUBSCRIPTIONS(ErrorCode.TOO_MANY_SUBSCRIPTIONS),
+    LIMIT_EXCEEDED(ErrorCode.LIMIT_EXCEEDED),
+    SLOW_CONSUMER(ErrorCode.SLOW_CONSUMER),
+    UNAVAILABLE(ErrorCode.UNAVAILABLE),
+    DEADLINE_EXCEEDED(ErrorCode.DEADLINE_EXCEEDED),
+    INTERNAL(ErrorCode.INTERNAL);
 
-    private final int httpStatus;
-    private final boolean reconnect;
-    private final int retryAfterSeconds;
+    private final ErrorCode code;
 
-    Failure(int httpStatus, boolean reconnect, int retryAfterSeconds) {
-        this.httpStatus = httpStatus;
-        this.reconnect = reconnect;
-        this.retryAfterSeconds = retryAfterSeconds;
+    Failure(ErrorCode code) {
+        this.code = code;
+    }
+
+    /** The protocol's code: the native error id, and the data every dialect renders. */
+    public ErrorCode code() {
+        return code;
     }
 
     public int httpStatus() {
-        return httpStatus;
+        return code.httpStatus();
     }
 
     /** The WebSocket close code when this failure ends a connection. */
     public int closeCode() {
-        return 4000 + httpStatus;
+        return code.closeCode();
     }
 
     /** Whether a client should connect again (with the same credential, except after EXPIRED: a fresh one). */
     public boolean reconnect() {
-        return reconnect;
+        return code.reconnect();
     }
 
     /** Seconds a client should wait before trying again, or 0 when the failure names no wait. */
     public int retryAfterSeconds() {
-        return retryAfterSeconds;
+        return code.retryAfterSeconds();
     }
 
     public static Failure of(AuthFailure failure) {

@@ -91,4 +91,16 @@ class FailureTableTest {
             assertThat(Failure.ofHttpStatus(f.httpStatus()).httpStatus()).as(f.name()).isEqualTo(f.httpStatus());
         }
     }
+
+    /** The transport's failures are exactly the protocol's server codes, under their own names. */
+    @Test
+    void everyServerCodeOfTheProtocolIsOneFailure() {
+        java.util.Set<dev.streams.protocol.ErrorCode> sent = java.util.EnumSet.noneOf(dev.streams.protocol.ErrorCode.class);
+        for (Failure f : Failure.values()) {
+            assertThat(f.code().name()).isEqualTo(f.name());
+            assertThat(sent.add(f.code())).as(f.name()).isTrue();
+        }
+        assertThat(sent).containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(dev.streams.protocol.ErrorCode.values())
+                .filter(dev.streams.protocol.ErrorCode::sentByServer).toList());
+    }
 }

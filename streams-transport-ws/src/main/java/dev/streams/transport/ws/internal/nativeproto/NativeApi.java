@@ -1,6 +1,6 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import dev.streams.transport.ws.internal.Apis;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.DialectApi;

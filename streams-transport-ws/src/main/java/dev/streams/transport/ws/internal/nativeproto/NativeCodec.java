@@ -7,7 +7,7 @@ import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.BadInput;

@@ -2,7 +2,7 @@ package dev.streams.transport.ws.internal.nativeproto;
 
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
 import dev.streams.transport.ws.internal.DialectApi;

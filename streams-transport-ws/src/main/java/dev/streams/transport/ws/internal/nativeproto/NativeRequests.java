@@ -3,7 +3,7 @@ package dev.streams.transport.ws.internal.nativeproto;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.Position;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;

@@ -1,7 +1,7 @@
 package dev.streams.transport.ws.internal.nativeproto;
 
 import com.google.gson.JsonObject;
-import dev.streams.core.NativeProtocol;
+import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
@@ -80,7 +80,7 @@ public final class NativeWire {
         if (id != null) {
             frame.addProperty(NativeProtocol.ID, id);
         }
-        frame.addProperty(NativeProtocol.CODE, error.name());
+        frame.addProperty(NativeProtocol.CODE, error.code().name());
         frame.addProperty(NativeProtocol.MESSAGE, message);
         return Json.GSON.toJson(frame);
     }

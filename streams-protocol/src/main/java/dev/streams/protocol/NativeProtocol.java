@@ -1,4 +1,4 @@
-package dev.streams.core;
+package dev.streams.protocol;
 
 /**
  * The names of the native protocol (docs/PROTOCOL.md), in one place for the server and the Java client: the
@@ -37,7 +37,7 @@ public final class NativeProtocol {
     public static final String ID = "id";
     /** A topic or pattern. */
     public static final String TOPIC = "topic";
-    /** A resume point, {@code <epoch>-<offset>} ({@link Position#cursor()}). */
+    /** A resume point, {@code <epoch>-<offset>} ({@link Cursor}). */
     public static final String CURSOR = "cursor";
     /** An event's server time, RFC 3339. */
     public static final String TIME = "time";
