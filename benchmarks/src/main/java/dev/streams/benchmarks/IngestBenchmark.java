@@ -1,5 +1,6 @@
 package dev.streams.benchmarks;
 
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.core.Broker;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Event;
@@ -86,7 +87,7 @@ public final class IngestBenchmark {
                 while (System.nanoTime() < end) {
                     try {
                         broker.publish("bench", "devices.d" + (device % 100) + ".stream", "application/json", reading,
-                                Map.of(Event.DEVICE_ID, "d" + (device % 100)));
+                                Map.of(DeviceIngestor.DEVICE_ID, "d" + (device % 100)));
                         published.increment();
                         device++;
                     } catch (StreamsException full) {

@@ -15,10 +15,6 @@ import java.util.Objects;
  */
 public final class Event {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /** Attribute naming the device an event came from (set by device ingestion; history queries use it). */
-    public static final String DEVICE_ID = "deviceId";
-    /** Attribute with the device's own time of a reading, RFC 3339, when the device sent one. */
-    public static final String DEVICE_TIME = "timestamp";
 
     /** The content type used when a publisher gives none. */
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";

@@ -2,7 +2,7 @@ package dev.streams.examples;
 
 import com.google.gson.JsonObject;
 import dev.streams.auth.Credentials;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
@@ -10,7 +10,7 @@ import dev.streams.cluster.redis.RedisClusterEngine;
 import dev.streams.core.Broker;
 import dev.streams.history.SqlHistoryStore;
 import dev.streams.transport.ws.ConnectionLimits;
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
 import java.io.PrintStream;

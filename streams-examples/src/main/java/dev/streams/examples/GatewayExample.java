@@ -4,7 +4,7 @@ import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.StartPosition;
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.transport.ws.StreamsServer;
 import java.util.EnumSet;
 import java.util.function.Consumer;

@@ -1,6 +1,6 @@
 package dev.streams.examples;
 
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;

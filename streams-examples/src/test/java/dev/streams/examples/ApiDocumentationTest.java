@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * doclint checks that the Javadoc there is well-formed.
  */
 class ApiDocumentationTest {
-    private static final List<String> API_MODULES = List.of("streams-protocol", "streams-core", "streams-auth", "streams-transport-ws",
+    private static final List<String> API_MODULES = List.of("streams-protocol", "streams-core", "streams-devices", "streams-auth", "streams-transport-ws",
             "streams-history", "streams-cluster-redis", "streams-client", "streams-micrometer");
     /** A public declaration: a type, a constructor, a method, a field or an enum constant's holder. */
     private static final Pattern PUBLIC = Pattern.compile("^\\s*public\\s+(?!.*\\bclass\\b.*\\bextends\\b\\s*$).*");

@@ -20,17 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleBoundariesTest {
     /** Each module and the package prefix that is its own. */
-    private static final Map<String, String> OWNERS = Map.of(
-            "streams-protocol", "dev.streams.protocol.",
-            "streams-core", "dev.streams.core.",
-            "streams-auth", "dev.streams.auth.",
-            "streams-transport-ws", "dev.streams.transport.ws.",
-            "streams-history", "dev.streams.history.",
-            "streams-cluster-redis", "dev.streams.cluster.redis.",
-            "streams-client", "dev.streams.client.",
-            "streams-micrometer", "dev.streams.micrometer.",
-            "streams-examples", "dev.streams.examples.",
-            "benchmarks", "dev.streams.benchmarks.");
+    private static final Map<String, String> OWNERS = Map.ofEntries(
+            Map.entry("streams-protocol", "dev.streams.protocol."),
+            Map.entry("streams-core", "dev.streams.core."),
+            Map.entry("streams-devices", "dev.streams.devices."),
+            Map.entry("streams-auth", "dev.streams.auth."),
+            Map.entry("streams-transport-ws", "dev.streams.transport.ws."),
+            Map.entry("streams-history", "dev.streams.history."),
+            Map.entry("streams-cluster-redis", "dev.streams.cluster.redis."),
+            Map.entry("streams-client", "dev.streams.client."),
+            Map.entry("streams-micrometer", "dev.streams.micrometer."),
+            Map.entry("streams-examples", "dev.streams.examples."),
+            Map.entry("benchmarks", "dev.streams.benchmarks."));
     private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (?:static )?(dev\\.streams\\.[\\w.]*?\\.internal)\\.",
             Pattern.MULTILINE);
 

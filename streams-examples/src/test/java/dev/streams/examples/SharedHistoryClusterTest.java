@@ -9,7 +9,7 @@ import dev.streams.core.HistoryQuery;
 import dev.streams.core.Recorder;
 import dev.streams.history.PostgresServer;
 import dev.streams.history.SqlHistoryStore;
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.streams.history;
 
+import dev.streams.devices.DeviceIngestor;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.streams.core.Recorder;
 import dev.streams.core.Broker;
 import dev.streams.core.ErrorKind;
-import dev.streams.core.Event;
 import dev.streams.core.HistoryQuery;
 import dev.streams.core.HistoryQuery.Aggregate;
 import dev.streams.core.HistoryQuery.Compare;
@@ -88,7 +88,7 @@ abstract class HistoryQueryContract {
             }
             json.append('}');
             broker.publish("q", "devices." + device + ".stream", "application/json", json.toString().getBytes(UTF_8),
-                    Map.of(Event.DEVICE_ID, device, Event.DEVICE_TIME, time.toString()));
+                    Map.of(DeviceIngestor.DEVICE_ID, device, DeviceIngestor.DEVICE_TIME, time.toString()));
         }
         Recorder.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() == 900,
                 () -> "stored " + store.status());
@@ -234,9 +234,9 @@ abstract class HistoryQueryContract {
     @Test
     void aQueryReadsOnlyTheTopicsItNames() throws Exception {
         broker.publish("t", "devices.d1.stream", "application/json", "{\"temp\":20}".getBytes(UTF_8),
-                Map.of(Event.DEVICE_ID, "d1", Event.DEVICE_TIME, T0.toString()));
+                Map.of(DeviceIngestor.DEVICE_ID, "d1", DeviceIngestor.DEVICE_TIME, T0.toString()));
         broker.publish("t", "devices.d2.stream", "application/json", "{\"temp\":30}".getBytes(UTF_8),
-                Map.of(Event.DEVICE_ID, "d2", Event.DEVICE_TIME, T0.toString()));
+                Map.of(DeviceIngestor.DEVICE_ID, "d2", DeviceIngestor.DEVICE_TIME, T0.toString()));
         broker.publish("t", "secret.pay+roll", "application/json", "{\"temp\":999}".getBytes(UTF_8), Map.of());
         Recorder.await(() -> store.status().metrics().get("streams_history_stored_total").longValue() == 903,
                 () -> "stored " + store.status());
@@ -266,7 +266,7 @@ abstract class HistoryQueryContract {
                     String device = "d" + (i % 10);
                     b.publish("slow", "devices." + device + ".stream", "application/json",
                             ("{\"v\":" + i + ",\"w\":{\"x\":" + i + "}}").getBytes(UTF_8),
-                            Map.of(Event.DEVICE_ID, device, Event.DEVICE_TIME, T0.plusMillis(i).toString()));
+                            Map.of(DeviceIngestor.DEVICE_ID, device, DeviceIngestor.DEVICE_TIME, T0.plusMillis(i).toString()));
                 }
                 Recorder.await(() -> slow.status().metrics().get("streams_history_stored_total").longValue() == n,
                         () -> "stored " + slow.status());

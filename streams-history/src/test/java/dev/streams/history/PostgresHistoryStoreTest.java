@@ -1,5 +1,6 @@
 package dev.streams.history;
 
+import dev.streams.devices.DeviceIngestor;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,7 @@ class PostgresHistoryStoreTest {
     }
 
     private static Event publish(Broker broker, String topic, String contentType, String body) {
-        return broker.publish("pg", topic, contentType, body.getBytes(UTF_8), Map.of(Event.DEVICE_ID, "d1"));
+        return broker.publish("pg", topic, contentType, body.getBytes(UTF_8), Map.of(DeviceIngestor.DEVICE_ID, "d1"));
     }
 
     @Test

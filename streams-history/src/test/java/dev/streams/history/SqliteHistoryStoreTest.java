@@ -1,5 +1,6 @@
 package dev.streams.history;
 
+import dev.streams.devices.DeviceIngestor;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +41,7 @@ class SqliteHistoryStoreTest {
 
     private static Event publish(Broker broker, String topic, String text) {
         return broker.publish("p", topic, "application/json", ("{\"v\":\"" + text + "\"}").getBytes(UTF_8),
-                Map.of(Event.DEVICE_ID, "d1"));
+                Map.of(DeviceIngestor.DEVICE_ID, "d1"));
     }
 
     private static void awaitStored(SqlHistoryStore store, long count) {
@@ -75,7 +76,7 @@ class SqliteHistoryStoreTest {
             resumed.awaitEvents(8);
             assertThat(resumed.gaps).isEmpty();
             assertThat(resumed.events.stream().map(Event::offset).toList()).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
-            assertThat(resumed.events.get(0).attributes()).containsEntry(Event.DEVICE_ID, "d1");
+            assertThat(resumed.events.get(0).attributes()).containsEntry(DeviceIngestor.DEVICE_ID, "d1");
             assertThat(resumed.payloads().get(0)).isEqualTo("{\"v\":\"a4\"}");
             broker.close();
         }

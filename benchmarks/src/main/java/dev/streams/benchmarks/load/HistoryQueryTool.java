@@ -1,9 +1,9 @@
 package dev.streams.benchmarks.load;
 
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
-import dev.streams.core.Event;
 import dev.streams.core.HistoryQuery;
 import dev.streams.core.ProjectLimits;
 import dev.streams.history.SqlHistoryStore;
@@ -80,7 +80,7 @@ public final class HistoryQueryTool {
             for (int d = 0; d < devices; d++) {
                 broker.publish(project, "devices.d" + d + ".stream", "application/json",
                         ("{\"temp\":" + (20 + (i % 50) / 10.0) + ",\"v\":" + i + ",\"w\":{\"x\":" + d + "}}").getBytes(),
-                        Map.of(Event.DEVICE_ID, "d" + d, Event.DEVICE_TIME, T0.plusSeconds(i * 10L).toString()));
+                        Map.of(DeviceIngestor.DEVICE_ID, "d" + d, DeviceIngestor.DEVICE_TIME, T0.plusSeconds(i * 10L).toString()));
             }
             while (stat(store, "streams_history_queue_depth") > 500_000) {
                 Thread.sleep(10);

@@ -1,5 +1,6 @@
 package dev.streams.auth.internal;
 
+import dev.streams.protocol.JsonText;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -60,24 +61,6 @@ public final class CompactJsonWriter {
     }
 
     private static void writeString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonText.quote(out, s);
     }
 }

@@ -2,7 +2,7 @@ package dev.streams.auth.internal;
 
 import dev.streams.auth.AuthException;
 import dev.streams.auth.AuthFailure;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import dev.streams.core.Topics;

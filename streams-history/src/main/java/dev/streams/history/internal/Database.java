@@ -1,5 +1,6 @@
 package dev.streams.history.internal;
 
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.core.Event;
 import dev.streams.core.HistoryQuery;
 import java.nio.charset.StandardCharsets;
@@ -156,8 +157,8 @@ public final class Database implements AutoCloseable {
     }
 
     private void bind(PreparedStatement s, Event e, long topicId, long projectId, boolean asJson) throws SQLException {
-        String device = e.attributes().get(Event.DEVICE_ID);
-        Long deviceTime = deviceTime(e.attributes().get(Event.DEVICE_TIME));
+        String device = e.attributes().get(DeviceIngestor.DEVICE_ID);
+        Long deviceTime = deviceTime(e.attributes().get(DeviceIngestor.DEVICE_TIME));
         boolean json = asJson && e.isJson();
         s.setLong(1, topicId);
         s.setLong(2, e.epoch());

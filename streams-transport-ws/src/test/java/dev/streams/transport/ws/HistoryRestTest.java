@@ -144,7 +144,7 @@ class HistoryRestTest {
         // A message of another dialect on a topic the device-stream token may not read.
         broker.publish("alpha", "secret.payroll", "application/json",
                 "{\"alice\":{\"salary\":9000},\"temp\":99}".getBytes(StandardCharsets.UTF_8),
-                java.util.Map.of(dev.streams.core.Event.DEVICE_TIME, "2021-12-01T19:05:00Z"));
+                java.util.Map.of(dev.streams.devices.DeviceIngestor.DEVICE_TIME, "2021-12-01T19:05:00Z"));
         var issuer = auth.authenticate(Credentials.apiKey(key));
         String devicesOnly = auth.issueToken(issuer, "alpha", List.of("devices.*.stream"), Duration.ofMinutes(5),
                 Set.of(Scope.SUBSCRIBE));

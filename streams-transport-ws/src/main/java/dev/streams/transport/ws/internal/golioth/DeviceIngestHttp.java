@@ -3,7 +3,7 @@ package dev.streams.transport.ws.internal.golioth;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
 import dev.streams.core.StreamsException;
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;

@@ -1,7 +1,7 @@
 package dev.streams.transport.ws.internal.golioth;
 
 import dev.streams.auth.AuthException;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;

@@ -3,7 +3,7 @@ package dev.streams.transport.ws.internal.golioth;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.core.HistoryQuery;
 import dev.streams.transport.ws.internal.Dialect;

@@ -1,9 +1,9 @@
 package dev.streams.transport.ws.internal.golioth;
 
 import com.google.gson.JsonObject;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.core.Event;
-import dev.streams.transport.ws.DeviceIngestor;
+import dev.streams.devices.DeviceIngestor;
 import dev.streams.core.Gap;
 import dev.streams.core.Position;
 import dev.streams.transport.ws.internal.Failure;

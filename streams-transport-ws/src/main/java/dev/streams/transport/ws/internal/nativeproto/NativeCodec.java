@@ -10,6 +10,7 @@ import dev.streams.core.Broker;
 import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
+import dev.streams.devices.StorableJson;
 import dev.streams.transport.ws.internal.BadInput;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HeadCredential;
@@ -89,7 +90,7 @@ final class NativeCodec extends NativeRendering {
             request = Json.parseObject(text);
         } catch (JsonParseException e) {
             session.send(NativeWire.error(null, Failure.BAD_REQUEST,
-                    e instanceof Json.Unstorable ? e.getMessage() : "frames are JSON objects"));
+                    e instanceof StorableJson.Unstorable ? e.getMessage() : "frames are JSON objects"));
             return;
         }
         String id = Json.string(request, NativeProtocol.ID);

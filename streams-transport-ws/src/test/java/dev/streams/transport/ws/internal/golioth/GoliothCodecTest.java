@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.AuthFailure;
 import dev.streams.auth.Credentials;
-import dev.streams.auth.DeviceTopics;
+import dev.streams.devices.DeviceTopics;
 import dev.streams.auth.Principal;
 import dev.streams.auth.Scope;
 import dev.streams.core.Gap;

@@ -1,4 +1,4 @@
-package dev.streams.transport.ws;
+package dev.streams.devices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

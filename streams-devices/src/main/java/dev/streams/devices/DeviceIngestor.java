@@ -1,15 +1,13 @@
-package dev.streams.transport.ws;
+package dev.streams.devices;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import dev.streams.auth.DeviceTopics;
 import dev.streams.core.Broker;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
-import dev.streams.transport.ws.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,10 +30,10 @@ import java.util.regex.Pattern;
  * is published to {@link DeviceTopics#topicOf} as {@code application/json}.
  */
 public final class DeviceIngestor {
-    /** Attribute with the device id ({@link Event#DEVICE_ID}). */
-    public static final String DEVICE_ID = Event.DEVICE_ID;
-    /** Attribute with the device's own timestamp, RFC 3339, when it sent one ({@link Event#DEVICE_TIME}). */
-    public static final String DEVICE_TIME = Event.DEVICE_TIME;
+    /** Attribute naming the device an event came from; the history store indexes it for queries. */
+    public static final String DEVICE_ID = "deviceId";
+    /** Attribute with the device's own time of a reading, RFC 3339, when the device sent one. */
+    public static final String DEVICE_TIME = "timestamp";
     private static final String[] TIME_KEYS = {"t", "ts", "time", "timestamp"};
     private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,19}");
@@ -71,8 +69,8 @@ public final class DeviceIngestor {
         List<String> segments = segments(path);
         JsonElement root;
         try {
-            root = Json.parseStrict(json);
-        } catch (Json.Unstorable e) {
+            root = StorableJson.parse(json);
+        } catch (StorableJson.Unstorable e) {
             throw invalid(e.getMessage());
         } catch (JsonParseException e) {
             throw invalid("body is not valid JSON");
@@ -98,7 +96,7 @@ public final class DeviceIngestor {
                 attributes.put(DEVICE_TIME, r.time.toString());
             }
             CompletableFuture<Event> one = broker.publishAsync(project, topic, "application/json",
-                    Json.GSON.toJson(r.data).getBytes(StandardCharsets.UTF_8), attributes);
+                    StorableJson.GSON.toJson(r.data).getBytes(StandardCharsets.UTF_8), attributes);
             stored.add(one);
             if (one.isCompletedExceptionally()) {
                 break;

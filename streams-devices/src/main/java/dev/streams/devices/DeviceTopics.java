@@ -1,4 +1,4 @@
-package dev.streams.auth;
+package dev.streams.devices;
 
 import dev.streams.core.ErrorKind;
 import dev.streams.core.StreamsException;
@@ -6,7 +6,7 @@ import dev.streams.core.StreamsException;
 /**
  * Where device data lives in the broker: device D of a project publishes to {@code devices.D.stream}; the
  * project stream is the pattern {@code devices.*.stream}. Because these are ordinary topics, any dialect
- * can read device data; writing under {@code devices.>} needs {@link Scope#INGEST}.
+ * can read device data; writing under {@code devices.>} needs the ingest scope ({@code Scope.INGEST} in streams-auth).
  */
 public final class DeviceTopics {
     /** Every topic under this prefix is device data. */
