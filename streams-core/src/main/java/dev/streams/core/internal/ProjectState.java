@@ -25,13 +25,14 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Everything of one project: its topics, its wildcard index, its limits and its counters. Nothing here ever
- * refers to another project, which is what keeps tenants apart.
+ * Everything of one project, composed of its parts: its topics ({@link TopicTable}), its wildcard index, the
+ * hand-off to subscriptions ({@link TopicFanout}), its limits ({@link ProjectAdmission}, {@link HistoryBudget}),
+ * joining subscriptions to topics ({@link TopicJoin}) and its counters. This class publishes, applies what the
+ * cluster positioned, subscribes and sweeps. Nothing here ever refers to another project, which is what keeps
+ * tenants apart.
  *
- * <p>Concurrency: the topic map is concurrent; each {@link TopicState} is guarded by its own monitor, which
- * orders the topic's publishes. Lock order: a topic's lock, then the pattern index's, then a subscription's.
- * Idle topics are evicted under their lock by marking them {@code removed}, so a publisher or subscriber that
- * raced with the eviction looks the topic up again rather than using a forgotten state.
+ * <p>Concurrency: each {@link TopicState} is guarded by its own monitor, which orders the topic's publishes.
+ * Lock order: a topic's lock, then the pattern index's, then a subscription's.
  *
  * <p>In a cluster ({@code cluster} not null) a publish only checks the limits and goes to the engine, which
  * positions it; every node, this one included, then receives it through {@link #apply}, which appends and fans
@@ -43,8 +44,9 @@ public final class ProjectState {
     private final LongSupplier clockNanos;
     private final Executor defaultExecutor;
     private final TopicJoin join;
-    private final ConcurrentHashMap<String, TopicState> topics = new ConcurrentHashMap<>();
+    private final TopicTable topics;
     private final PatternIndex patterns = new PatternIndex();
+    private final TopicFanout fanout;
     private final Set<QueuedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final ProjectAdmission admission;
     private final ClusterEngine cluster;
@@ -62,6 +64,8 @@ public final class ProjectState {
         this.clockNanos = clockNanos;
         this.defaultExecutor = defaultExecutor;
         this.join = new TopicJoin(new Replayer(clockNanos));
+        this.topics = new TopicTable(name, store, cluster, admission, this::sweep);
+        this.fanout = new TopicFanout(patterns, budget, counters);
     }
 
     public String name() {
@@ -78,7 +82,7 @@ public final class ProjectState {
         if (cluster == null) {
             return CompletableFuture.completedFuture(publishHere(topic, contentType, payload, attributes));
         }
-        checkTopicLimit(topic);
+        topics.checkLimit(topic);
         return cluster.publish(new Event(name, topic, 0, 0, clockNanos.getAsLong(), payload, contentType,
                 attributes));
     }
@@ -86,7 +90,7 @@ public final class ProjectState {
     private Event publishHere(String topic, String contentType, byte[] payload, Map<String, String> attributes) {
         long now = clockNanos.getAsLong();
         while (true) {
-            TopicState state = topicState(topic);
+            TopicState state = topics.get(topic);
             synchronized (state) {
                 if (state.removed) {
                     continue;
@@ -100,7 +104,7 @@ public final class ProjectState {
                     throw admission.refused("history", admission.limits().maxHistoryBytes() + " bytes");
                 }
                 history.append(event);
-                fanOut(state, event);
+                fanout.deliver(state, event);
                 return event;
             }
         }
@@ -113,10 +117,10 @@ public final class ProjectState {
      */
     public long apply(Event event, boolean acceptLoss, boolean acceptedHere) {
         while (true) {
-            TopicState state = topics.get(event.topic());
+            TopicState state = topics.find(event.topic());
             if (state == null) {
                 // New to this node: its history starts at this event (earlier ones are the recovery log's).
-                state = openTopic(event.topic(), new Position(event.epoch(), event.offset() - 1));
+                state = topics.open(event.topic(), new Position(event.epoch(), event.offset() - 1));
             }
             synchronized (state) {
                 if (state.removed) {
@@ -126,7 +130,7 @@ public final class ProjectState {
                 if (event.epoch() != history.epoch()) {
                     if (history.lastOffset() > 0) {
                         // The authority started the topic over (Redis restarted empty, say).
-                        tellGap(state, new Gap(state.name, event.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
+                        fanout.gap(state, new Gap(state.name, event.epoch(), -1, Gap.Cause.EPOCH_CHANGED));
                     }
                     history.moveTo(event.epoch(), 0);
                 }
@@ -138,7 +142,7 @@ public final class ProjectState {
                     if (!acceptLoss) {
                         return expected;
                     }
-                    tellGap(state, new Gap(state.name, event.epoch(), event.offset() - expected,
+                    fanout.gap(state, new Gap(state.name, event.epoch(), event.offset() - expected,
                             Gap.Cause.CLUSTER_MISSED));
                     history.moveTo(event.epoch(), event.offset() - 1);
                 }
@@ -150,7 +154,7 @@ public final class ProjectState {
                 } else {
                     history.appendStoredElsewhere(event);
                 }
-                fanOut(state, event);
+                fanout.deliver(state, event);
                 return 0;
             }
         }
@@ -158,7 +162,7 @@ public final class ProjectState {
 
     /** Each topic held here with the position of its last event (see {@link ClusterEngine.Node#forEachTopic}). */
     public void forEachTopic(ClusterEngine.TopicVisitor visitor) {
-        for (TopicState state : topics.values()) {
+        for (TopicState state : topics.all()) {
             Position last;
             synchronized (state) {
                 if (state.removed) {
@@ -168,65 +172,6 @@ public final class ProjectState {
             }
             visitor.visit(name, state.name, last);
         }
-    }
-
-    /** Under the topic's lock, after the event was appended: hands it to every matching subscription. */
-    private void fanOut(TopicState state, Event event) {
-        budget.settle(state);
-        counters.published.increment();
-        for (QueuedSubscription sub : state.exact) {
-            sub.offer(event);
-        }
-        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
-            if (!sub.activateFor(state)) {
-                sub.offer(event);
-            }
-        }
-    }
-
-    /** Under the topic's lock: tells every subscription of the topic (that is past its replay) of a hole. */
-    private void tellGap(TopicState state, Gap gap) {
-        for (QueuedSubscription sub : state.exact) {
-            sub.gap(gap);
-        }
-        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
-            sub.activateFor(state);
-            sub.gap(gap);
-        }
-    }
-
-    /** The topic's state, created within the topic limit. */
-    private TopicState topicState(String topic) {
-        TopicState state = topics.get(topic);
-        if (state != null) {
-            return state;
-        }
-        checkTopicLimit(topic);
-        return cluster == null ? topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(name, t)))
-                : openTopic(topic, null);
-    }
-
-    /** Refuses a topic the project does not have yet when it is at its topic limit (see {@link ProjectAdmission}). */
-    private void checkTopicLimit(String topic) {
-        if (!topics.containsKey(topic)) {
-            admission.checkNewTopic(topics.size(), () -> topics.containsKey(topic) ? 0 : topics.size(), this::sweep);
-        }
-    }
-
-    /**
-     * A clustered topic starts where the engine's authority stands ({@code known}, or asked for). Asking may
-     * block on the engine's I/O, so it happens outside the map's lock; the loser of a race drops its copy.
-     */
-    private TopicState openTopic(String topic, Position known) {
-        TopicState state = topics.get(topic);
-        if (state != null) {
-            return state;
-        }
-        Position authority = known != null ? known : cluster.position(name, topic).orElse(null);
-        TopicState opened = new TopicState(topic,
-                new ClusterTopicHistory(store.open(name, topic), cluster, name, topic, authority));
-        TopicState raced = topics.putIfAbsent(topic, opened);
-        return raced != null ? raced : opened;
     }
 
     private void checkSubscriptionLimit() {
@@ -240,7 +185,7 @@ public final class ProjectState {
      */
     public void sweep() {
         long now = clockNanos.getAsLong();
-        for (TopicState state : topics.values()) {
+        for (TopicState state : topics.all()) {
             synchronized (state) {
                 if (state.removed) {
                     continue;
@@ -248,8 +193,7 @@ public final class ProjectState {
                 state.history.expire(now);
                 budget.settle(state);
                 if (state.isIdle()) {
-                    state.removed = true;
-                    topics.remove(state.name, state);
+                    topics.forget(state);
                     counters.topicsEvicted.increment();
                 }
             }
@@ -262,12 +206,12 @@ public final class ProjectState {
         checkSubscriptionLimit();
         if (!Topics.hasWildcard(pattern)) {
             return joined(new QueuedSubscription(this, pattern, listener, options, defaultExecutor), sub -> {
-                join.joinExact(sub, start, () -> topicState(pattern), budget);
+                join.joinExact(sub, start, () -> topics.get(pattern), budget);
                 return true;
             });
         }
         return joined(new PatternSubscription(this, pattern, listener, options, defaultExecutor, start, join), sub -> {
-            join.joinPattern(sub, start, this::topicState, topics.values(), budget, () -> patterns.add(sub.tokens, sub));
+            join.joinPattern(sub, start, topics::get, topics.all(), budget, () -> patterns.add(sub.tokens, sub));
             return true;
         });
     }
@@ -299,7 +243,7 @@ public final class ProjectState {
         if (Topics.hasWildcard(pattern)) {
             return start == StartPosition.latest() ? subscribe(pattern, start, options, listener) : null;
         }
-        TopicState state = topics.get(pattern);
+        TopicState state = topics.find(pattern);
         if (state == null) {
             return null;
         }
@@ -317,25 +261,24 @@ public final class ProjectState {
             patterns.remove(p.tokens, p);
             return;
         }
-        TopicState state = topics.get(sub.pattern());
+        TopicState state = topics.find(sub.pattern());
         if (state == null) {
             return;
         }
         synchronized (state) {
             state.removeExact(sub);
             if (state.history.lastOffset() == 0 && state.isIdle() && !state.removed) {
-                state.removed = true;
-                topics.remove(state.name, state);
+                topics.forget(state);
             }
         }
     }
 
     /** The position of the newest event of a topic, if it has one. */
     public Optional<Position> latestPosition(String topic) {
-        TopicState state = topics.get(topic);
+        TopicState state = topics.find(topic);
         if (state == null) {
             // Not in memory: a durable store may still have it.
-            state = topicState(topic);
+            state = topics.get(topic);
         }
         synchronized (state) {
             long last = state.history.lastOffset();
@@ -344,16 +287,8 @@ public final class ProjectState {
     }
 
     public ProjectStats stats() {
-        int topicCount = 0;
-        for (TopicState state : topics.values()) {
-            synchronized (state) {
-                if (state.history.lastOffset() > 0) {
-                    topicCount++;
-                }
-            }
-        }
         return new ProjectStats(counters.published.sum(), counters.delivered.sum(), counters.dropped.sum(),
-                counters.slowDisconnects.sum(), topicCount, subscriptions.size(), budget.bytes(),
+                counters.slowDisconnects.sum(), topics.withEvents(), subscriptions.size(), budget.bytes(),
                 admission.rejections.sum(), counters.topicsEvicted.sum());
     }
 
