@@ -289,6 +289,7 @@ public final class LoadTool {
             List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
             Histogram total = new Histogram(3);
             long sent = 0;
+            ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
             long start = System.nanoTime();
             long nextReport = start + 1_000_000_000L;
@@ -324,6 +325,9 @@ public final class LoadTool {
                 }
             }
             long publishEnded = System.nanoTime();
+            // What the server spent in the window, per message delivered in it: steadier than throughput.
+            ServerProbe.Cost costAtEnd = probe.cost();
+            long deliveredInWindow = delivered.sum();
             long expected = sent * subscribers;
             long settleDeadline = publishEnded + TimeUnit.SECONDS.toNanos(10);
             while (delivered.sum() < expected && System.nanoTime() < settleDeadline) {
@@ -341,11 +345,9 @@ public final class LoadTool {
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ServerProbe.Cost costAfter = probe.cost();
-            if (costBefore != null && costAfter != null && got > 0) {
-                out.printf(Locale.ROOT, "server: %.2f us CPU and %.1f bytes out per delivered message (deflate %s)%n",
-                        (costAfter.cpuMicros() - costBefore.cpuMicros()) / (double) got,
-                        (costAfter.bytesOut() - costBefore.bytesOut()) / (double) got, options.get("deflate", "false"));
+            String cost = ServerProbe.perDelivery(costBefore, costAtEnd, syscalls, deliveredInWindow);
+            if (cost != null) {
+                out.println(cost);
             }
             for (Channel c : channels) {
                 c.close();

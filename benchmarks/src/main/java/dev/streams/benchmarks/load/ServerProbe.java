@@ -7,12 +7,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the server under load costs, read from outside it: CPU time and RSS from {@code /proc/<pid>}, payload
- * bytes sent and heap + direct memory from a Streams {@code /metrics} URL. Either may be absent (nats-server
- * has no such metrics); a measurement that needs one is then not taken.
+ * What the server under load costs, read from outside it: CPU time and RSS from {@code /proc/<pid>}, its
+ * system calls from {@code perf stat}'s tracepoints, payload bytes sent and heap + direct memory from a Streams
+ * {@code /metrics} URL. Either may be absent (nats-server has no such metrics); a measurement that needs one is
+ * then not taken.
  */
 final class ServerProbe {
     /** The server's CPU time and the payload bytes it has sent so far. */
@@ -37,16 +42,63 @@ final class ServerProbe {
         return metricsUrl != null;
     }
 
-    /** The cost so far, or null when the pid or the metrics URL is missing. */
+    /**
+     * The cost so far: CPU time (utime + stime of every thread, {@code /proc/<pid>/stat} fields 14 and 15) and,
+     * with a metrics URL, payload bytes sent (else -1). Null without a pid.
+     */
     Cost cost() throws IOException, InterruptedException {
-        if (pid == null || metricsUrl == null) {
+        if (pid == null) {
             return null;
         }
         String[] stat = Files.readString(Path.of("/proc", pid, "stat")).replaceFirst("^.*\\) ", "").split(" ");
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        long bytes = metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
+        long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
         return new Cost(ticks * 10_000L, bytes);
+    }
+
+    /** The system calls the tool counts (perf's software tracepoints; hardware counters are not needed). */
+    static final List<String> SYSCALLS = List.of("write", "writev", "sendto", "read", "recvfrom", "epoll_wait",
+            "epoll_pwait", "futex");
+
+    /**
+     * Starts counting the server's system calls for {@code seconds} with {@code perf stat}; null without a pid
+     * or when perf is not installed (Debian: linux-perf). {@link Syscalls#counts()} waits for the window's end.
+     */
+    Syscalls countSyscalls(int seconds) throws IOException {
+        if (pid == null || !Files.isExecutable(Path.of("/usr/bin/perf"))) {
+            return null;
+        }
+        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x,", "-p", pid));
+        for (String call : SYSCALLS) {
+            command.add("-e");
+            command.add("syscalls:sys_enter_" + call);
+        }
+        command.addAll(List.of("--", "sleep", Integer.toString(seconds)));
+        return new Syscalls(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** A running count of a server's system calls. */
+    static final class Syscalls {
+        private final Process perf;
+
+        Syscalls(Process perf) {
+            this.perf = perf;
+        }
+
+        /** Each counted call and how often the server made it in the window; empty when perf failed. */
+        Map<String, Long> counts() throws IOException, InterruptedException {
+            String output = new String(perf.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            perf.waitFor(30, TimeUnit.SECONDS);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (String line : output.split("\n")) {
+                String[] fields = line.split(",");
+                if (fields.length > 2 && fields[2].startsWith("syscalls:sys_enter_") && fields[0].matches("[0-9]+")) {
+                    counts.put(fields[2].substring("syscalls:sys_enter_".length()), Long.parseLong(fields[0]));
+                }
+            }
+            return counts;
+        }
     }
 
     /** The memory now, after a full GC in the server so that what is counted is what is kept alive. */
@@ -74,5 +126,37 @@ final class ServerProbe {
     private String metrics() throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * One line a script can read: {@code server-cost per delivery: cpu_us=… write=… … all_writes=…}, over one
+     * window (CPU from /proc, calls from perf; either may be missing); null when there is nothing to say.
+     */
+    static String perDelivery(Cost before, Cost after, Syscalls syscalls, long deliveries)
+            throws IOException, InterruptedException {
+        Map<String, Long> calls = syscalls == null ? Map.of() : syscalls.counts();
+        if (deliveries == 0 || (before == null && calls.isEmpty())) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder("server-cost per delivery:");
+        if (before != null && after != null) {
+            line.append(String.format(java.util.Locale.ROOT, " cpu_us=%.3f",
+                    (after.cpuMicros() - before.cpuMicros()) / (double) deliveries));
+            if (before.bytesOut() >= 0) {
+                line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
+                        (after.bytesOut() - before.bytesOut()) / (double) deliveries));
+            }
+        }
+        long writes = 0;
+        for (var call : calls.entrySet()) {
+            line.append(String.format(java.util.Locale.ROOT, " %s=%.4f", call.getKey(), call.getValue() / (double) deliveries));
+            if (call.getKey().startsWith("write") || call.getKey().equals("sendto")) {
+                writes += call.getValue();
+            }
+        }
+        if (!calls.isEmpty()) {
+            line.append(String.format(java.util.Locale.ROOT, " all_writes=%.4f", writes / (double) deliveries));
+        }
+        return line.append(" (").append(deliveries).append(" deliveries)").toString();
     }
 }

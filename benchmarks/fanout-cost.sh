@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# What one server spends per delivered message in one fan-out window: starts the server, runs the load tool
+# against it with its pid (CPU from /proc, system calls from perf's tracepoints), prints the load tool's
+# result row and its "server-cost per delivery" line, and stops the server.
+# Usage: benchmarks/fanout-cost.sh SERVER [load-tool options, e.g. --subscribers 1000 --inflight 16 --seconds 10]
+#   SERVER: nats, or the path of a benchmarks jar whose BenchServer is measured (in memory), or
+#           demo:JAR to measure the demo server jar (durable SQLite history, as a user runs it).
+# The load tool itself always comes from benchmarks/target/benchmarks.jar, so A/B runs differ in the server only.
+# Needs: nats-server and linux-perf (Debian packages), root or perf_event_paranoid <= 1 for perf.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+server=$1; shift
+tool=benchmarks/target/benchmarks.jar
+out=$(mktemp -d)
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$out"; }
+trap cleanup EXIT
+port=$((20000 + RANDOM % 20000))
+case "$server" in
+  nats)
+    sed "s/18091/$port/; s/^port: .*/port: $((port + 1))/" benchmarks/nats.conf > "$out/nats.conf"
+    nats-server -c "$out/nats.conf" > "$out/server.log" 2>&1 & pid=$!
+    for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+    args=(--target nats --url ws://127.0.0.1:$port) ;;
+  demo:*)
+    java -Xmx1g -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
+    for _ in $(seq 100); do grep -q "API key:" "$out/server.log" 2>/dev/null && break; sleep 0.2; done
+    key=$(grep -o 'stk_[A-Za-z0-9_]*' "$out/server.log" | head -1)
+    args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
+  *)
+    java -Xmx1g -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!
+    for _ in $(seq 100); do grep -q '^key ' "$out/server.log" 2>/dev/null && break; sleep 0.2; done
+    key=$(awk '/^key /{print $2}' "$out/server.log")
+    args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
+esac
+java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
+  | grep -E '^\| 20|^server-cost'
