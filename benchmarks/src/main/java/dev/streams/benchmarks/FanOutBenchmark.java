@@ -37,6 +37,15 @@ public class FanOutBenchmark {
     @Param({"1", "100", "10000"})
     int subscribers;
 
+    /**
+     * Where listeners run: {@code pool}, the broker's delivery pool (one task per subscriber per event), or
+     * {@code loops}, two single-thread executors given as event loops (one hand-off per loop per event).
+     */
+    @Param({"pool", "loops"})
+    String executors;
+
+    private java.util.concurrent.ExecutorService[] loops = new java.util.concurrent.ExecutorService[0];
+
     private Broker broker;
     private final LongAdder delivered = new LongAdder();
     private final byte[] payload = new byte[128];
@@ -48,14 +57,23 @@ public class FanOutBenchmark {
         broker = Broker.builder().projectLimits(ProjectLimits.UNLIMITED).build();
         SubscribeOptions roomy = SubscribeOptions.builder().maxQueuedEvents(BATCH * 2)
                 .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
+        if (executors.equals("loops")) {
+            loops = new java.util.concurrent.ExecutorService[] {
+                    java.util.concurrent.Executors.newSingleThreadExecutor(),
+                    java.util.concurrent.Executors.newSingleThreadExecutor()};
+        }
         for (int i = 0; i < subscribers; i++) {
-            broker.subscribe("bench", "fan.out", StartPosition.latest(), roomy, event -> delivered.increment());
+            SubscribeOptions options = loops.length == 0 ? roomy : roomy.toBuilder().eventLoop(loops[i % loops.length]).build();
+            broker.subscribe("bench", "fan.out", StartPosition.latest(), options, event -> delivered.increment());
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         broker.close();
+        for (java.util.concurrent.ExecutorService loop : loops) {
+            loop.shutdownNow();
+        }
     }
 
     @Benchmark

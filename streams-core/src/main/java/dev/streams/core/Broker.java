@@ -2,6 +2,7 @@ package dev.streams.core;
 
 import dev.streams.core.internal.BrokerThreads;
 import dev.streams.core.internal.FlowView;
+import dev.streams.core.internal.LoopInboxes;
 import dev.streams.core.internal.ProjectState;
 import dev.streams.core.internal.ProjectTable;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class Broker implements AutoCloseable {
     private final ProjectLimits projectLimits;
     private final BrokerThreads threads;
     private final ProjectTable projects;
+    private final LoopInboxes inboxes = new LoopInboxes();
     private final LongAdder publishesInFlight = new LongAdder();
     private volatile boolean closed;
 
@@ -53,7 +55,7 @@ public final class Broker implements AutoCloseable {
         this.projectLimits = b.projectLimits;
         this.threads = new BrokerThreads(b.deliveryExecutor, b.deliveryThreads);
         this.projects = new ProjectTable(p -> new ProjectState(p, historyStore, () -> Event.epochNanosOf(clock.instant()),
-                threads.delivery(), projectLimits, cluster), () -> closed);
+                threads.delivery(), inboxes, projectLimits, cluster), () -> closed);
         if (cluster != null) {
             cluster.start(projects);
         }

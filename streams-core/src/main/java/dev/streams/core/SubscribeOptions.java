@@ -19,6 +19,7 @@ public final class SubscribeOptions {
     private final long maxQueuedBytes;
     private final OverflowPolicy overflowPolicy;
     private final Executor executor;
+    private final boolean eventLoop;
     private final boolean manualDemand;
 
     private SubscribeOptions(Builder b) {
@@ -26,6 +27,7 @@ public final class SubscribeOptions {
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.overflowPolicy = b.overflowPolicy;
         this.executor = b.executor;
+        this.eventLoop = b.eventLoop;
         this.manualDemand = b.manualDemand;
     }
 
@@ -46,6 +48,7 @@ public final class SubscribeOptions {
         b.maxQueuedBytes = maxQueuedBytes;
         b.overflowPolicy = overflowPolicy;
         b.executor = executor;
+        b.eventLoop = eventLoop;
         b.manualDemand = manualDemand;
         return b;
     }
@@ -70,6 +73,11 @@ public final class SubscribeOptions {
         return executor;
     }
 
+    /** Whether {@link #executor()} is an event loop ({@link Builder#eventLoop}). */
+    public boolean onEventLoop() {
+        return eventLoop;
+    }
+
     /** Whether events are delivered only as {@code request(n)} asks. */
     public boolean manualDemand() {
         return manualDemand;
@@ -81,6 +89,7 @@ public final class SubscribeOptions {
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
         private Executor executor;
+        private boolean eventLoop;
         private boolean manualDemand;
 
         private Builder() {
@@ -116,6 +125,19 @@ public final class SubscribeOptions {
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            this.eventLoop = false;
+            return this;
+        }
+
+        /**
+         * Runs the listener on {@code loop}, an executor that runs its tasks one at a time, in order, on one
+         * thread, and queues those submitted from elsewhere (a Netty event loop, say). The broker then hands each
+         * event once to each such loop with subscribers of its topic, and the loop delivers it to all of them in
+         * one task, rather than one task per subscriber. The same executor object must be passed for the same loop.
+         */
+        public Builder eventLoop(Executor loop) {
+            this.executor = Objects.requireNonNull(loop, "loop");
+            this.eventLoop = true;
             return this;
         }
 

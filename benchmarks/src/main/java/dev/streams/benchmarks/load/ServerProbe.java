@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProbe {
     /** The server's CPU time and the payload bytes it has sent so far. */
-    record Cost(long cpuMicros, long bytesOut) {
+    record Cost(long cpuMicros, long sysMicros, long bytesOut) {
     }
 
     /** The server's resident memory and, for Streams, heap in use plus Netty direct memory. */
@@ -54,7 +54,7 @@ final class ServerProbe {
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        return new Cost(ticks * 10_000L, bytes);
+        return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes);
     }
 
     /** The system calls the tool counts (perf's software tracepoints; hardware counters are not needed). */
@@ -140,8 +140,9 @@ final class ServerProbe {
         }
         StringBuilder line = new StringBuilder("server-cost per delivery:");
         if (before != null && after != null) {
-            line.append(String.format(java.util.Locale.ROOT, " cpu_us=%.3f",
-                    (after.cpuMicros() - before.cpuMicros()) / (double) deliveries));
+            line.append(String.format(java.util.Locale.ROOT, " cpu_us=%.3f sys_us=%.3f",
+                    (after.cpuMicros() - before.cpuMicros()) / (double) deliveries,
+                    (after.sysMicros() - before.sysMicros()) / (double) deliveries));
             if (before.bytesOut() >= 0) {
                 line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
                         (after.bytesOut() - before.bytesOut()) / (double) deliveries));

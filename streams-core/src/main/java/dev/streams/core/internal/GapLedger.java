@@ -70,6 +70,11 @@ final class GapLedger {
         return gap;
     }
 
+    /** Whether nothing is owed: no pending gap and no run of drops. */
+    boolean isEmpty() {
+        return dropRun == 0 && (pending == null || pending.isEmpty());
+    }
+
     /** Forgets everything owed (the subscription ended without draining). */
     void clear() {
         pending = null;

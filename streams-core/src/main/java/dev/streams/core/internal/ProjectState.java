@@ -53,10 +53,13 @@ public final class ProjectState {
     private final HistoryBudget budget;
     /** Counted here and by the project's subscriptions. */
     final ProjectCounters counters = new ProjectCounters();
+    /** The broker's event-loop inboxes, which the project's subscriptions on event loops deliver through. */
+    final LoopInboxes inboxes;
 
     public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor,
-                        ProjectLimits limits, ClusterEngine cluster) {
+                        LoopInboxes inboxes, ProjectLimits limits, ClusterEngine cluster) {
         this.name = name;
+        this.inboxes = inboxes;
         this.cluster = cluster;
         this.admission = new ProjectAdmission(name, limits);
         this.budget = new HistoryBudget(limits.maxHistoryBytes());

@@ -26,6 +26,8 @@ public class QueuedSubscription implements Subscription {
     private final String pattern;
     private final SubscriptionListener listener;
     private final Executor executor;
+    /** The inbox of the event loop this subscription runs on, or null when it runs on another executor. */
+    final LoopInbox inbox;
     private final OverflowPolicy policy;
     private final int maxEvents;
     private final long maxBytes;
@@ -51,6 +53,10 @@ public class QueuedSubscription implements Subscription {
         this.pattern = pattern;
         this.listener = listener;
         this.executor = options.executor() != null ? options.executor() : defaultExecutor;
+        this.inbox = options.onEventLoop() ? project.inboxes.of(executor) : null;
+        if (inbox != null) {
+            inbox.admit(options.maxQueuedEvents());
+        }
         this.policy = options.overflowPolicy();
         this.maxEvents = options.maxQueuedEvents();
         this.maxBytes = options.maxQueuedBytes();
@@ -59,11 +65,88 @@ public class QueuedSubscription implements Subscription {
 
     /** Queues an event; applies the overflow policy when full. Never blocks on the subscriber. */
     final void offer(Event event) {
-        long size = event.sizeInBytes();
+        if (enqueue(event)) {
+            signal();
+        }
+    }
+
+
+    /**
+     * On this subscription's own event loop, from its {@link LoopInbox}: delivers the event at once when nothing
+     * waits before it (nothing queued, no gap owed, no drain pending) and it has demand; queues it and drains
+     * here otherwise. Either way no task is handed to the loop and the monitor is never contended.
+     */
+    final void offerOnLoop(Event event) {
+        boolean now;
+        synchronized (this) {
+            now = closing == null && demand > 0 && queue.isEmpty() && gaps.isEmpty() && wip.get() == 0;
+            if (now && demand != Long.MAX_VALUE) {
+                demand--;
+            }
+        }
+        if (now) {
+            deliver(event);
+            project.counters.delivered.increment();
+            return;
+        }
+        if (enqueue(event)) {
+            drainHere();
+        }
+    }
+
+    /**
+     * On this subscription's own event loop, from its inbox: the loop fell so far behind its publishers that it
+     * dropped {@code missed} events of a topic for all its subscriptions ({@link LoopInbox}). Counted as overflow
+     * drops; a subscription whose policy is DISCONNECT ends instead, as when its own queue overflows.
+     */
+    final void missedOnLoop(Gap missed) {
         boolean disconnected = false;
         synchronized (this) {
             if (closing != null) {
                 return;
+            }
+            if (policy == OverflowPolicy.DISCONNECT) {
+                terminateLocked(CloseReason.SLOW_CONSUMER, false);
+                disconnected = true;
+            } else {
+                gaps.add(missed);
+                dropped += missed.missed();
+            }
+        }
+        if (disconnected) {
+            project.counters.slowDisconnects.increment();
+            project.unregister(this);
+        } else {
+            project.counters.dropped.add(missed.missed());
+        }
+        drainHere();
+    }
+
+    /** On this subscription's own event loop, from its inbox: records a hole and drains here. */
+    final void gapOnLoop(Gap gap) {
+        synchronized (this) {
+            if (closing != null) {
+                return;
+            }
+            gaps.add(gap);
+        }
+        drainHere();
+    }
+
+    /** Drains on the calling thread, the subscription's executor, unless a drain is already due. */
+    private void drainHere() {
+        if (wip.getAndIncrement() == 0) {
+            drain();
+        }
+    }
+
+    /** Queues under the overflow policy; false when the subscription had already ended (nothing to drain). */
+    private boolean enqueue(Event event) {
+        long size = event.sizeInBytes();
+        boolean disconnected = false;
+        synchronized (this) {
+            if (closing != null) {
+                return false;
             }
             while (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + size > maxBytes)) {
                 if (policy == OverflowPolicy.DISCONNECT) {
@@ -86,7 +169,7 @@ public class QueuedSubscription implements Subscription {
             project.counters.slowDisconnects.increment();
             project.unregister(this);
         }
-        signal();
+        return true;
     }
 
     /**

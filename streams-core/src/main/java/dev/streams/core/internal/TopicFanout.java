@@ -5,9 +5,10 @@ import dev.streams.core.Gap;
 
 /**
  * Hands what happened to a topic to its subscriptions: the exact ones the topic holds and the wildcard ones of
- * the project's pattern index that match it. Called under the topic's monitor (lock order: topic, then the
- * pattern index, then a subscription), once the event is in the topic's history, for local publishes and
- * cluster deliveries alike.
+ * the project's pattern index that match it, grouped per event loop ({@link TopicDelivery}, {@link LoopInbox}).
+ * Called under the topic's monitor (lock order: topic, then the pattern index, then a subscription), once the
+ * event is in the topic's history, for local publishes and cluster deliveries alike: the monitor orders each
+ * loop's posts of one topic as it orders the topic's events.
  */
 final class TopicFanout {
     private final PatternIndex patterns;
@@ -20,28 +21,52 @@ final class TopicFanout {
         this.counters = counters;
     }
 
-    /** The event was appended: every matching subscription gets it. */
+    /**
+     * The event was appended: every matching subscription gets it. A starting pattern subscription may
+     * replay the topic now instead (its history holds the event); the others on event loops get it through
+     * one post per loop, the rest one by one.
+     */
     void deliver(TopicState state, Event event) {
         budget.settle(state);
         counters.published.increment();
-        for (QueuedSubscription sub : state.exact) {
-            sub.offer(event);
+        TopicDelivery delivery = state.delivery(patterns);
+        QueuedSubscription[] replayed = null;
+        for (QueuedSubscription sub : delivery.wildcard) {
+            if (sub.activateFor(state)) {
+                replayed = append(replayed, sub);
+            }
         }
-        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
-            if (!sub.activateFor(state)) {
+        for (QueuedSubscription sub : delivery.direct) {
+            if (replayed == null || !TopicDelivery.contains(replayed, sub)) {
                 sub.offer(event);
             }
+        }
+        LoopInbox.DropRun[] open = state.openDropRuns(delivery);
+        for (int i = 0; i < delivery.inboxes.length; i++) {
+            open[i] = delivery.inboxes[i].post(event, delivery.targets[i], replayed, open[i]);
         }
     }
 
     /** Events of the topic were lost: every subscription past its replay is told. */
     void gap(TopicState state, Gap gap) {
-        for (QueuedSubscription sub : state.exact) {
-            sub.gap(gap);
-        }
-        for (QueuedSubscription sub : state.wildcardMatches(patterns)) {
+        TopicDelivery delivery = state.delivery(patterns);
+        for (QueuedSubscription sub : delivery.wildcard) {
             sub.activateFor(state);
+        }
+        for (QueuedSubscription sub : delivery.direct) {
             sub.gap(gap);
         }
+        for (int i = 0; i < delivery.inboxes.length; i++) {
+            delivery.inboxes[i].post(gap, delivery.targets[i]);
+        }
+    }
+
+    private static QueuedSubscription[] append(QueuedSubscription[] subs, QueuedSubscription sub) {
+        if (subs == null) {
+            return new QueuedSubscription[] {sub};
+        }
+        QueuedSubscription[] grown = java.util.Arrays.copyOf(subs, subs.length + 1);
+        grown[subs.length] = sub;
+        return grown;
     }
 }

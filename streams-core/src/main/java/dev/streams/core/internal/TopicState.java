@@ -21,6 +21,10 @@ final class TopicState {
     private long accountedBytes;
     private QueuedSubscription[] wildcard = NONE;
     private long wildcardVersion = -1;
+    private TopicDelivery delivery = TopicDelivery.EMPTY;
+    /** The drop run this topic has open in each of {@link #openDropsOf}'s inboxes (see {@link LoopInbox}). */
+    private LoopInbox.DropRun[] openDrops;
+    private TopicDelivery openDropsOf;
 
     TopicState(String name, TopicHistory history) {
         this.name = name;
@@ -36,6 +40,24 @@ final class TopicState {
             wildcardVersion = version;
         }
         return wildcard;
+    }
+
+    /** Every subscription of this topic grouped for the fan-out, rebuilt only when one joined or left. */
+    TopicDelivery delivery(PatternIndex index) {
+        QueuedSubscription[] matches = wildcardMatches(index);
+        if (delivery.exact != exact || delivery.wildcard != matches) {
+            delivery = TopicDelivery.of(exact, matches);
+        }
+        return delivery;
+    }
+
+    /** This topic's open drop runs, one slot per inbox of {@code current}; fresh when the grouping changed. */
+    LoopInbox.DropRun[] openDropRuns(TopicDelivery current) {
+        if (openDropsOf != current) {
+            openDrops = new LoopInbox.DropRun[current.inboxes.length];
+            openDropsOf = current;
+        }
+        return openDrops;
     }
 
     /** Brings the project's history-byte total up to date with this topic's history; returns the delta. */

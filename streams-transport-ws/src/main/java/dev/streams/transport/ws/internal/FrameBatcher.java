@@ -145,7 +145,12 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private void schedule() {
         if (!scheduled) {
             scheduled = true;
-            channel.eventLoop().execute(this);
+            LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
+            if (flusher != null) {
+                flusher.add(this);
+            } else {
+                channel.eventLoop().execute(this);
+            }
         }
     }
 
@@ -155,7 +160,10 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         flush();
     }
 
-    /** Writes what was collected; called at the end of the turn, and before anything that must come after it. */
+    /**
+     * Writes what was collected; called at the end of the turn (by the loop's {@link LoopFlusher}), and before
+     * anything that must come after it. Nothing collected: nothing to do.
+     */
     void flush() {
         scheduled = false;
         boolean wroteLines = lines != null;

@@ -141,7 +141,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
             return;
         }
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
-        SubscribeOptions options = server.subscribeOptions().toBuilder().executor(channel.eventLoop()).manualDemand()
+        SubscribeOptions options = server.subscribeOptions().toBuilder().eventLoop(channel.eventLoop()).manualDemand()
                 .build();
         SubscribeRouting.subscribe(server, channel.eventLoop(), project, pattern, start, options, sink,
                 sub -> attached(sink, sub, project, pattern, ready, failed), failed);
