@@ -32,5 +32,6 @@ case "$server" in
     key=$(awk '/^key /{print $2}' "$out/server.log")
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
 esac
-java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
+# Bounded: a run that cannot finish (a server that stopped answering) must not hold the next rounds.
+timeout 600 java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
   | grep -E '^\| 20|^server-cost'
