@@ -28,6 +28,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
+    /** The OpenAPI 3.1 description of the HTTP API, served at {@code /openapi.json}; read once. */
+    private static final String OPENAPI = openApi();
 
     private final ServerContext server;
     private final Apis apis;
@@ -77,6 +79,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (path.equals("/healthz")) {
             if (readOnly(ctx, request, path)) {
                 health(ctx, request);
+            }
+        } else if (path.equals("/openapi.json")) {
+            if (readOnly(ctx, request, path)) {
+                HttpReplies.send(ctx, request, HttpResponseStatus.OK, "application/json", OPENAPI);
             }
         } else if (path.equals("/metrics")) {
             if (readOnly(ctx, request, path)) {
@@ -237,5 +243,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         reject(ctx, request, path, HttpResponseStatus.NOT_FOUND, "no WebSocket endpoint at " + path);
         return null;
+    }
+
+    private static String openApi() {
+        try (java.io.InputStream in = HttpRouter.class.getResourceAsStream("/dev/streams/transport/ws/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the transport's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
