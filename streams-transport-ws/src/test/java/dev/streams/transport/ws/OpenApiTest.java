@@ -89,6 +89,16 @@ class OpenApiTest {
         check("get", "/v1/projects/{project}/devices/{deviceId}/stream",
                 "/v1/projects/alpha/devices/d1/stream?interval=1h", bearer, null, 200);
 
+        try (Broker memoryOnly = Broker.create();
+             StreamsServer noHistory = StreamsServer.builder(memoryOnly, auth).port(0).build().start()) {
+            StreamsServer durable = server;
+            server = noHistory;
+            try {
+                check("get", project, "/v1/projects/alpha/stream", bearer, null, 503);
+            } finally {
+                server = durable;
+            }
+        }
         check("get", "/healthz", "/healthz", null, null, 200);
         check("get", "/healthz", "/healthz", null, "{}", 405, "post");
         check("get", "/openapi.json", "/openapi.json", null, null, 200);
