@@ -133,7 +133,8 @@ public final class SubscribeOptions {
          * Runs the listener on {@code loop}, an executor that runs its tasks one at a time, in order, on one
          * thread, and queues those submitted from elsewhere (a Netty event loop, say). The broker then hands each
          * event once to each such loop with subscribers of its topic, and the loop delivers it to all of them in
-         * one task, rather than one task per subscriber. The same executor object must be passed for the same loop.
+         * one task, rather than one task per subscriber. The same executor object must be passed for the same loop:
+         * the broker keeps one inbox per such executor for its whole life (an application has a few loops).
          */
         public Builder eventLoop(Executor loop) {
             this.executor = Objects.requireNonNull(loop, "loop");

@@ -86,6 +86,8 @@ final class TopicState {
                 System.arraycopy(exact, 0, shrunk, 0, i);
                 System.arraycopy(exact, i + 1, shrunk, i, exact.length - i - 1);
                 exact = shrunk;
+                // The grouping is rebuilt at the next publish; meanwhile it must not keep the one that left alive.
+                delivery = TopicDelivery.EMPTY;
                 return;
             }
         }
