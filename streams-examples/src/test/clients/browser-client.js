@@ -1,0 +1,81 @@
+// Drives the TypeScript browser client (streams-js, compiled) in headless Chromium against a running server,
+// through a server restart: every event published before, during and after it must arrive once, in order.
+// Usage: node browser-client.js <server url> <api key> <compiled index.js>
+// Talks to the test that runs it: prints "restart" and waits for "restarted" on its standard input.
+'use strict';
+const fs = require('fs');
+const readline = require('readline');
+const { launch } = require('./browser');
+
+const [server, apiKey, modulePath] = process.argv.slice(2);
+const lines = readline.createInterface({ input: process.stdin });
+const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
+
+async function post(path, body) {
+  const answer = await fetch(server + path, {
+    method: 'POST', headers: { 'Authorization': 'Bearer ' + apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (answer.status !== 200) throw new Error(path + ' answered ' + answer.status + ' ' + await answer.text());
+  return answer.json();
+}
+
+// What a web app's backend does: trade its API key for a short-lived token limited to a topic.
+const token = async () => (await post('/v1/streams/Token', { topic: 'browser.t' })).token;
+const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', message });
+
+(async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.exposeFunction('streamsToken', token);
+    // The server's own origin (a browser app is served from it; the demo allows only its own origin).
+    await page.goto(server + '/healthz');
+    await page.addScriptTag({ type: 'module',
+      content: fs.readFileSync(modulePath, 'utf8') + '\nwindow.StreamsClient = StreamsClient;' });
+    await page.waitForFunction(() => typeof window.StreamsClient === 'function');
+    await page.evaluate((url) => {
+      window.received = [];
+      window.gaps = [];
+      window.states = [];
+      window.errors = [];
+      const client = new window.StreamsClient({ url, token: () => window.streamsToken(), backoffMs: 100,
+        maxBackoffMs: 1000, onStateChange: (s) => window.states.push(s),
+        onError: (code, message) => window.errors.push(code + ' ' + message) });
+      client.subscribe('browser.t', { onEvent: (e) => window.received.push(e.text), onGap: (g) => window.gaps.push(g) });
+      client.connect();
+      window.client = client;
+    }, server);
+    // Live: a warm-up message published until one arrives.
+    for (let i = 0; !(await page.evaluate(() => window.received.length > 0)); i++) {
+      if (i > 100) throw new Error('no event arrived; states ' + await page.evaluate(() => window.states.join(','))
+        + '; errors ' + await page.evaluate(() => window.errors.join(' | ')) + '; page ' + problems.join('; '));
+      await publish('warm');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let n = 1; n <= 100; n++) await publish('e' + n);
+    console.log('restart');
+    await nextLine();
+    for (let n = 101; n <= 200; n++) await publish('e' + n);
+    await page.waitForFunction(() => window.received.includes('e200'), null, { timeout: 30000 })
+      .catch(async () => { throw new Error('e200 never arrived: ' + (await page.evaluate(() => window.received.slice(-5)))); });
+    const got = (await page.evaluate(() => window.received)).filter((m) => m !== 'warm');
+    const expected = Array.from({ length: 200 }, (_, i) => 'e' + (i + 1));
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      throw new Error('not every event once in order: ' + got.length + ' events, first differences '
+        + JSON.stringify(got.filter((m, i) => m !== expected[i]).slice(0, 5)));
+    }
+    const gaps = await page.evaluate(() => window.gaps);
+    if (gaps.length) throw new Error('gaps: ' + JSON.stringify(gaps));
+    const states = await page.evaluate(() => window.states);
+    if (!states.includes('reconnecting')) throw new Error('the restart was not seen: ' + states.join(','));
+    if (problems.length) throw new Error('page errors: ' + problems.join('; '));
+    await page.evaluate(() => window.client.close());
+    console.log('browser client: ok, 200 events once in order across a restart; states ' + states.join(','));
+  } finally {
+    await browser.close();
+    lines.close();
+  }
+})().catch((e) => { console.error('browser client: FAILED: ' + e.message); process.exit(1); });
