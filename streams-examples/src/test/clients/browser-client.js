@@ -73,7 +73,29 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
     if (!states.includes('reconnecting')) throw new Error('the restart was not seen: ' + states.join(','));
     if (problems.length) throw new Error('page errors: ' + problems.join('; '));
     await page.evaluate(() => window.client.close());
-    console.log('browser client: ok, 200 events once in order across a restart; states ' + states.join(','));
+
+    // The same client over Server-Sent Events, as where WebSocket is missing.
+    await page.evaluate((url) => {
+      window.sse = [];
+      const client = new window.StreamsClient({ url, token: () => window.streamsToken(), transport: 'sse' });
+      client.subscribe('browser.t', { onEvent: (e) => window.sse.push(e.text) });
+      client.connect();
+      window.sseClient = client;
+    }, server);
+    for (let i = 0; !(await page.evaluate(() => window.sse.length > 0)); i++) {
+      if (i > 100) throw new Error('no event arrived over Server-Sent Events');
+      await publish('sse-warm');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let n = 1; n <= 20; n++) await publish('s' + n);
+    await page.waitForFunction(() => window.sse.includes('s20'), null, { timeout: 15000 });
+    const overSse = (await page.evaluate(() => window.sse)).filter((m) => m.startsWith('s') && m !== 'sse-warm');
+    if (JSON.stringify(overSse) !== JSON.stringify(Array.from({ length: 20 }, (_, i) => 's' + (i + 1)))) {
+      throw new Error('Server-Sent Events: ' + JSON.stringify(overSse));
+    }
+    await page.evaluate(() => window.sseClient.close());
+    console.log('browser client: ok, 200 events once in order across a restart; states ' + states.join(',')
+      + '; 20 over Server-Sent Events');
   } finally {
     await browser.close();
     lines.close();
