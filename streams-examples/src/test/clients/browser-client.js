@@ -1,13 +1,15 @@
 // Drives the TypeScript browser client (streams-js, compiled) in headless Chromium against a running server,
 // through a server restart: every event published before, during and after it must arrive once, in order.
-// Usage: node browser-client.js <server url> <api key> <compiled index.js>
+// Usage: node browser-client.js <server url> <api key> <compiled index.js> [refresh <seconds>]
 // Talks to the test that runs it: prints "restart" and waits for "restarted" on its standard input.
+// With "refresh", it checks instead that the client refreshes its token before it expires: one connection,
+// events every second for the given seconds (past the first token's lifetime), a fresh token asked for.
 'use strict';
 const fs = require('fs');
 const readline = require('readline');
 const { launch } = require('./browser');
 
-const [server, apiKey, modulePath] = process.argv.slice(2);
+const [server, apiKey, modulePath, mode, seconds] = process.argv.slice(2);
 const lines = readline.createInterface({ input: process.stdin });
 const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
 
@@ -21,7 +23,11 @@ async function post(path, body) {
 }
 
 // What a web app's backend does: trade its API key for a short-lived token limited to a topic.
-const token = async () => (await post('/v1/streams/Token', { topic: 'browser.t' })).token;
+let tokensIssued = 0;
+const token = async () => {
+  tokensIssued++;
+  return (await post('/v1/streams/Token', { topic: 'browser.t' })).token;
+};
 const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', message });
 
 (async () => {
@@ -54,6 +60,20 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
         + '; errors ' + await page.evaluate(() => window.errors.join(' | ')) + '; page ' + problems.join('; '));
       await publish('warm');
       await new Promise((r) => setTimeout(r, 100));
+    }
+    if (mode === 'refresh') {
+      for (let n = 1; n <= Number(seconds); n++) {
+        await publish('r' + n);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await page.waitForFunction((last) => window.received.includes(last), 'r' + seconds, { timeout: 15000 });
+      const states = await page.evaluate(() => window.states);
+      const got = (await page.evaluate(() => window.received)).filter((m) => m.startsWith('r'));
+      if (got.length !== Number(seconds)) throw new Error('received ' + got.length + ' of ' + seconds);
+      if (states.includes('reconnecting')) throw new Error('the connection was lost: ' + states.join(','));
+      if (tokensIssued < 2) throw new Error('the token was never refreshed');
+      console.log('browser client: ok, one connection for ' + seconds + ' s, ' + tokensIssued + ' tokens');
+      return;
     }
     for (let n = 1; n <= 100; n++) await publish('e' + n);
     console.log('restart');

@@ -62,9 +62,33 @@ class BrowserClientTest {
         assertThat(output.toString()).contains("browser client: ok");
     }
 
+    /**
+     * A token lives 35 s, and the server warns 30 s before it ends: the client must send a fresh one on the open
+     * connection, which then outlives the first token without a reconnect.
+     */
+    @Test
+    void refreshesItsTokenBeforeItExpiresOnTheSameConnection() throws Exception {
+        ThirdPartyClientsTest.require(ThirdPartyClientsTest.nodeModules("playwright-core")
+                && ThirdPartyClientsTest.nodeModules("typescript") && new File("/usr/bin/chromium").exists(),
+                "Debian package chromium and npm packages playwright-core and typescript");
+        Path compiled = dir.resolve("js");
+        run(List.of("node", "node_modules/typescript/bin/tsc", "-p", SOURCES.toString(), "--outDir", compiled.toString()));
+        dev.streams.auth.StreamsAuth auth = dev.streams.auth.StreamsAuth.builder().masterKey(new byte[32]).build();
+        String key = auth.createKey("demo", "browser", java.util.EnumSet.allOf(dev.streams.auth.Scope.class)).key();
+        try (dev.streams.core.Broker broker = dev.streams.core.Broker.create();
+             dev.streams.transport.ws.StreamsServer server = dev.streams.transport.ws.StreamsServer.builder(broker, auth)
+                     .port(0).tokenTtl(java.time.Duration.ofSeconds(35)).build().start()) {
+            run(List.of("node", "browser-client.js", "http://127.0.0.1:" + server.port(), key,
+                    compiled.resolve("index.js").toString(), "refresh", "40"));
+        }
+    }
+
     private static void run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).directory(CLIENTS.toFile()).redirectErrorStream(true).start();
         boolean done = process.waitFor(90, TimeUnit.SECONDS);
+        if (!done) {
+            process.destroyForcibly();
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(done).as("finished in time; output:\n" + output).isTrue();
         assertThat(process.exitValue()).as("exit code; output:\n" + output).isZero();
