@@ -58,6 +58,14 @@ export interface ClientOptions {
   onError?(code: string, message: string): void;
 }
 
+/** Where a subscription starts, for an application that already holds some of the stream (from history, say). */
+export interface StartFrom {
+  /** The last cursor it holds, per topic: each resumes right after it. */
+  resume?: Record<string, string>;
+  /** For topics not in {@link resume}: events from this time on (RFC 3339, server time). */
+  since?: string;
+}
+
 /** A live subscription. */
 export interface Subscription {
   readonly pattern: string;
@@ -113,9 +121,10 @@ export class StreamsClient {
     return this.state;
   }
 
-  /** Subscribes to a topic or pattern; resumes across reconnections. */
-  subscribe(pattern: string, handlers: SubscriptionHandlers): Subscription {
-    const s: SubscriptionState = { id: this.nextId++, pattern, handlers, cursors: new Map(), active: true };
+  /** Subscribes to a topic or pattern, live or from {@code start}; resumes across reconnections. */
+  subscribe(pattern: string, handlers: SubscriptionHandlers, start?: StartFrom): Subscription {
+    const s: SubscriptionState = { id: this.nextId++, pattern, handlers,
+      cursors: new Map(Object.entries(start?.resume ?? {})), since: start?.since, active: true };
     this.subscriptions.set(s.id, s);
     if (this.useSse()) {
       if (this.state === "connected") {

@@ -1,9 +1,9 @@
-// Live device dashboard. Never holds the API key: it asks the demo server for a short-lived,
-// read-only token on every (re)connect and passes it as jwt=. On the first connect it pre-fills each
-// device's chart from the History REST API (with each row's cursor), then follows the live stream resuming
-// every device after the last reading it drew, so nothing is missed or drawn twice at the seam. On reconnect
-// it resumes each device the same way, and replays devices that appeared while it was offline.
-'use strict';
+// Live device dashboard. Never holds the API key: it asks the demo server for a short-lived, read-only token
+// on every (re)connect. It pre-fills each device's chart from the History REST API (with each row's cursor),
+// then follows every device's stream with the Streams browser client (streams-client.js, built from
+// streams-js), which resumes each device after the last reading drawn, so nothing is missed or drawn twice at
+// the seam, and does the same on every reconnect, replaying devices that appeared while it was offline.
+import { StreamsClient } from './streams-client.js';
 
 const MAX_POINTS = 120;
 const devices = new Map();          // deviceId -> {values, cursor, card parts}
@@ -11,8 +11,6 @@ const devices = new Map();          // deviceId -> {values, cursor, card parts}
 // it is fixed at page load: device timestamps cannot be used for it, since they come from device clocks.
 let since = new Date(Date.now() - 120000).toISOString();
 let project = null;
-let attempt = 0;
-let prefilled = false;
 
 const statusEl = document.getElementById('status');
 function setStatus(state, text) {
@@ -25,15 +23,6 @@ async function fetchToken() {
   const response = await fetch('/demo/token', { cache: 'no-store' });
   if (!response.ok) throw new Error('token request failed: ' + response.status);
   return response.json();
-}
-
-function streamUrl(token) {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const params = new URLSearchParams({ jwt: token });
-  const resume = [...devices.entries()].filter(([, d]) => d.cursor).map(([id, d]) => id + ':' + d.cursor);
-  if (resume.length) params.set('resume', resume.join(','));
-  params.set('since', since);
-  return `${scheme}//${location.host}/v1/ws/projects/${encodeURIComponent(project)}/stream?${params}`;
 }
 
 // The last ten minutes from the History REST API, oldest first, each reading with its cursor. Afterwards the
@@ -58,43 +47,46 @@ async function prefill(token) {
   document.body.dataset.prefilled = String(page.list.length);
 }
 
-async function connect() {
-  setStatus(attempt ? 'reconnecting' : 'connecting', attempt ? 'reconnecting…' : 'connecting…');
+const STATES = { connecting: 'connecting…', connected: 'live', reconnecting: 'offline, retrying…', closed: 'closed' };
+
+async function start() {
+  setStatus('connecting', STATES.connecting);
   let grant;
-  try {
-    grant = await fetchToken();
-  } catch (e) {
-    return retry();
+  for (let wait = 250; ; wait = Math.min(wait * 2, 10000)) {
+    try {
+      grant = await fetchToken();
+      break;
+    } catch (e) {
+      setStatus('reconnecting', STATES.reconnecting);
+      await new Promise((resume) => setTimeout(resume, wait / 2 + Math.random() * wait / 2));
+    }
   }
   project = grant.project;
   document.getElementById('project').textContent = '· ' + project;
-  if (!prefilled) {
-    prefilled = true;
-    try {
-      await prefill(grant.token);
-    } catch (e) {
-      // history is optional (an in-memory server has none): the live stream and "since" still cover the seam
-    }
+  try {
+    await prefill(grant.token);
+  } catch (e) {
+    // history is optional (an in-memory server has none): the live stream and "since" still cover the seam
   }
-  const socket = new WebSocket(streamUrl(grant.token));
-  socket.onopen = () => { attempt = 0; setStatus('connected', 'live'); };
-  socket.onmessage = (message) => {
-    const frame = JSON.parse(message.data);
-    if (frame.error) {
-      setStatus('error', 'error ' + frame.error.code + ': ' + frame.error.message);
-      return;
-    }
-    const data = frame.result && frame.result.data;
-    if (data) onReading(data, frame.id);
-  };
-  socket.onclose = () => retry();
-}
-
-function retry() {
-  attempt++;
-  const ceiling = Math.min(30000, 250 * 2 ** Math.min(attempt, 7));
-  setStatus('reconnecting', 'offline, retrying…');
-  setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
+  const resume = {};
+  for (const [id, device] of devices) {
+    if (device.cursor) resume['devices.' + id + '.stream'] = device.cursor;
+  }
+  const client = new StreamsClient({
+    url: location.origin,
+    token: async () => (await fetchToken()).token,
+    onStateChange: (state) => setStatus(state === 'connected' ? 'connected' : state, STATES[state]),
+    onError: (code, message) => setStatus('error', 'error ' + code + ': ' + message),
+  });
+  client.subscribe('devices.*.stream', {
+    onEvent: (event) => {
+      if (typeof event.deviceId === 'string') {
+        onReading({ deviceId: event.deviceId, timestamp: event.timestamp || event.time, data: event.data }, event.cursor);
+      }
+    },
+    onRefused: (code, message) => setStatus('error', 'error ' + code + ': ' + message),
+  }, { resume, since });
+  client.connect();
 }
 
 // Every drawn reading's offset, per device: a repeated or skipped offset at the seam would show here.
@@ -177,4 +169,4 @@ function draw(device) {
   g.stroke();
 }
 
-connect();
+start();

@@ -34,6 +34,10 @@ class BrowserClientTest {
         Path compiled = dir.resolve("js");
         run(List.of("node", "node_modules/typescript/bin/tsc", "-p", SOURCES.toString(), "--outDir", compiled.toString()));
         assertThat(compiled.resolve("index.d.ts")).exists();
+        // The demo dashboard serves the compiled client from its own folder: it must be this build of it.
+        assertThat(Files.readString(Path.of("src", "main", "resources", "dashboard", "streams-client.js")))
+                .as("dashboard/streams-client.js is streams-js compiled (tsc -p streams-js, then copy dist/index.js)")
+                .isEqualTo(Files.readString(compiled.resolve("index.js")));
 
         DemoOptions options = new DemoOptions("127.0.0.1", 0, "demo", null, 0, 1, dir.resolve("data"));
         DemoServer demo = DemoServer.start(options);

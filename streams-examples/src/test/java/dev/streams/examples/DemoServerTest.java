@@ -121,7 +121,7 @@ class DemoServerTest {
                 "--data-dir", dataDir.toString()))) {
             String base = "http://127.0.0.1:" + demo.port();
             int files = demo.staticFilesCached();
-            assertThat(files).as("index.html, app.js, style.css, favicon.svg and favicon.ico").isEqualTo(5);
+            assertThat(files).as("index.html, app.js, streams-client.js, style.css, favicon.svg and favicon.ico").isEqualTo(6);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             HttpResponse<byte[]> icon = http.send(HttpRequest.newBuilder(URI.create(base + "/favicon.ico")).build(),
