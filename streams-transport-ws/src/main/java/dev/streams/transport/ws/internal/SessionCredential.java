@@ -32,8 +32,9 @@ final class SessionCredential {
     }
 
     /**
-     * Takes {@code who} and, when it expires, calls {@code onWarning} {@code lead} before (not at all with a zero
-     * lead) and {@code onExpired} at its expiry, replacing what an earlier credential armed.
+     * Takes {@code who} and, when it expires, calls {@code onWarning} {@code lead} before (halfway through a
+     * shorter life; not at all with a zero lead) and {@code onExpired} at its expiry, replacing what an earlier
+     * credential armed.
      */
     void adoptUntilExpiry(Principal who, EventLoop loop, Duration lead, Consumer<Instant> onWarning, Runnable onExpired) {
         current = who;
@@ -44,7 +45,9 @@ final class SessionCredential {
         }
         long untilExpiry = Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis());
         if (!lead.isZero() && !lead.isNegative()) {
-            long untilWarning = Math.max(0, untilExpiry - lead.toMillis());
+            // A credential that lives less than the lead is warned about halfway, not at once: told "expiring"
+            // immediately, a client whose tokens are that short would refresh in a loop.
+            long untilWarning = untilExpiry > lead.toMillis() ? untilExpiry - lead.toMillis() : untilExpiry / 2;
             warning = loop.schedule(() -> onWarning.accept(expiresAt), untilWarning, TimeUnit.MILLISECONDS);
         }
         end = loop.schedule(onExpired, untilExpiry, TimeUnit.MILLISECONDS);
