@@ -9,7 +9,7 @@ import java.util.function.Function;
  * The credential a request's head presented (headers, query), authenticated at most once and only when
  * asked: the one authentication step of HTTP calls and stream openings alike. Credentials sent inside a
  * stream (m3o's SubscribeRequest token, the native {@code auth} refresh) go through
- * {@link ServerContext#authenticate} directly. Used on the connection's event loop.
+ * the session ({@link SessionControl#authenticate}). Used on the connection's event loop.
  */
 public final class HeadCredential {
     private final Function<Credentials, Principal> authenticate;

@@ -1,5 +1,6 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.CloseReason;
 import dev.streams.core.Event;
@@ -170,6 +171,11 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         ready.accept(sink);
         // A replay's gaps follow the subscription's acknowledgement, as when it replays on this thread.
         sink.announced();
+    }
+
+    @Override
+    public Principal authenticate(Credentials credentials) {
+        return server.authenticate(channel, credentials);
     }
 
     @Override

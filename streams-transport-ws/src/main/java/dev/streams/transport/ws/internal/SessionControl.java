@@ -1,5 +1,6 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.StartPosition;
 import java.time.Duration;
@@ -29,6 +30,13 @@ public interface SessionControl {
     void authorizeAndSubscribe(Principal who, String project, String pattern, StartPosition start,
                                FrameEncoding encoding, Consumer<SubscriptionSink> ready,
                                Consumer<RuntimeException> failed);
+
+    /**
+     * Authenticates a credential the client sent inside the stream (m3o's SubscribeRequest token, the native
+     * {@code auth}); throws AuthException when it is refused. The head's credential is the codec's
+     * {@link HeadCredential}.
+     */
+    Principal authenticate(Credentials credentials);
 
     /** Ends one of the session's subscriptions. */
     void unsubscribe(SubscriptionSink sink);

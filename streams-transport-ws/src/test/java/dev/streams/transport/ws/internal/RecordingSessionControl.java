@@ -1,5 +1,8 @@
 package dev.streams.transport.ws.internal;
 
+import dev.streams.auth.AuthException;
+import dev.streams.auth.AuthFailure;
+import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.StartPosition;
 import java.time.Duration;
@@ -9,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A session's shared half without a channel, for testing a dialect's codec alone: it records what the codec
@@ -31,10 +35,19 @@ public final class RecordingSessionControl implements SessionControl {
     public End end;
     public int published;
     private final boolean namesEvents;
+    private final Function<Credentials, Principal> authenticate;
 
-    /** @param namesEvents whether it stands for a Server-Sent Events stream */
+    /** @param namesEvents whether it stands for a Server-Sent Events stream; credentials sent in-band are refused */
     public RecordingSessionControl(boolean namesEvents) {
+        this(namesEvents, credentials -> {
+            throw new AuthException(AuthFailure.UNKNOWN_KEY, "no credential is valid here");
+        });
+    }
+
+    /** @param authenticate what a credential the client sends in-band stands for */
+    public RecordingSessionControl(boolean namesEvents, Function<Credentials, Principal> authenticate) {
         this.namesEvents = namesEvents;
+        this.authenticate = authenticate;
     }
 
     /** Runs the timers scheduled so far, as if their time had come. */
@@ -54,6 +67,11 @@ public final class RecordingSessionControl implements SessionControl {
                                       FrameEncoding encoding, Consumer<SubscriptionSink> ready,
                                       Consumer<RuntimeException> failed) {
         subscribes.add(new Subscribe(who, project, pattern, start, encoding));
+    }
+
+    @Override
+    public Principal authenticate(Credentials credentials) {
+        return authenticate.apply(credentials);
     }
 
     @Override

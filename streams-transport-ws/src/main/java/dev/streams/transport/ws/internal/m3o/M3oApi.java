@@ -26,10 +26,15 @@ public final class M3oApi implements DialectApi {
 
     private final ServerContext server;
     private final M3oHttp calls;
+    /** How long a Subscribe socket has to send its SubscribeRequest: it carries the credential. */
+    private final Duration firstFrameWithin;
 
     public M3oApi(ServerContext server) {
         this.server = server;
         this.calls = new M3oHttp(server);
+        Duration request = server.limits().requestTimeout();
+        Duration authentication = server.admission().limits().authenticationTimeout();
+        this.firstFrameWithin = request.compareTo(authentication) <= 0 ? request : authentication;
     }
 
     @Override
@@ -78,12 +83,8 @@ public final class M3oApi implements DialectApi {
         if (request.credential().isPresent()) {
             request.credential().principal();
         }
-        Duration within = server.limits().requestTimeout()
-                .compareTo(server.admission().limits().authenticationTimeout()) <= 0
-                ? server.limits().requestTimeout() : server.admission().limits().authenticationTimeout();
         return new Session(channel, server, Dialect.M3O, new WebSocketOutbound(channel, server),
-                session -> new M3oCodec(session, request.credential(), request.query(), within,
-                        credentials -> server.authenticate(channel, credentials),
+                session -> new M3oCodec(session, request.credential(), request.query(), firstFrameWithin,
                         server.metrics().requestTimeouts::increment));
     }
 

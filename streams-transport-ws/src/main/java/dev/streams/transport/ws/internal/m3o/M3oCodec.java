@@ -18,7 +18,6 @@ import dev.streams.transport.ws.internal.SessionControl;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 
 /**
  * m3o's {@code Subscribe}: the first text frame is the SubscribeRequest {@code {"topic","token"}}; each
@@ -33,8 +32,6 @@ import java.util.function.Function;
  */
 final class M3oCodec implements SessionCodec {
     private final SessionControl session;
-    /** Authenticates a token the SubscribeRequest carries. */
-    private final Function<Credentials, Principal> authenticate;
     private final Duration firstFrameWithin;
     private final Runnable countTimeout;
     /** What the handshake carried, dropped once the SubscribeRequest came: no secret is kept longer than needed. */
@@ -49,9 +46,8 @@ final class M3oCodec implements SessionCodec {
      * @param countTimeout     counts a SubscribeRequest that did not come in time
      */
     M3oCodec(SessionControl session, HeadCredential handshake, QueryStringDecoder query, Duration firstFrameWithin,
-             Function<Credentials, Principal> authenticate, Runnable countTimeout) {
+             Runnable countTimeout) {
         this.session = session;
-        this.authenticate = authenticate;
         this.firstFrameWithin = firstFrameWithin;
         this.countTimeout = countTimeout;
         this.handshake = handshake;
@@ -111,7 +107,7 @@ final class M3oCodec implements SessionCodec {
         }
         Principal who;
         try {
-            who = ownToken ? authenticate.apply(Credentials.bearer(token)) : fromHandshake.principal();
+            who = ownToken ? session.authenticate(Credentials.bearer(token)) : fromHandshake.principal();
         } catch (AuthException e) {
             fail(M3oWire.of(e.failure(), true));
             return;

@@ -20,9 +20,13 @@ public final class NativeApi implements DialectApi {
     private static final String EVENTS = "/v1/sse";
 
     private final ServerContext server;
+    /** What every native session asks of the server beyond itself; the same for all of them. */
+    private final NativeCodec.Services services;
 
     public NativeApi(ServerContext server) {
         this.server = server;
+        this.services = new NativeCodec.Services(server.broker(), server.auth(),
+                server.limits().maxSubscriptionsPerConnection(), server.metrics().limitRejections::increment);
     }
 
     @Override
@@ -49,9 +53,6 @@ public final class NativeApi implements DialectApi {
         if (Requests.flag(request.query(), "batch")) {
             out.sendLines();
         }
-        NativeCodec.Services services = new NativeCodec.Services(server.broker(), server.auth(),
-                credentials -> server.authenticate(channel, credentials),
-                server.limits().maxSubscriptionsPerConnection(), server.metrics().limitRejections::increment);
         return new Session(channel, server, Dialect.NATIVE, out,
                 session -> new NativeCodec(session, request.credential(), services));
     }

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * The native protocol: many subscriptions on one socket, per-topic resume, publish when allowed, acks and
@@ -49,12 +48,10 @@ final class NativeCodec extends NativeRendering {
     /**
      * What the native protocol asks of the server beyond its session.
      *
-     * @param authenticate        authenticates a credential sent in an {@code auth} request
      * @param maxSubscriptions    subscriptions one connection may hold
      * @param countLimitRejection counts a subscription refused for that limit
      */
-    record Services(Broker broker, StreamsAuth auth, Function<Credentials, Principal> authenticate,
-                    int maxSubscriptions, Runnable countLimitRejection) {
+    record Services(Broker broker, StreamsAuth auth, int maxSubscriptions, Runnable countLimitRejection) {
     }
 
     NativeCodec(SessionControl session, HeadCredential handshake, Services server) {
@@ -167,7 +164,7 @@ final class NativeCodec extends NativeRendering {
      * no longer allows end, and the client is told which, so a narrower credential narrows what it receives.
      */
     private void refresh(String id, JsonObject request) {
-        Principal fresh = server.authenticate().apply(Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
+        Principal fresh = session.authenticate(Credentials.bearer(NativeRequests.required(request, NativeProtocol.TOKEN)));
         if (!fresh.project().equals(principal.project())) {
             session.send(NativeWire.error(id, Failure.FORBIDDEN, "a refreshed credential must be for the same project"));
             return;

@@ -22,7 +22,7 @@ class M3oCodecTest {
     private static final Principal READER = new Principal(Principal.Kind.STREAMS_TOKEN, "t1", "acme",
             Set.of(Scope.SUBSCRIBE), List.of("chat"), null);
 
-    private final RecordingSessionControl session = new RecordingSessionControl(false);
+    private final RecordingSessionControl session = new RecordingSessionControl(false, M3oCodecTest::authenticate);
     private int timeouts;
 
     private static Principal authenticate(Credentials credentials) {
@@ -34,14 +34,14 @@ class M3oCodecTest {
 
     private M3oCodec codec(Credentials handshake, String uri) {
         M3oCodec codec = new M3oCodec(session, new HeadCredential(handshake, M3oCodecTest::authenticate),
-                new QueryStringDecoder(uri), Duration.ofSeconds(10), M3oCodecTest::authenticate, () -> timeouts++);
+                new QueryStringDecoder(uri), Duration.ofSeconds(10), () -> timeouts++);
         codec.opened();
         return codec;
     }
 
     private static M3oCodec codecOn(RecordingSessionControl control) {
         M3oCodec codec = new M3oCodec(control, new HeadCredential(Credentials.none(), M3oCodecTest::authenticate),
-                new QueryStringDecoder("/"), Duration.ofSeconds(10), M3oCodecTest::authenticate, () -> { });
+                new QueryStringDecoder("/"), Duration.ofSeconds(10), () -> { });
         codec.opened();
         return codec;
     }
@@ -74,12 +74,12 @@ class M3oCodecTest {
         codec(Credentials.none(), "/").text("not json");
         assertThat(session.end).isEqualTo(new RecordingSessionControl.End(M3oWire.Error.BAD_REQUEST.body(), 4400, "BAD_REQUEST"));
 
-        RecordingSessionControl noToken = new RecordingSessionControl(false);
+        RecordingSessionControl noToken = new RecordingSessionControl(false, M3oCodecTest::authenticate);
         codecOn(noToken).text("{\"topic\":\"chat\"}");
         assertThat(noToken.end.code()).isEqualTo(4400);
         assertThat(noToken.end.lastFrame()).contains("\"id\":\"MISSING_TOKEN\"");
 
-        RecordingSessionControl badToken = new RecordingSessionControl(false);
+        RecordingSessionControl badToken = new RecordingSessionControl(false, M3oCodecTest::authenticate);
         codecOn(badToken).text("{\"topic\":\"chat\",\"token\":\"forged\"}");
         assertThat(badToken.end.code()).isEqualTo(4403);
         assertThat(badToken.end.lastFrame()).contains("\"id\":\"INVALID_TOKEN\"");

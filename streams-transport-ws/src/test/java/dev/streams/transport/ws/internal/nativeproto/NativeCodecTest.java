@@ -24,7 +24,7 @@ class NativeCodecTest {
 
     private final Broker broker = Broker.create();
     private final StreamsAuth auth = StreamsAuth.builder().masterKey(new byte[32]).build();
-    private final RecordingSessionControl session = new RecordingSessionControl(false);
+    private final RecordingSessionControl session = new RecordingSessionControl(false, NativeCodecTest::authenticate);
     private int limitRejections;
 
     @AfterEach
@@ -42,7 +42,7 @@ class NativeCodecTest {
     private NativeCodec open(String bearer, int maxSubscriptions) {
         NativeCodec codec = new NativeCodec(session,
                 new HeadCredential(Credentials.bearer(bearer), NativeCodecTest::authenticate),
-                new NativeCodec.Services(broker, auth, NativeCodecTest::authenticate, maxSubscriptions,
+                new NativeCodec.Services(broker, auth, maxSubscriptions,
                         () -> limitRejections++));
         codec.opened();
         return codec;
