@@ -28,11 +28,7 @@ class BrowserClientTest {
 
     @Test
     void resumesEveryTopicFromItsCursorAcrossAServerRestart() throws Exception {
-        ThirdPartyClientsTest.require(ThirdPartyClientsTest.nodeModules("playwright-core")
-                && ThirdPartyClientsTest.nodeModules("typescript") && new File("/usr/bin/chromium").exists(),
-                "Debian package chromium and npm packages playwright-core and typescript");
-        Path compiled = dir.resolve("js");
-        run(List.of("node", "node_modules/typescript/bin/tsc", "-p", SOURCES.toString(), "--outDir", compiled.toString()));
+        Path compiled = compileClient();
         assertThat(compiled.resolve("index.d.ts")).exists();
         // The demo dashboard serves the compiled client from its own folder: it must be this build of it.
         assertThat(Files.readString(Path.of("src", "main", "resources", "dashboard", "streams-client.js")))
@@ -72,11 +68,7 @@ class BrowserClientTest {
      */
     @Test
     void refreshesItsTokenBeforeItExpiresOnTheSameConnection() throws Exception {
-        ThirdPartyClientsTest.require(ThirdPartyClientsTest.nodeModules("playwright-core")
-                && ThirdPartyClientsTest.nodeModules("typescript") && new File("/usr/bin/chromium").exists(),
-                "Debian package chromium and npm packages playwright-core and typescript");
-        Path compiled = dir.resolve("js");
-        run(List.of("node", "node_modules/typescript/bin/tsc", "-p", SOURCES.toString(), "--outDir", compiled.toString()));
+        Path compiled = compileClient();
         dev.streams.auth.StreamsAuth auth = dev.streams.auth.StreamsAuth.builder().masterKey(new byte[32]).build();
         String key = auth.createKey("demo", "browser", java.util.EnumSet.allOf(dev.streams.auth.Scope.class)).key();
         try (dev.streams.core.Broker broker = dev.streams.core.Broker.create();
@@ -85,6 +77,16 @@ class BrowserClientTest {
             run(List.of("node", "browser-client.js", "http://127.0.0.1:" + server.port(), key,
                     compiled.resolve("index.js").toString(), "refresh", "40"));
         }
+    }
+
+    /** streams-js compiled by the TypeScript compiler into a folder of its own; the tools must be there. */
+    private Path compileClient() throws Exception {
+        ThirdPartyClientsTest.require(ThirdPartyClientsTest.nodeModules("playwright-core")
+                && ThirdPartyClientsTest.nodeModules("typescript") && new File("/usr/bin/chromium").exists(),
+                "Debian package chromium and npm packages playwright-core and typescript");
+        Path compiled = dir.resolve("js");
+        run(List.of("node", "node_modules/typescript/bin/tsc", "-p", SOURCES.toString(), "--outDir", compiled.toString()));
+        return compiled;
     }
 
     private static void run(List<String> command) throws Exception {

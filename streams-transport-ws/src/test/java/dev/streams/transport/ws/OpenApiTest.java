@@ -50,7 +50,7 @@ class OpenApiTest {
         store = dev.streams.history.SqlHistoryStore.sqlite(dir).build();
         broker = Broker.builder().historyStore(store).build();
         server = StreamsServer.builder(broker, auth).port(0).build().start();
-        HttpResponse<String> answer = send("GET", "/openapi.json", null, null);
+        HttpResponse<String> answer = send(server, "GET", "/openapi.json", null, null);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         spec = JSON.readTree(answer.body());
@@ -91,13 +91,7 @@ class OpenApiTest {
 
         try (Broker memoryOnly = Broker.create();
              StreamsServer noHistory = StreamsServer.builder(memoryOnly, auth).port(0).build().start()) {
-            StreamsServer durable = server;
-            server = noHistory;
-            try {
-                check("get", project, "/v1/projects/alpha/stream", bearer, null, 503);
-            } finally {
-                server = durable;
-            }
+            checkOn(noHistory, "get", project, "/v1/projects/alpha/stream", bearer, null, 503, "get");
         }
         check("get", "/healthz", "/healthz", null, null, 200);
         check("get", "/healthz", "/healthz", null, "{}", 405, "post");
@@ -129,7 +123,12 @@ class OpenApiTest {
      */
     private void check(String method, String documentedPath, String pathAndQuery, String authorization, String body,
                        int status, String sentMethod) throws Exception {
-        HttpResponse<String> answer = send(sentMethod.toUpperCase(java.util.Locale.ROOT), pathAndQuery, authorization, body);
+        checkOn(server, method, documentedPath, pathAndQuery, authorization, body, status, sentMethod);
+    }
+
+    private void checkOn(StreamsServer on, String method, String documentedPath, String pathAndQuery,
+                         String authorization, String body, int status, String sentMethod) throws Exception {
+        HttpResponse<String> answer = send(on, sentMethod.toUpperCase(java.util.Locale.ROOT), pathAndQuery, authorization, body);
         assertThat(answer.statusCode()).as("%s %s: %s", sentMethod, pathAndQuery, answer.body()).isEqualTo(status);
         JsonNode response = spec.at("/paths/" + documentedPath.replace("/", "~1") + "/" + method + "/responses/" + status);
         assertThat(response.isMissingNode()).as("documented: %s %s %d", method, documentedPath, status).isFalse();
@@ -150,9 +149,9 @@ class OpenApiTest {
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(whole);
     }
 
-    private HttpResponse<String> send(String method, String pathAndQuery, String authorization, String body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+    private HttpResponse<String> send(StreamsServer on, String method, String pathAndQuery, String authorization,
+                                      String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + pathAndQuery))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             b.header("Authorization", authorization);
