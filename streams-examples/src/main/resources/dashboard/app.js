@@ -75,7 +75,7 @@ async function start() {
   const client = new StreamsClient({
     url: location.origin,
     token: async () => (await fetchToken()).token,
-    onStateChange: (state) => setStatus(state === 'connected' ? 'connected' : state, STATES[state]),
+    onStateChange: (state) => setStatus(state, STATES[state]),
     onError: (code, message) => setStatus('error', 'error ' + code + ': ' + message),
   });
   client.subscribe('devices.*.stream', {
