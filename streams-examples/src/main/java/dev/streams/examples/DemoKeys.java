@@ -2,6 +2,7 @@ package dev.streams.examples;
 
 import dev.streams.auth.ApiKey;
 import dev.streams.auth.ApiKeyStore;
+import dev.streams.auth.MasterKeyFile;
 import dev.streams.auth.NewApiKey;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
@@ -45,9 +46,9 @@ final class DemoKeys {
 
     /** The auth of a demo with this data directory and, when given, a cluster's shared master key file. */
     static StreamsAuth open(Path dataDir, Path masterKeyFile) {
-        byte[] master = masterKeyFile != null ? DemoSecrets.masterKeyIn(masterKeyFile) : DemoSecrets.masterKey(dataDir);
+        byte[] master = masterKeyFile != null ? MasterKeyFile.readOrCreate(masterKeyFile) : MasterKeyFile.inDirectory(dataDir);
         return StreamsAuth.builder().masterKey(master)
-                .keyStore(ApiKeyStore.file(dataDir.resolve(DemoSecrets.KEY_STORE_FILE))).build();
+                .keyStore(ApiKeyStore.file(dataDir.resolve(MasterKeyFile.KEY_STORE_NAME))).build();
     }
 
     /**

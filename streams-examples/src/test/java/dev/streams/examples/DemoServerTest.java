@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
+import dev.streams.auth.MasterKeyFile;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -94,9 +95,9 @@ class DemoServerTest {
                 "--data-dir", dataDir.toString()))) {
             key = first.apiKey();
         }
-        assertThat(Files.getPosixFilePermissions(dataDir.resolve(DemoSecrets.MASTER_KEY_FILE)))
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve(MasterKeyFile.NAME)))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        assertThat(Files.readString(dataDir.resolve(DemoSecrets.KEY_STORE_FILE))).doesNotContain(key.substring(21));
+        assertThat(Files.readString(dataDir.resolve(MasterKeyFile.KEY_STORE_NAME))).doesNotContain(key.substring(21));
         try (DemoServer second = DemoServer.start(DemoOptions.parse("--port", "0", "--devices", "0",
                 "--api-key", key, "--data-dir", dataDir.toString()))) {
             // How a device makes a Golioth JWT: iss = the key id, HS256 with the key's secret part.

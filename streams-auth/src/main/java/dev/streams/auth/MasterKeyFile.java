@@ -1,4 +1,4 @@
-package dev.streams.examples;
+package dev.streams.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,33 +10,36 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The demo's master key, kept in its data directory so that API keys (whose secrets derive from it) keep
- * working across restarts, including for signing Golioth JWTs. Created on first start with owner-only
- * permissions; the directory is made owner-only too. Whoever can read it can derive every key's secret.
+ * A master key kept in a file, so that API keys (whose secrets derive from it) keep working across restarts,
+ * including for signing Golioth JWTs. The file is created on first use with 32 random bytes (base64) and
+ * owner-only permissions; a data directory it is created in is made owner-only too. Whoever can read it can
+ * derive every key's secret. Nodes of a cluster that share one file serve the same keys.
  */
-final class DemoSecrets {
-    static final String MASTER_KEY_FILE = "master.key";
-    static final String KEY_STORE_FILE = "api-keys.json";
+public final class MasterKeyFile {
+    /** The file name in a data directory: {@code master.key}. */
+    public static final String NAME = "master.key";
+    /** The API key store's file name in a data directory: {@code api-keys.json}. */
+    public static final String KEY_STORE_NAME = "api-keys.json";
 
-    private DemoSecrets() {
+    private MasterKeyFile() {
     }
 
-    /** Reads the data directory's master key, creating it (32 random bytes, base64) when absent. */
-    static byte[] masterKey(Path dataDir) {
+    /** Reads the master key of a data directory ({@value #NAME} in it), creating both when absent. */
+    public static byte[] inDirectory(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             restrict(dataDir, "rwx------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        return masterKeyIn(dataDir.resolve(MASTER_KEY_FILE));
+        return readOrCreate(dataDir.resolve(NAME));
     }
 
     /**
      * Reads the master key in {@code file}, creating it (32 random bytes, base64, owner-only) when absent: the
-     * first node of a cluster given {@code --master-key-file} makes it, the others read the same key.
+     * first node of a cluster to start makes it, the others read the same key.
      */
-    static byte[] masterKeyIn(Path file) {
+    public static byte[] readOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
