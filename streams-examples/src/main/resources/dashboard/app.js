@@ -1,20 +1,30 @@
-// Live device dashboard. Never holds the API key: it asks the demo server for a short-lived, read-only token
-// on every (re)connect. It pre-fills each device's chart from the History REST API (with each row's cursor),
+// The demo's console. Never holds the API key: it asks the demo server for short-lived, read-only tokens. For
+// the chosen time range it pre-fills each device's chart from the History REST API (with each row's cursor),
 // then follows every device's stream with the Streams browser client (streams-client.js, built from
 // streams-js), which resumes each device after the last reading drawn, so nothing is missed or drawn twice at
 // the seam, and does the same on every reconnect, replaying devices that appeared while it was offline.
 import { StreamsClient } from './streams-client.js';
+import { DeviceBoard } from './devices.js';
+import { ServerPanel } from './server.js';
+import { TopicView } from './topics.js';
 
-const MAX_POINTS = 120;
-const devices = new Map();          // deviceId -> {values, cursor, card parts}
-// Devices already seen resume by cursor. "since" only covers devices that appear while we are offline, so
-// it is fixed at page load: device timestamps cannot be used for it, since they come from device clocks.
-let since = new Date(Date.now() - 120000).toISOString();
-let project = null;
+const PAGE = 1000;        // the History REST's largest page
+const MAX_PAGES = 5;      // per range: the newest 5,000 readings of it
+const STATES = { connecting: 'connecting…', connected: 'live', reconnecting: 'offline, retrying…', closed: 'closed' };
 
+const board = new DeviceBoard(document.querySelector('#device-table tbody'), document.getElementById('devices'),
+  document.getElementById('empty'));
+new ServerPanel(document.getElementById('metrics'), document.getElementById('health'));
+const topics = new TopicView(document.getElementById('topic-form'), document.getElementById('topic-pattern'),
+  document.getElementById('topic-events'), document.getElementById('topic-status'));
+const rangeSelect = document.getElementById('range');
 const statusEl = document.getElementById('status');
+let project = null;
+let client = null;
+let generation = 0;       // a newer range load makes an older one stop where it is
+
 function setStatus(state, text) {
-  statusEl.className = 'status ' + state;
+  statusEl.className = 'pill ' + state;
   statusEl.textContent = text || state;
   document.body.dataset.connection = state;
 }
@@ -25,31 +35,37 @@ async function fetchToken() {
   return response.json();
 }
 
-// The last ten minutes from the History REST API, oldest first, each reading with its cursor. Afterwards the
-// stream resumes each device after its newest row; devices without history start from the query's end.
-async function prefill(token) {
+// The range from the History REST API, newest first in pages (all for one fixed end, so pages do not shift),
+// added oldest first with each reading's cursor. Returns how many readings it drew.
+async function prefill(token, rangeSeconds, load) {
   const end = new Date();
   const query = { fields: [{ path: 'time' }, { path: 'deviceId' }, { path: 'id' }, { path: '*', alias: 'data' }] };
-  const params = new URLSearchParams({
-    start: new Date(end.getTime() - 600000).toISOString(), end: end.toISOString(),
-    perPage: String(MAX_POINTS * 8), encodedQuery: JSON.stringify(query),
-  });
-  const response = await fetch(`/v1/projects/${encodeURIComponent(project)}/stream?${params}`,
-    { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
-  if (!response.ok) return;
-  const page = await response.json();
-  for (const row of page.list.reverse()) {
-    if (row.deviceId) onReading({ deviceId: row.deviceId, timestamp: row.time, data: row.data }, row.id);
+  const rows = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const params = new URLSearchParams({
+      start: new Date(end.getTime() - rangeSeconds * 1000).toISOString(), end: end.toISOString(),
+      page: String(page), perPage: String(PAGE), encodedQuery: JSON.stringify(query),
+    });
+    const response = await fetch(`/v1/projects/${encodeURIComponent(project)}/stream?${params}`,
+      { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
+    if (!response.ok || load !== generation) break;
+    const body = await response.json();
+    rows.push(...body.list);
+    if (body.list.length < PAGE) break;
   }
-  // A new device's first readings may still have been on their way to the disk when the query ran: replay a
-  // few seconds before its end for devices the history did not have (their readings cannot be doubled).
-  since = new Date(end.getTime() - 5000).toISOString();
-  document.body.dataset.prefilled = String(page.list.length);
+  for (const row of rows.reverse()) {
+    if (row.deviceId) board.add(row.deviceId, row.time, row.data, row.id, false);
+  }
+  board.drawAll();
+  return { drawn: rows.length, end };
 }
 
-const STATES = { connecting: 'connecting…', connected: 'live', reconnecting: 'offline, retrying…', closed: 'closed' };
-
-async function start() {
+async function load() {
+  const load = ++generation;
+  const rangeSeconds = Number(rangeSelect.value);
+  if (client) client.close();
+  board.clear(rangeSeconds * 1000);
+  Object.assign(document.body.dataset, { prefilled: '0', duplicates: '0', gaps: '0' });
   setStatus('connecting', STATES.connecting);
   let grant;
   for (let wait = 250; ; wait = Math.min(wait * 2, 10000)) {
@@ -61,18 +77,21 @@ async function start() {
       await new Promise((resume) => setTimeout(resume, wait / 2 + Math.random() * wait / 2));
     }
   }
+  if (load !== generation) return;
   project = grant.project;
   document.getElementById('project').textContent = '· ' + project;
+  // Devices without history start a few seconds before the query's end: their first readings may still have
+  // been on their way to the disk when it ran (they cannot be doubled: those devices had no rows).
+  let since = new Date(Date.now() - 5000).toISOString();
   try {
-    await prefill(grant.token);
+    const filled = await prefill(grant.token, rangeSeconds, load);
+    document.body.dataset.prefilled = String(filled.drawn);
+    since = new Date(filled.end.getTime() - 5000).toISOString();
   } catch (e) {
     // history is optional (an in-memory server has none): the live stream and "since" still cover the seam
   }
-  const resume = {};
-  for (const [id, device] of devices) {
-    if (device.cursor) resume['devices.' + id + '.stream'] = device.cursor;
-  }
-  const client = new StreamsClient({
+  if (load !== generation) return;
+  client = new StreamsClient({
     url: location.origin,
     token: async () => (await fetchToken()).token,
     onStateChange: (state) => setStatus(state, STATES[state]),
@@ -80,93 +99,28 @@ async function start() {
   });
   client.subscribe('devices.*.stream', {
     onEvent: (event) => {
-      if (typeof event.deviceId === 'string') {
-        onReading({ deviceId: event.deviceId, timestamp: event.timestamp || event.time, data: event.data }, event.cursor);
-      }
+      if (typeof event.deviceId === 'string') live(event);
     },
+    onGap: (gap) => setStatus('error', `gap on ${gap.topic}: ${gap.missed < 0 ? 'some' : gap.missed} readings missed`),
     onRefused: (code, message) => setStatus('error', 'error ' + code + ': ' + message),
-  }, { resume, since });
+  }, { resume: board.cursors(), since });
   client.connect();
 }
 
-// Every drawn reading's offset, per device: a repeated or skipped offset at the seam would show here.
-const seam = { duplicates: 0, gaps: 0 };
-
-function onReading(data, cursor) {
-  const device = deviceCard(data.deviceId);
-  if (device.cursor && cursor) {
-    const [lastEpoch, lastOffset] = device.cursor.split('-');
-    const [epoch, offset] = cursor.split('-');
-    if (epoch === lastEpoch && Number(offset) <= Number(lastOffset)) seam.duplicates++;
-    if (epoch === lastEpoch && Number(offset) > Number(lastOffset) + 1) seam.gaps++;
-    document.body.dataset.duplicates = String(seam.duplicates);
-    document.body.dataset.gaps = String(seam.gaps);
+// Every live reading's offset against the last drawn one of its device: a repeated or skipped offset at the
+// seam would show here (and the screenshot test reads it).
+function live(event) {
+  const before = board.devices.get(event.deviceId);
+  if (before && before.cursor && event.cursor) {
+    const [lastEpoch, lastOffset] = before.cursor.split('-');
+    const [epoch, offset] = event.cursor.split('-');
+    const data = document.body.dataset;
+    if (epoch === lastEpoch && Number(offset) <= Number(lastOffset)) data.duplicates = String(Number(data.duplicates) + 1);
+    if (epoch === lastEpoch && Number(offset) > Number(lastOffset) + 1) data.gaps = String(Number(data.gaps) + 1);
   }
-  device.cursor = cursor;
-  const value = firstNumber(data.data);
-  device.reading.textContent = value === null ? shorten(JSON.stringify(data.data), 24) : value.toFixed(2);
-  device.meta.textContent = new Date(data.timestamp).toLocaleTimeString() + ' · ' + shorten(JSON.stringify(data.data), 120);
-  if (value !== null) {
-    device.values.push(value);
-    if (device.values.length > MAX_POINTS) device.values.shift();
-    draw(device);
-  }
+  board.add(event.deviceId, event.timestamp || event.time, event.data, event.cursor);
 }
 
-function shorten(text, length) {
-  return text.length > length ? text.slice(0, length - 1) + '…' : text;
-}
-
-function firstNumber(value) {
-  if (typeof value === 'number') return value;
-  if (value && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      const found = firstNumber(value[key]);
-      if (found !== null) return found;
-    }
-  }
-  return null;
-}
-
-function deviceCard(id) {
-  let device = devices.get(id);
-  if (device) return device;
-  document.getElementById('empty').hidden = true;
-  const card = document.createElement('section');
-  card.className = 'device';
-  const title = document.createElement('h2');
-  title.textContent = id;
-  const reading = document.createElement('div');
-  reading.className = 'reading';
-  const meta = document.createElement('div');
-  meta.className = 'meta';
-  const canvas = document.createElement('canvas');
-  card.append(title, reading, meta, canvas);
-  document.getElementById('devices').append(card);
-  device = { values: [], cursor: null, reading, meta, canvas };
-  devices.set(id, device);
-  return device;
-}
-
-function draw(device) {
-  const canvas = device.canvas;
-  const width = canvas.clientWidth * devicePixelRatio;
-  const height = canvas.clientHeight * devicePixelRatio;
-  canvas.width = width;
-  canvas.height = height;
-  const g = canvas.getContext('2d');
-  const min = Math.min(...device.values);
-  const max = Math.max(...device.values);
-  const span = max - min || 1;
-  g.strokeStyle = '#2f6fde';
-  g.lineWidth = 2 * devicePixelRatio;
-  g.beginPath();
-  device.values.forEach((v, i) => {
-    const x = (i / (MAX_POINTS - 1)) * width;
-    const y = height - ((v - min) / span) * (height - 8) - 4;
-    if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
-  });
-  g.stroke();
-}
-
-start();
+rangeSelect.addEventListener('change', load);
+load();
+topics.follow(document.getElementById('topic-pattern').value);

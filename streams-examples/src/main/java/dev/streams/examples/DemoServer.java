@@ -8,9 +8,12 @@ import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.cluster.redis.RedisClusterEngine;
 import dev.streams.core.Broker;
+import dev.streams.core.InvalidTopicException;
+import dev.streams.core.Topics;
 import dev.streams.history.SqlHistoryStore;
 import dev.streams.transport.ws.ConnectionLimits;
 import dev.streams.devices.DeviceIngestor;
+import dev.streams.transport.ws.HttpCall;
 import dev.streams.transport.ws.HttpReply;
 import dev.streams.transport.ws.StreamsServer;
 import java.io.PrintStream;
@@ -76,7 +79,7 @@ public final class DemoServer implements AutoCloseable {
                 .maxConnections(options.maxConnections()).maxConnectionsPerProject(options.maxConnections())
                 .connectionLimits(ConnectionLimits.builder().maxPerAddress(options.maxConnectionsPerAddress()).build())
                 .fallback(staticFiles)
-                .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo)
+                .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo, call)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
                 .build();
         devices = new SimulatedDevices(new DeviceIngestor(broker), options.project(), options.devices(), options.rate());
@@ -89,9 +92,22 @@ public final class DemoServer implements AutoCloseable {
         return demo;
     }
 
-    private HttpReply dashboardToken(StreamsAuth auth, Principal demo) {
-        String token = auth.issueToken(demo, options.project(), List.of(DeviceTopics.ALL_DEVICES), DASHBOARD_TOKEN_TTL,
-                Set.of(Scope.SUBSCRIBE));
+    /**
+     * A read-only token for the dashboard: for every device's stream, or with {@code ?pattern=} for that topic or
+     * pattern of the demo project (the console's topic view). Each token reads only what it was asked for.
+     */
+    private HttpReply dashboardToken(StreamsAuth auth, Principal demo, HttpCall call) {
+        List<String> asked = call.query().getOrDefault("pattern", List.of());
+        String pattern = asked.isEmpty() ? DeviceTopics.ALL_DEVICES : asked.get(0);
+        try {
+            Topics.requirePattern(pattern);
+        } catch (InvalidTopicException invalid) {
+            JsonObject error = new JsonObject();
+            error.addProperty("code", 400);
+            error.addProperty("message", invalid.getMessage());
+            return HttpReply.json(400, error.toString());
+        }
+        String token = auth.issueToken(demo, options.project(), List.of(pattern), DASHBOARD_TOKEN_TTL, Set.of(Scope.SUBSCRIBE));
         JsonObject reply = new JsonObject();
         reply.addProperty("token", token);
         reply.addProperty("project", options.project());
@@ -127,7 +143,7 @@ public final class DemoServer implements AutoCloseable {
         String device = devices.ids().isEmpty() ? "61a4cfdfb2b45578105aeca5" : devices.ids().get(0);
         out.println("Streams demo server is running.");
         out.println();
-        out.println("  Dashboard:   " + http + "/");
+        out.println("  Console:     " + http + "/");
         out.println("  Project:     " + project);
         out.println("  API key:     " + apiKey + "   (" + switch (key.origin()) {
             case GIVEN -> "from --api-key";

@@ -85,6 +85,19 @@ class DemoServerTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\",\"message\":\"x\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(publish.statusCode()).isEqualTo(403);
+
+            // The console's topic view asks for a token of one pattern: it reads that pattern and nothing else.
+            String events = JsonParser.parseString(http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/demo/token?pattern=events")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .getAsJsonObject().get("token").getAsString();
+            HttpResponse<String> otherTopics = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/v1/projects/demo/stream?interval=1h")).header("Authorization", "Bearer " + events).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(otherTopics.body()).as("device history through an events-only token").doesNotContain("temp");
+            HttpResponse<String> invalid = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/demo/token?pattern=bad..pattern")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(invalid.statusCode()).isEqualTo(400);
+            assertThat(invalid.body()).contains("\"code\":400");
         }
     }
 
@@ -122,7 +135,11 @@ class DemoServerTest {
                 "--data-dir", dataDir.toString()))) {
             String base = "http://127.0.0.1:" + demo.port();
             int files = demo.staticFilesCached();
-            assertThat(files).as("index.html, app.js, streams-client.js, style.css, favicon.svg and favicon.ico").isEqualTo(6);
+            long folder;
+            try (var walk = Files.walk(Path.of("src", "main", "resources", "dashboard"))) {
+                folder = walk.filter(Files::isRegularFile).count();
+            }
+            assertThat(files).as("the dashboard folder's files and favicon.ico").isEqualTo(folder + 1);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             HttpResponse<byte[]> icon = http.send(HttpRequest.newBuilder(URI.create(base + "/favicon.ico")).build(),

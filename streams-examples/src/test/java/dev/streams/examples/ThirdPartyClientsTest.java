@@ -99,16 +99,32 @@ class ThirdPartyClientsTest {
     }
 
     @Test
-    void chromiumShowsLiveReadingsOnTheDashboard() throws Exception {
+    void chromiumShowsTheConsoleWithChartsTopicsAndServerHealth() throws Exception {
         require(nodeModules("playwright-core") && new File("/usr/bin/chromium").exists(),
                 "Debian package chromium and npm package playwright-core");
+        // The console serves uPlot from its own folder: it must be the npm package's build, unchanged.
+        for (String file : List.of("uPlot.iife.min.js", "uPlot.min.css")) {
+            assertThat(Files.readString(Path.of("src", "main", "resources", "dashboard", "vendor", file)))
+                    .as("dashboard/vendor/" + file + " is node_modules/uplot/dist/" + file + " (npm ci, then copy)")
+                    .isEqualTo(Files.readString(CLIENTS.resolve("node_modules/uplot/dist/" + file)));
+        }
         // Readings to pre-fill from: the demo's devices publish five a second each.
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         Await.until(() -> storedOf(http) >= 10, "readings stored");
         Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
         Files.createDirectories(screenshot.getParent());
         String output = run(List.of("node", "dashboard.js", "http://127.0.0.1:" + demo.port() + "/", screenshot.toString()));
-        assertThat(output).contains("chromium dashboard: ok");
-        assertThat(Files.size(screenshot)).isPositive();
+        assertThat(output).contains("chromium console: ok");
+        // A page drawn, not a blank one: the whole page, and many colours (charts, legend, tiles).
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+        assertThat(image.getWidth()).isEqualTo(1440);
+        assertThat(image.getHeight()).isGreaterThanOrEqualTo(900);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 3) {
+            for (int x = 0; x < image.getWidth(); x += 3) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        assertThat(colours).as("distinct colours in the screenshot").hasSizeGreaterThan(200);
     }
 }
