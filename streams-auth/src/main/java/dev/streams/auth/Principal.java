@@ -30,7 +30,9 @@ public record Principal(Kind kind, String subject, String project, Set<Scope> sc
         /** A Streams token from the core's token issuer. */
         STREAMS_TOKEN,
         /** A JWT from the host application's own identity provider. */
-        EXTERNAL_JWT
+        EXTERNAL_JWT,
+        /** A device that proved it holds its pre-shared key (CoAP over DTLS); see {@link DeviceCredentials}. */
+        DEVICE_PSK
     }
 
     /** Copies the scopes and topics. */

@@ -38,6 +38,7 @@ public final class StreamsAuth {
     private final TokenIssuer tokens;
     private final Clock clock;
     private final Authenticator authenticator;
+    private final DeviceCredentials devices;
 
     private StreamsAuth(Builder b) {
         this.store = b.store;
@@ -47,6 +48,7 @@ public final class StreamsAuth {
                 .signingKey("streams-1", secrets.secretOf("streams-token-key-1").getBytes(StandardCharsets.US_ASCII))
                 .clock(b.clock).leeway(b.leeway).build();
         this.authenticator = new Authenticator(store, secrets, tokens, b.external, new JwtVerifiers(b.clock, b.leeway));
+        this.devices = new DeviceCredentials(secrets, b.deviceStore, b.clock);
     }
 
     /** Starts building the auth of one server; the master key is required. */
@@ -191,7 +193,12 @@ public final class StreamsAuth {
         return tokens;
     }
 
-    private static String requireProject(String project) {
+    /** Devices' pre-shared keys (CoAP over DTLS): create, list, revoke, and what a handshake asks. */
+    public DeviceCredentials devices() {
+        return devices;
+    }
+
+    static String requireProject(String project) {
         try {
             Topics.requireProject(project);
         } catch (StreamsException e) {
@@ -204,6 +211,7 @@ public final class StreamsAuth {
     public static final class Builder {
         private byte[] masterKey;
         private ApiKeyStore store = ApiKeyStore.inMemory();
+        private DeviceCredentialStore deviceStore = DeviceCredentialStore.inMemory();
         private TokenIssuer tokens;
         private ExternalJwt external;
         private Clock clock = Clock.systemUTC();
@@ -224,6 +232,12 @@ public final class StreamsAuth {
         /** Where API keys are kept (default: in memory). */
         public Builder keyStore(ApiKeyStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** Where devices' pre-shared key credentials are kept (default: in memory); see {@link DeviceCredentials}. */
+        public Builder deviceStore(DeviceCredentialStore store) {
+            this.deviceStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

@@ -38,10 +38,19 @@ public final class KeySecrets {
     }
 
     public String secretOf(String id) {
+        return derive("streams-api-key:" + id);
+    }
+
+    /** A device credential's pre-shared key: never stored, derived again when the device connects. */
+    public String devicePskOf(String id) {
+        return derive("streams-device-psk:" + id);
+    }
+
+    private String derive(String label) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(master);
-            byte[] derived = mac.doFinal(("streams-api-key:" + id).getBytes(StandardCharsets.UTF_8));
+            byte[] derived = mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(derived);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
