@@ -40,6 +40,15 @@ public final class DeviceCredentials {
         return new NewDeviceCredential(credential, psk);
     }
 
+    /**
+     * The device's working key, derived again from the master key, for a host that provisions its own devices
+     * (a gateway, the demo's simulated ones) across restarts without storing keys: empty when the device has
+     * none.
+     */
+    public Optional<NewDeviceCredential> recover(String project, String deviceId) {
+        return active(deviceId + "@" + project).map(c -> new NewDeviceCredential(c, secrets.devicePskOf(c.id())));
+    }
+
     /** The credentials of one project, revoked ones included, oldest first. */
     public List<DeviceCredential> list(String project) {
         return store.list(project);

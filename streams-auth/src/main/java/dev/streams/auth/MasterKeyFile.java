@@ -20,6 +20,8 @@ public final class MasterKeyFile {
     public static final String NAME = "master.key";
     /** The API key store's file name in a data directory: {@code api-keys.json}. */
     public static final String KEY_STORE_NAME = "api-keys.json";
+    /** The device credential store's file name in a data directory: {@code device-keys.json}. */
+    public static final String DEVICE_STORE_NAME = "device-keys.json";
 
     private MasterKeyFile() {
     }

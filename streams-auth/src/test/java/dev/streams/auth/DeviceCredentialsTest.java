@@ -33,6 +33,8 @@ class DeviceCredentialsTest extends AuthFixture {
         StreamsAuth otherMaster = StreamsAuth.builder().masterKey("another-master-key-0123456789abcdef".getBytes(UTF_8))
                 .deviceStore(DeviceCredentialStore.file(file)).build();
         assertThat(otherMaster.devices().psk("thermo-1@p1")).isEmpty();
+        assertThat(restarted.devices().recover("p1", "thermo-1").orElseThrow().psk()).isEqualTo(created.psk());
+        assertThat(restarted.devices().recover("p1", "thermo-2")).isEmpty();
     }
 
     @Test

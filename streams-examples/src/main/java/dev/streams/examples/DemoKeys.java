@@ -2,6 +2,7 @@ package dev.streams.examples;
 
 import dev.streams.auth.ApiKey;
 import dev.streams.auth.ApiKeyStore;
+import dev.streams.auth.DeviceCredentialStore;
 import dev.streams.auth.MasterKeyFile;
 import dev.streams.auth.NewApiKey;
 import dev.streams.auth.Scope;
@@ -48,7 +49,8 @@ final class DemoKeys {
     static StreamsAuth open(Path dataDir, Path masterKeyFile) {
         byte[] master = masterKeyFile != null ? MasterKeyFile.readOrCreate(masterKeyFile) : MasterKeyFile.inDirectory(dataDir);
         return StreamsAuth.builder().masterKey(master)
-                .keyStore(ApiKeyStore.file(dataDir.resolve(MasterKeyFile.KEY_STORE_NAME))).build();
+                .keyStore(ApiKeyStore.file(dataDir.resolve(MasterKeyFile.KEY_STORE_NAME)))
+                .deviceStore(DeviceCredentialStore.file(dataDir.resolve(MasterKeyFile.DEVICE_STORE_NAME))).build();
     }
 
     /**

@@ -22,10 +22,30 @@ import picocli.CommandLine.Option;
  * @param maxConnectionsPerAddress open connections from one source address
  * @param masterKeyFile the master key to use instead of the data directory's own (shared by a cluster's
  *                      nodes, so that each accepts the others' tokens and key JWTs), or null
+ * @param coap     devices over CoAP: the DTLS and plain ports (-1 each when off) and whether the simulated
+ *                 devices post over it
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                           java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName,
-                          int maxConnections, int maxConnectionsPerAddress, java.nio.file.Path masterKeyFile) {
+                          int maxConnections, int maxConnectionsPerAddress, java.nio.file.Path masterKeyFile,
+                          Coap coap) {
+    /**
+     * Golioth's device API over CoAP.
+     *
+     * @param dtlsPort        UDP port for CoAP over DTLS with device PSKs (0 for a free one), or -1 when off
+     * @param plainPort       UDP port for plain CoAP, or -1 when off (the default)
+     * @param devicesOverCoap the simulated devices post over CoAP/DTLS instead of calling the ingestor
+     */
+    public record Coap(int dtlsPort, int plainPort, boolean devicesOverCoap) {
+        /** CoAP off. */
+        public static final Coap OFF = new Coap(-1, -1, false);
+
+        /** Whether any CoAP port is open. */
+        public boolean enabled() {
+            return dtlsPort >= 0 || plainPort >= 0;
+        }
+    }
+
     /** The server's default connection limit, which the demo keeps unless told otherwise. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
@@ -33,19 +53,25 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
     public DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                        java.nio.file.Path dataDir) {
         this(host, port, project, apiKey, devices, rate, dataDir, false, null, null, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS, null);
+                DEFAULT_MAX_CONNECTIONS, null, Coap.OFF);
     }
 
     /** The same options, joining the cluster on {@code redisUri} as {@code name} (null: a unique name). */
     public DemoOptions inCluster(String redisUri, String name) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name,
-                maxConnections, maxConnectionsPerAddress, masterKeyFile);
+                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap);
     }
 
     /** The same options with the cluster's shared master key in {@code file}. */
     public DemoOptions withMasterKeyFile(java.nio.file.Path file) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redis, nodeName,
-                maxConnections, maxConnectionsPerAddress, file);
+                maxConnections, maxConnectionsPerAddress, file, coap);
+    }
+
+    /** The same options with devices over CoAP. */
+    public DemoOptions withCoap(Coap coap) {
+        return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redis, nodeName,
+                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap);
     }
 
     /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
@@ -91,6 +117,18 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
                 description = "the master key (base64, 32+ bytes) instead of the data directory's own; give every"
                         + " node of a cluster the same file so each accepts the others' tokens and key JWTs")
         java.nio.file.Path masterKeyFile;
+        @Option(names = "--coap-port", paramLabel = "PORT",
+                description = "serve Golioth's device API over CoAP/DTLS with device PSKs on this UDP port (usually"
+                        + " 5684; 0 picks a free one; default: off)")
+        Integer coapPort;
+        @Option(names = "--coap-plain-port", paramLabel = "PORT",
+                description = "also plain CoAP on this UDP port (usually 5683), for a network you trust: devices"
+                        + " send their key in clear (default: off)")
+        Integer coapPlainPort;
+        @Option(names = "--devices-over", paramLabel = "java|coap", defaultValue = "java",
+                description = "how the simulated devices send readings: in-process, or over CoAP/DTLS (needs"
+                        + " --coap-port) (default ${DEFAULT-VALUE})")
+        String devicesOver;
     }
 
     /** The usage text, as {@code --help} prints it. */
@@ -118,8 +156,26 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         if (cli.nodeName != null && cli.redis == null) {
             throw new IllegalArgumentException("--node-name names a cluster node; give --redis too\n" + usage());
         }
+        Coap coap = new Coap(udpPort(cli.coapPort, "--coap-port"), udpPort(cli.coapPlainPort, "--coap-plain-port"),
+                cli.devicesOver.equals("coap"));
+        if (!cli.devicesOver.equals("java") && !coap.devicesOverCoap()) {
+            throw new IllegalArgumentException("--devices-over takes java or coap\n" + usage());
+        }
+        if (coap.devicesOverCoap() && coap.dtlsPort() < 0) {
+            throw new IllegalArgumentException("--devices-over coap posts over CoAP/DTLS; give --coap-port too\n" + usage());
+        }
         return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
-                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections, perAddress, cli.masterKeyFile);
+                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections, perAddress, cli.masterKeyFile, coap);
+    }
+
+    private static int udpPort(Integer port, String option) {
+        if (port == null) {
+            return -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(option + " takes a port 0-65535\n" + usage());
+        }
+        return port;
     }
 
     /** Whether the command line asks for the usage or the version rather than a server. */

@@ -38,6 +38,8 @@ public final class DemoServer implements AutoCloseable {
     private final RedisClusterEngine cluster;
     private final StreamsServer server;
     private final SimulatedDevices devices;
+    /** Devices over CoAP with --coap-port, or null. */
+    private final DemoCoap coap;
     private final String apiKey;
     private final DemoKeys.Chosen key;
     private final DemoOptions options;
@@ -82,14 +84,33 @@ public final class DemoServer implements AutoCloseable {
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo, call)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
                 .build();
-        devices = new SimulatedDevices(new DeviceIngestor(broker), options.project(), options.devices(), options.rate());
+        List<String> deviceIds = SimulatedDevices.idsOf(options.devices());
+        coap = options.coap().enabled() ? new DemoCoap(options, broker, auth, deviceIds) : null;
+        DeviceIngestor ingestor = new DeviceIngestor(broker);
+        SimulatedDevices.Sink inProcess = (device, json) -> ingestor.ingest(options.project(), device, null, json);
+        devices = new SimulatedDevices(coap != null ? coap.sink(inProcess) : inProcess, deviceIds, options.rate());
     }
 
     /** Starts a demo server; the caller closes it. */
     public static DemoServer start(DemoOptions options) {
         DemoServer demo = new DemoServer(options);
-        demo.server.start();
+        try {
+            demo.server.start();
+        } catch (RuntimeException e) {
+            demo.close();
+            throw e;
+        }
         return demo;
+    }
+
+    /** The CoAP endpoint's counters (empty when CoAP is off). */
+    public java.util.Map<String, Long> coapMetrics() {
+        return coap == null ? java.util.Map.of() : coap.metrics();
+    }
+
+    /** Devices over CoAP, when --coap-port turned them on. */
+    java.util.Optional<DemoCoap> coap() {
+        return java.util.Optional.ofNullable(coap);
     }
 
     /**
@@ -155,6 +176,9 @@ public final class DemoServer implements AutoCloseable {
         out.println("  Data:        " + options.dataDir().toAbsolutePath() + "   (master key, API keys"
                 + (history != null ? " and history" : "; history in memory only") + "; keep it private)");
         out.println("  Devices:     " + devicesLine(devices.ids().size(), options.rate()));
+        if (coap != null) {
+            coap.printWelcome(out);
+        }
         if (cluster != null) {
             out.println("  Cluster:     node " + cluster.nodeName() + " on " + options.redis()
                     + "   (every node with the same Redis and --api-key serves the same streams)");
@@ -192,6 +216,9 @@ public final class DemoServer implements AutoCloseable {
     @Override
     public void close() {
         devices.close();
+        if (coap != null) {
+            coap.close();
+        }
         server.close();
         broker.close();
         if (history != null) {

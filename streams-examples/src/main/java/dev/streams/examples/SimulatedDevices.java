@@ -1,6 +1,5 @@
 package dev.streams.examples;
 
-import dev.streams.devices.DeviceIngestor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -11,8 +10,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Devices that send temperature and humidity readings through the same ingestion path real devices use. */
+/**
+ * Devices that send temperature and humidity readings through the same ingestion path real devices use: the
+ * ingestor in-process, or Golioth's device API over CoAP/DTLS ({@link CoapDevices}).
+ */
 final class SimulatedDevices implements AutoCloseable {
+    /** Where a device's reading goes; throws when it was not taken. */
+    interface Sink {
+        void send(String deviceId, String json);
+    }
+
     private static final System.Logger LOG = System.getLogger(SimulatedDevices.class.getName());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "demo-devices");
@@ -24,12 +31,25 @@ final class SimulatedDevices implements AutoCloseable {
     private final RepeatedFailureLog failures = RepeatedFailureLog.to(LOG, "sending simulated readings",
             Duration.ofSeconds(30));
 
-    SimulatedDevices(DeviceIngestor ingestor, String project, int count, double rate) {
+    /** The ids of {@code count} simulated devices: the same on every start, so their history continues. */
+    static List<String> idsOf(int count) {
         Random random = new Random(7);
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] id = new byte[12];
             random.nextBytes(id);
-            String deviceId = HexFormat.of().formatHex(id);
+            ids.add(HexFormat.of().formatHex(id));
+            random.nextDouble();
+        }
+        return ids;
+    }
+
+    SimulatedDevices(Sink sink, List<String> deviceIds, double rate) {
+        Random random = new Random(7);
+        int count = deviceIds.size();
+        for (int i = 0; i < count; i++) {
+            random.nextBytes(new byte[12]);
+            String deviceId = deviceIds.get(i);
             ids.add(deviceId);
             double base = 18 + random.nextDouble() * 8;
             long periodMicros = (long) (1_000_000 / rate);
@@ -43,7 +63,7 @@ final class SimulatedDevices implements AutoCloseable {
                     String reading = String.format(Locale.ROOT, "{\"temp\":%.2f,\"humidity\":%d,\"seq\":%d}", temp,
                             40 + (n % 20), n++);
                     try {
-                        ingestor.ingest(project, deviceId, null, reading);
+                        sink.send(deviceId, reading);
                         failures.succeeded();
                     } catch (RuntimeException e) {
                         failures.failed(e);

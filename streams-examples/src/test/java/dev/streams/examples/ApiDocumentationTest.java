@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiDocumentationTest {
     private static final List<String> API_MODULES = List.of("streams-protocol", "streams-core", "streams-devices", "streams-auth", "streams-transport-ws",
-            "streams-history", "streams-cluster-redis", "streams-client", "streams-micrometer", "streams-spring-boot-starter");
+            "streams-history", "streams-cluster-redis", "streams-client", "streams-micrometer", "streams-spring-boot-starter", "streams-coap");
     /** A public declaration: a type, a constructor, a method, a field or an enum constant's holder. */
     private static final Pattern PUBLIC = Pattern.compile("^\\s*public\\s+(?!.*\\bclass\\b.*\\bextends\\b\\s*$).*");
 

@@ -1,6 +1,7 @@
 package dev.streams.spring.boot;
 
 import dev.streams.auth.ApiKeyStore;
+import dev.streams.auth.DeviceCredentialStore;
 import dev.streams.auth.MasterKeyFile;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.cluster.redis.RedisClusterEngine;
@@ -49,7 +50,9 @@ public class StreamsAutoConfiguration {
                 ? MasterKeyFile.readOrCreate(properties.getMasterKeyFile())
                 : MasterKeyFile.inDirectory(properties.getDataDir());
         return StreamsAuth.builder().masterKey(master)
-                .keyStore(ApiKeyStore.file(properties.getDataDir().resolve(MasterKeyFile.KEY_STORE_NAME))).build();
+                .keyStore(ApiKeyStore.file(properties.getDataDir().resolve(MasterKeyFile.KEY_STORE_NAME)))
+                .deviceStore(DeviceCredentialStore.file(properties.getDataDir().resolve(MasterKeyFile.DEVICE_STORE_NAME)))
+                .build();
     }
 
     /** Durable history in a SQLite file in the data directory (the default store). */
