@@ -55,7 +55,10 @@ public final class Broker implements AutoCloseable {
         this.projectLimits = b.projectLimits;
         this.threads = new BrokerThreads(b.deliveryExecutor, b.deliveryThreads);
         this.projects = new ProjectTable(p -> new ProjectState(p, historyStore, () -> Event.epochNanosOf(clock.instant()),
-                threads.delivery(), inboxes, projectLimits, cluster), () -> closed);
+                threads.delivery(), inboxes, projectLimits, cluster, b.idempotency), () -> closed);
+        // Keys stored with their events, still within their window: a retry after a restart is stored once.
+        long since = Event.epochNanosOf(clock.instant()) - b.idempotency.window().toNanos();
+        historyStore.idempotencyReceipts(since).forEach(event -> projects.get(event.project()).restoreIdempotencyKey(event));
         if (cluster != null) {
             cluster.start(projects);
         }
@@ -92,7 +95,8 @@ public final class Broker implements AutoCloseable {
      * Publishes one event without waiting: the future completes with the event as stored, or exceptionally
      * with the {@link StreamsException} that refused it (see {@link #publish}). Alone, the broker has stored
      * and fanned out the event before this returns; in a cluster, the future completes once the cluster's
-     * engine accepted it. Never blocks, so I/O threads may call it.
+     * engine accepted it. Never blocks, so I/O threads may call it. An {@link Idempotency#KEY} attribute makes a
+     * retry safe: a repeat within the window gets the first publish's event and stores nothing.
      */
     public CompletableFuture<Event> publishAsync(String project, String topic, String contentType, byte[] payload,
                                                  Map<String, String> attributes) {
@@ -284,8 +288,15 @@ public final class Broker implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private ProjectLimits projectLimits = ProjectLimits.DEFAULT;
         private Duration sweepInterval = Duration.ofSeconds(5);
+        private Idempotency idempotency = Idempotency.DEFAULT;
 
         private Builder() {
+        }
+
+        /** How long and how many idempotency keys each project remembers (default {@link Idempotency#DEFAULT}). */
+        public Builder idempotency(Idempotency settings) {
+            this.idempotency = Objects.requireNonNull(settings, "settings");
+            return this;
         }
 
         /** What each project may hold and do (default {@link ProjectLimits#DEFAULT}). */

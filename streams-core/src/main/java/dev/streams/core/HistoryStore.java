@@ -38,6 +38,16 @@ public interface HistoryStore {
     }
 
     /**
+     * Events stored since {@code sinceNanos} (server time) that carry an {@link Idempotency#KEY}, oldest first,
+     * each with at least its project, topic, position, time and attributes (the payload may be empty): read once
+     * at start, so that a publish retried across a restart is stored once. Empty by default (a store that keeps
+     * nothing across restarts).
+     */
+    default java.util.List<Event> idempotencyReceipts(long sinceNanos) {
+        return java.util.List.of();
+    }
+
+    /**
      * How the store is doing, for {@code /healthz} and {@code /metrics}: healthy or not, why, and its gauges
      * and counters (name to value). An in-memory store is always healthy and has none.
      */

@@ -86,6 +86,15 @@ public final class SqlHistoryStore implements HistoryStore, AutoCloseable {
         return engine.query(query, queryTimeout, maxQueryResultBytes);
     }
 
+    /**
+     * Events of the last {@code sinceNanos} on that carry an idempotency key (stored in their attributes, in the
+     * same transaction as the event), at most a million: a restarted broker answers their retries.
+     */
+    @Override
+    public java.util.List<dev.streams.core.Event> idempotencyReceipts(long sinceNanos) {
+        return engine.idempotencyReceipts(sinceNanos, 1_000_000);
+    }
+
     /** Whether the nodes of a cluster share this database ({@link Builder#sharedByNodes(boolean)}). */
     @Override
     public boolean sharedByNodes() {

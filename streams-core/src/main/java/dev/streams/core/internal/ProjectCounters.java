@@ -13,4 +13,6 @@ final class ProjectCounters {
     final LongAdder dropped = new LongAdder();
     final LongAdder slowDisconnects = new LongAdder();
     final LongAdder topicsEvicted = new LongAdder();
+    /** Publishes answered with an earlier publish of the same idempotency key, not stored again. */
+    final LongAdder repeatedPublishes = new LongAdder();
 }

@@ -5,6 +5,7 @@ import dev.streams.core.ClusterEngine;
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
 import dev.streams.core.HistoryStore;
+import dev.streams.core.Idempotency;
 import dev.streams.core.Position;
 import dev.streams.core.ProjectLimits;
 import dev.streams.core.ProjectStats;
@@ -51,14 +52,17 @@ public final class ProjectState {
     private final ProjectAdmission admission;
     private final ClusterEngine cluster;
     private final HistoryBudget budget;
+    /** Idempotency keys of recent publishes, so that a retried publish is stored once. */
+    private final IdempotencyKeys keys;
     /** Counted here and by the project's subscriptions. */
     final ProjectCounters counters = new ProjectCounters();
     /** The broker's event-loop inboxes, which the project's subscriptions on event loops deliver through. */
     final LoopInboxes inboxes;
 
     public ProjectState(String name, HistoryStore store, LongSupplier clockNanos, Executor defaultExecutor,
-                        LoopInboxes inboxes, ProjectLimits limits, ClusterEngine cluster) {
+                        LoopInboxes inboxes, ProjectLimits limits, ClusterEngine cluster, Idempotency idempotency) {
         this.name = name;
+        this.keys = new IdempotencyKeys(idempotency, clockNanos);
         this.inboxes = inboxes;
         this.cluster = cluster;
         this.admission = new ProjectAdmission(name, limits);
@@ -71,6 +75,11 @@ public final class ProjectState {
         this.fanout = new TopicFanout(patterns, budget, counters);
     }
 
+    /** Remembers the idempotency key of an event found in the history store at start. */
+    public void restoreIdempotencyKey(Event stored) {
+        keys.restore(stored);
+    }
+
     public String name() {
         return name;
     }
@@ -81,6 +90,38 @@ public final class ProjectState {
      */
     public CompletableFuture<Event> publish(String topic, String contentType, byte[] payload,
                                             Map<String, String> attributes) {
+        String key = attributes.get(Idempotency.KEY);
+        if (key == null) {
+            return publishOnce(topic, contentType, payload, attributes);
+        }
+        Idempotency.requireKey(key);
+        CompletableFuture<Event> mine = new CompletableFuture<>();
+        CompletableFuture<Event> first = keys.reserve(key, topic, mine);
+        if (first != null) {
+            counters.repeatedPublishes.increment();
+            return first;
+        }
+        CompletableFuture<Event> published;
+        try {
+            published = publishOnce(topic, contentType, payload, attributes);
+        } catch (RuntimeException refused) {
+            keys.release(key, mine);
+            mine.completeExceptionally(refused);
+            throw refused;
+        }
+        published.whenComplete((event, failure) -> {
+            if (failure != null) {
+                keys.release(key, mine);
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(event);
+            }
+        });
+        return published;
+    }
+
+    private CompletableFuture<Event> publishOnce(String topic, String contentType, byte[] payload,
+                                                 Map<String, String> attributes) {
         admission.checkPublishRate();
         if (cluster == null) {
             return CompletableFuture.completedFuture(publishHere(topic, contentType, payload, attributes));
@@ -292,7 +333,7 @@ public final class ProjectState {
     public ProjectStats stats() {
         return new ProjectStats(counters.published.sum(), counters.delivered.sum(), counters.dropped.sum(),
                 counters.slowDisconnects.sum(), topics.withEvents(), subscriptions.size(), budget.bytes(),
-                admission.rejections.sum(), counters.topicsEvicted.sum());
+                admission.rejections.sum(), counters.topicsEvicted.sum(), counters.repeatedPublishes.sum());
     }
 
     /** Ends every subscription, letting each deliver what it had queued first; returns those it ended. */

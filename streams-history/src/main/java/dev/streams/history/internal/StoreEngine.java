@@ -1,6 +1,7 @@
 package dev.streams.history.internal;
 
 import dev.streams.core.ErrorKind;
+import dev.streams.core.Event;
 import dev.streams.core.HistoryLimits;
 import dev.streams.core.HistoryQuery;
 import dev.streams.core.HistoryStore;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,6 +119,15 @@ public final class StoreEngine {
     static StreamsException unavailable(String doing, SQLException e) {
         LOG.log(Level.WARNING, "history store failed " + doing + ": " + e.getMessage());
         return new StreamsException(ErrorKind.UNAVAILABLE, "the history store cannot be read now; try again");
+    }
+
+    /** Recent events with idempotency keys (see {@link Database#withIdempotencyKeys}); read once, at start. */
+    public List<Event> idempotencyReceipts(long sinceNanos, int limit) {
+        try {
+            return db.withIdempotencyKeys(sinceNanos, limit);
+        } catch (SQLException e) {
+            throw new StreamsException(ErrorKind.UNAVAILABLE, "cannot read recent idempotency keys: " + e.getMessage());
+        }
     }
 
     /**
