@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import dev.streams.core.Broker;
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
+import dev.streams.core.Idempotency;
 import dev.streams.core.StreamsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -65,6 +66,18 @@ public final class DeviceIngestor {
      * @param path slash-separated path the data is stored under, or null for the root
      */
     public CompletableFuture<List<Event>> ingestAsync(String project, String deviceId, String path, String json) {
+        return ingestAsync(project, deviceId, path, json, null);
+    }
+
+    /**
+     * Like {@link #ingestAsync(String, String, String, String)}, safe to retry: with an idempotency key, a repeat of
+     * the request within the broker's window stores nothing and completes with the first request's events. Each
+     * record of a batch carries the key, and from the second on {@code <key>#<index>}.
+     *
+     * @param idempotencyKey the request's key (see {@link dev.streams.core.Idempotency}), or null
+     */
+    public CompletableFuture<List<Event>> ingestAsync(String project, String deviceId, String path, String json,
+                                                      String idempotencyKey) {
         String topic = DeviceTopics.topicOf(deviceId);
         List<String> segments = segments(path);
         JsonElement root;
@@ -89,9 +102,13 @@ public final class DeviceIngestor {
             records.add(record(item, segments));
         }
         List<CompletableFuture<Event>> stored = new ArrayList<>(records.size());
-        for (Record r : records) {
+        for (int i = 0; i < records.size(); i++) {
+            Record r = records.get(i);
             Map<String, String> attributes = new HashMap<>();
             attributes.put(DEVICE_ID, deviceId);
+            if (idempotencyKey != null) {
+                attributes.put(Idempotency.KEY, i == 0 ? idempotencyKey : idempotencyKey + "#" + i);
+            }
             if (r.time != null) {
                 attributes.put(DEVICE_TIME, r.time.toString());
             }

@@ -73,6 +73,15 @@ public final class NativeProtocol {
     public static final String AT = "at";
     /** The project of a welcome. */
     public static final String PROJECT = "project";
+    /**
+     * A publish's idempotency key: a repeat within the server's window is acknowledged with the first publish's
+     * cursor and stored once. On HTTP the same key is the {@value #IDEMPOTENCY_KEY_HEADER} header.
+     */
+    public static final String KEY = "key";
+    /** The HTTP request header carrying a publish's idempotency key (m3o Publish, device ingest). */
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    /** The HTTP response header carrying the stored event's cursor (the first publish's, for a repeat). */
+    public static final String CURSOR_HEADER = "Streams-Cursor";
 
     private NativeProtocol() {
     }

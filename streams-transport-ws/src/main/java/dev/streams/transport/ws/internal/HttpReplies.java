@@ -33,6 +33,13 @@ public final class HttpReplies {
         return send(ctx, request, response(status, contentType, body));
     }
 
+    /** A JSON reply to a publish, with the stored event's cursor in the {@code Streams-Cursor} header. */
+    public static ChannelFuture published(ChannelHandlerContext ctx, FullHttpRequest request, String cursor, String body) {
+        FullHttpResponse response = response(HttpResponseStatus.OK, "application/json", body);
+        response.headers().set(dev.streams.protocol.NativeProtocol.CURSOR_HEADER, cursor);
+        return send(ctx, request, response);
+    }
+
     /** A response with a UTF-8 body and the usual headers, for a caller that adds headers of its own before sending. */
     public static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
         return response(status, contentType + "; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));

@@ -71,6 +71,11 @@ public final class Requests {
         return new QueryStringDecoder(request.uri()).path();
     }
 
+    /** The request's idempotency key header, or null; its form is checked where it is used (the broker). */
+    public static String idempotencyKey(HttpRequest request) {
+        return request.headers().get(dev.streams.protocol.NativeProtocol.IDEMPOTENCY_KEY_HEADER);
+    }
+
     public static String body(FullHttpRequest request) {
         return request.content().toString(StandardCharsets.UTF_8);
     }

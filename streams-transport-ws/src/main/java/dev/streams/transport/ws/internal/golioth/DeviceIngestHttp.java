@@ -38,14 +38,15 @@ public final class DeviceIngestHttp {
         try {
             Principal who = server.requestPrincipal(ctx.channel(), () -> Requests.credentials(request, new QueryStringDecoder(request.uri())));
             server.auth().checkIngest(who, project, deviceId);
-            Completions.onLoop(ingestor.ingestAsync(project, deviceId, path, Requests.body(request)), ctx.executor(),
+            Completions.onLoop(ingestor.ingestAsync(project, deviceId, path, Requests.body(request),
+                            Requests.idempotencyKey(request)), ctx.executor(),
                     (stored, error) -> {
                         if (error != null) {
                             refused(ctx, request, error);
                             return;
                         }
                         server.metrics().of(Dialect.GOLIOTH).published.add(stored.size());
-                        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+                        HttpReplies.published(ctx, request, stored.get(stored.size() - 1).position().cursor(), "{}");
                     });
         } catch (AuthException | StreamsException e) {
             refused(ctx, request, e);

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
+import dev.streams.core.Idempotency;
 import dev.streams.core.InvalidTopicException;
 import dev.streams.core.Topics;
 import dev.streams.transport.ws.internal.Completions;
@@ -77,12 +78,17 @@ public final class M3oHttp {
             reply(ctx, request, M3oWire.Error.BAD_SENT_AT);
             return;
         }
+        String key = Requests.idempotencyKey(request);
+        if (key != null) {
+            attributes = new java.util.HashMap<>(attributes);
+            attributes.put(Idempotency.KEY, key);
+        }
         server.auth().checkPublish(who, who.project(), topic);
         Completions.onLoop(server.broker().publishAsync(who.project(), topic, "text/plain; charset=utf-8",
                 message.getBytes(StandardCharsets.UTF_8), attributes), ctx.executor(), (stored, error) -> {
                     if (error == null) {
                         server.metrics().of(Dialect.M3O).published.increment();
-                        HttpReplies.json(ctx, request, HttpResponseStatus.OK, "{}");
+                        HttpReplies.published(ctx, request, stored.position().cursor(), "{}");
                     } else {
                         refused(ctx, request, error);
                     }

@@ -9,6 +9,7 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.protocol.NativeProtocol;
 import dev.streams.core.Event;
+import dev.streams.core.Idempotency;
 import dev.streams.core.StreamsException;
 import dev.streams.devices.StorableJson;
 import dev.streams.transport.ws.internal.BadInput;
@@ -141,13 +142,15 @@ final class NativeCodec extends NativeRendering {
     private void publish(String id, JsonObject request) {
         String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         server.auth().checkPublish(principal, principal.project(), topic);
+        String key = request.has(NativeProtocol.KEY) ? NativeRequests.required(request, NativeProtocol.KEY) : null;
+        Map<String, String> attributes = key == null ? Map.of() : Map.of(Idempotency.KEY, key);
         CompletableFuture<Event> stored;
         if (request.has(NativeProtocol.DATA)) {
             stored = server.broker().publishAsync(principal.project(), topic, "application/json",
-                    Json.GSON.toJson(request.get(NativeProtocol.DATA)).getBytes(StandardCharsets.UTF_8), Map.of());
+                    Json.GSON.toJson(request.get(NativeProtocol.DATA)).getBytes(StandardCharsets.UTF_8), attributes);
         } else {
             stored = server.broker().publishAsync(principal.project(), topic, "text/plain; charset=utf-8",
-                    NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), Map.of());
+                    NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), attributes);
         }
         session.whenDone(stored, (event, error) -> {
             if (error != null) {
