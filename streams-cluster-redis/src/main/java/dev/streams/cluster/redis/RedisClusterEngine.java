@@ -101,7 +101,8 @@ public final class RedisClusterEngine implements ClusterEngine {
         }
         this.recovery = new Recovery(commands.async(), keys, b.timeout);
         this.batcher = new PublishBatcher(commands.async(), keys, nodeName, b.recoveryEvents, b.logMessages,
-                b.keyLifetime.toMillis(), b.maxRecoveryBytesPerProject, b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, "streams-cluster-publish-" + nodeName);
+                b.keyLifetime.toMillis(), b.maxRecoveryBytesPerProject, b.maxBatch, b.maxQueuedPublishes, b.maxCallsInFlight, b.idempotencyWindow.toMillis(),
+                "streams-cluster-publish-" + nodeName);
         this.receiver = new Receiver(keys, nodeName, recovery, b.inboxCapacity, "streams-cluster-apply-" + nodeName);
     }
 
@@ -211,6 +212,7 @@ public final class RedisClusterEngine implements ClusterEngine {
         private long maxRecoveryBytesPerProject = 64L << 20;
         private int logMessages = 100_000;
         private Duration keyLifetime = Duration.ofDays(7);
+        private Duration idempotencyWindow = dev.streams.core.Idempotency.DEFAULT.window();
         private Duration timeout = Duration.ofSeconds(5);
         private Duration maxReconnectDelay = Duration.ofSeconds(1);
         private int maxBatch = 512;
@@ -269,6 +271,18 @@ public final class RedisClusterEngine implements ClusterEngine {
          */
         public Builder logMessages(int messages) {
             this.logMessages = positive(messages, "logMessages");
+            return this;
+        }
+
+        /**
+         * How long Redis remembers a publish's idempotency key, deciding repeats for every node alike (default ten
+         * minutes, as the broker's {@link dev.streams.core.Idempotency#DEFAULT}; give it the brokers' window).
+         */
+        public Builder idempotencyWindow(Duration window) {
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("idempotencyWindow must be positive");
+            }
+            this.idempotencyWindow = window;
             return this;
         }
 

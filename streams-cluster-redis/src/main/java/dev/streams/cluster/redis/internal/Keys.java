@@ -34,6 +34,16 @@ public final class Keys {
         return bytes(prefix + ":{" + project + "}:bytes");
     }
 
+    /** The project's idempotency keys within the window: a hash of key to the first publish's topic and head. */
+    public byte[] idempotency(String project) {
+        return bytes(prefix + ":{" + project + "}:idem");
+    }
+
+    /** When each of the project's idempotency keys expires: a sorted set of keys scored by milliseconds. */
+    public byte[] idempotencyExpiry(String project) {
+        return bytes(prefix + ":{" + project + "}:idem:exp");
+    }
+
     /** The number of the last message published, cluster-wide. */
     public byte[] sequence() {
         return bytes(prefix + ":seq");

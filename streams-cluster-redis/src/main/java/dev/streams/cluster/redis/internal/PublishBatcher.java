@@ -2,6 +2,7 @@ package dev.streams.cluster.redis.internal;
 
 import dev.streams.core.ErrorKind;
 import dev.streams.core.Event;
+import dev.streams.core.Idempotency;
 import dev.streams.core.StreamsException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -52,10 +53,12 @@ public final class PublishBatcher implements AutoCloseable {
     private final LongAdder published = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile boolean closed;
+    private final byte[] idempotencyWindowMillis;
 
     public PublishBatcher(RedisAsyncCommands<byte[], byte[]> redis, Keys keys, String nodeName, int recoveryLength,
                           int logLength, long keyLifetimeMillis, long maxRecoveryBytesPerProject, int maxBatch,
-                          int maxQueued, int maxInFlight, String threadName) {
+                          int maxQueued, int maxInFlight, long idempotencyWindowMillis, String threadName) {
+        this.idempotencyWindowMillis = ascii(Long.toString(idempotencyWindowMillis));
         this.logLength = ascii(Integer.toString(logLength));
         this.origin = nodeName.getBytes(StandardCharsets.UTF_8);
         this.redis = redis;
@@ -139,13 +142,16 @@ public final class PublishBatcher implements AutoCloseable {
 
     /** One script call for the events of one project (holding one permit of {@code inFlight}). */
     private void send(String project, List<Pending> events) {
-        byte[][] keyArgs = new byte[4 + events.size() * 2][];
-        byte[][] args = new byte[8 + events.size() * 3][];
+        byte[][] keyArgs = new byte[6 + events.size() * 2][];
+        byte[][] args = new byte[9 + events.size() * 5][];
         keyArgs[0] = keys.sequence();
         keyArgs[1] = keys.log();
         keyArgs[2] = keys.ledger(project);
         keyArgs[3] = keys.recoveryBytes(project);
+        keyArgs[4] = keys.idempotency(project);
+        keyArgs[5] = keys.idempotencyExpiry(project);
         args[7] = maxRecoveryBytesPerProject;
+        args[8] = idempotencyWindowMillis;
         args[5] = logLength;
         args[6] = project.getBytes(StandardCharsets.UTF_8);
         args[0] = ascii(Long.toString(EPOCHS.nextLong() & Long.MAX_VALUE));
@@ -155,12 +161,15 @@ public final class PublishBatcher implements AutoCloseable {
         args[4] = origin;
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i).event;
-            keyArgs[4 + 2 * i] = keys.meta(project, e.topic());
-            keyArgs[5 + 2 * i] = keys.stream(project, e.topic());
+            keyArgs[6 + 2 * i] = keys.meta(project, e.topic());
+            keyArgs[7 + 2 * i] = keys.stream(project, e.topic());
             long nanos = e.timestampNanos();
-            args[8 + 3 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
-            args[9 + 3 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
-            args[10 + 3 * i] = EventCodec.body(e);
+            String key = e.attributes().get(Idempotency.KEY);
+            args[9 + 5 * i] = ascii(Long.toString(Math.floorDiv(nanos, 1_000_000_000L)));
+            args[10 + 5 * i] = ascii(Long.toString(Math.floorMod(nanos, 1_000_000_000L)));
+            args[11 + 5 * i] = key == null ? new byte[0] : ascii(key);
+            args[12 + 5 * i] = e.topic().getBytes(StandardCharsets.UTF_8);
+            args[13 + 5 * i] = EventCodec.body(e);
         }
         calls.increment();
         CompletableFuture<List<Object>> reply;
@@ -182,7 +191,20 @@ public final class PublishBatcher implements AutoCloseable {
             published.add(events.size());
             for (int i = 0; i < events.size(); i++) {
                 Event e = events.get(i).event;
-                EventCodec.Head head = EventCodec.Head.parse(new String((byte[]) heads.get(i), StandardCharsets.US_ASCII));
+                String answer = new String((byte[]) heads.get(i), StandardCharsets.UTF_8);
+                if (answer.startsWith("=")) {
+                    // A repeated idempotency key: the first publish's topic and head; nothing was stored or sent.
+                    int newline = answer.indexOf('\n');
+                    String topic = answer.substring(1, newline);
+                    if (!topic.equals(e.topic())) {
+                        events.get(i).done.completeExceptionally(new StreamsException(ErrorKind.INVALID_ARGUMENT,
+                                "idempotency key " + e.attributes().get(Idempotency.KEY)
+                                        + " was used for another topic within the window"));
+                        continue;
+                    }
+                    answer = answer.substring(newline + 1);
+                }
+                EventCodec.Head head = EventCodec.Head.parse(answer);
                 events.get(i).done.complete(new Event(project, e.topic(), head.epoch(), head.offset(),
                         head.timestampNanos(), e.payload(), e.contentType(), e.attributes()));
             }
