@@ -63,12 +63,25 @@ public final class StreamsClient implements AutoCloseable {
      * {@code ErrorCode.CONNECTION_LOST} (sent, not acknowledged).
      */
     public CompletableFuture<String> publish(String topic, String text) {
-        return connection.publish(topic, text, false);
+        return connection.publish(topic, text, false, null);
+    }
+
+    /**
+     * Publishes text safely to retry: after {@code CONNECTION_LOST}, publish again with the same key; within the
+     * server's window (default ten minutes) the server stores it once and answers with the first cursor.
+     */
+    public CompletableFuture<String> publish(String topic, String text, String idempotencyKey) {
+        return connection.publish(topic, text, false, java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
     }
 
     /** Publishes a JSON document (given as JSON text). */
     public CompletableFuture<String> publishJson(String topic, String json) {
-        return connection.publish(topic, json, true);
+        return connection.publish(topic, json, true, null);
+    }
+
+    /** Publishes a JSON document safely to retry, as {@link #publish(String, String, String)}. */
+    public CompletableFuture<String> publishJson(String topic, String json, String idempotencyKey) {
+        return connection.publish(topic, json, true, java.util.Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
     }
 
     @Override

@@ -113,6 +113,14 @@ class StreamsClientTest {
         assertThat(collector.events.get(0).isJson()).isTrue();
         assertThat(collector.events.get(1).isJson()).isFalse();
 
+        // A publish retried with its idempotency key: the first cursor again, and no second event.
+        String keyed = client.publishJson("rooms.lobby", "{\"order\":7}", "order-7").get(10, TimeUnit.SECONDS);
+        assertThat(client.publishJson("rooms.lobby", "{\"order\":7}", "order-7").get(10, TimeUnit.SECONDS)).isEqualTo(keyed);
+        await(() -> collector.events.size() == 3, "the keyed event, once");
+        assertThat(client.publish("rooms.kitchen", "next").get(10, TimeUnit.SECONDS)).isNotEqualTo(keyed);
+        await(() -> collector.events.size() == 4, "the next event");
+        assertThat(collector.bodies()).containsExactly("{\"hello\":1}", "plain", "{\"order\":7}", "next");
+
         assertThatThrownBy(() -> client.publish("a..b", "x").join()).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(StreamsClientException.class);
         Collector refused = new Collector();

@@ -160,10 +160,13 @@ public final class Connection {
         }
     }
 
-    public CompletableFuture<String> publish(String topic, String body, boolean json) {
+    public CompletableFuture<String> publish(String topic, String body, boolean json, String idempotencyKey) {
         JsonObject request = new JsonObject();
         request.addProperty(NativeProtocol.TYPE, NativeProtocol.PUBLISH);
         request.addProperty(NativeProtocol.TOPIC, topic);
+        if (idempotencyKey != null) {
+            request.addProperty(NativeProtocol.KEY, idempotencyKey);
+        }
         if (json) {
             request.add(NativeProtocol.DATA, JsonParser.parseString(body));
         } else {
