@@ -13,38 +13,14 @@ import dev.streams.core.Position;
 import dev.streams.core.Recorder;
 import dev.streams.core.StartPosition;
 import dev.streams.core.StreamsException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Idempotency keys decided in Redis with the position: a retry on another node is answered alike, stored once. */
-class ClusterIdempotencyTest {
-    private RedisServer redis;
-    private final List<Broker> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = new RedisServer();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        nodes.forEach(Broker::close);
-        redis.close();
-    }
-
-    private Broker node(String name) {
-        Broker broker = Broker.builder().cluster(RedisClusterEngine.builder(redis.uri()).nodeName(name)
-                .timeout(Duration.ofSeconds(2)).build()).build();
-        nodes.add(broker);
-        return broker;
-    }
-
+class ClusterIdempotencyTest extends ClusterFixture {
     private static CompletableFuture<Event> publish(Broker node, String topic, String key) {
         return node.publishAsync("p", topic, Event.JSON, "{\"paid\":true}".getBytes(UTF_8), Map.of(Idempotency.KEY, key));
     }

@@ -23,36 +23,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Brokers on one real Redis behave as one: the engine on its own, without the transport. */
-class RedisClusterEngineTest {
+class RedisClusterEngineTest extends ClusterFixture {
     private static final String P = "demo";
 
-    private RedisServer redis;
-    private final List<Broker> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = new RedisServer();
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        nodes.forEach(Broker::close);
-        redis.close();
-    }
-
-    private Broker node(String name) {
-        Broker broker = Broker.builder()
-                .cluster(RedisClusterEngine.builder(redis.uri()).nodeName(name).timeout(Duration.ofSeconds(2))
-                        .build())
-                .build();
-        nodes.add(broker);
-        return broker;
-    }
 
     /** A subscription whose queue holds a whole test's burst, so what it shows is the cluster's doing. */
     private static void subscribe(Broker node, String pattern, StartPosition start, Recorder into) {
