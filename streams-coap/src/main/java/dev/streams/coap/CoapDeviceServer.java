@@ -5,6 +5,7 @@ import dev.streams.coap.internal.CoapCounters;
 import dev.streams.coap.internal.DeviceDataResource;
 import dev.streams.coap.internal.DevicePskStore;
 import dev.streams.coap.internal.DeviceRates;
+import dev.streams.coap.internal.SourceLimits;
 import dev.streams.core.Broker;
 import dev.streams.devices.DeviceIngestor;
 import java.net.InetSocketAddress;
@@ -65,9 +66,11 @@ public final class CoapDeviceServer implements AutoCloseable {
         server = new CoapServer(config);
         server.add(new DeviceDataResource(new DeviceIngestor(b.broker), b.auth, rates, b.maxBodyBytes, counters));
         if (b.dtlsPort >= 0) {
+            SourceLimits perAddress = new SourceLimits(config, b.maxSessionsPerAddress, counters);
             DtlsConnectorConfig.Builder connector = DtlsConnectorConfig.builder(config)
                     .setAddress(new InetSocketAddress(b.host, b.dtlsPort))
-                    .setAdvancedPskStore(new DevicePskStore(b.auth.devices(), counters));
+                    .setAdvancedPskStore(new DevicePskStore(b.auth.devices(), counters))
+                    .setDatagramFilter(perAddress).setConnectionListener(perAddress);
             dtls = endpoint(new CoapEndpoint.Builder().setConfiguration(config)
                     .setConnector(new DTLSConnector(connector.build())).build());
         } else {
@@ -137,6 +140,7 @@ public final class CoapDeviceServer implements AutoCloseable {
         private int plainPort = -1;
         private int maxBodyBytes = 1024;
         private int maxSessions = 10_000;
+        private int maxSessionsPerAddress = 1_000;
         private int maxQueuedRecords = 2_000;
         private double readingsPerSecond = 10;
         private int burst = 20;
@@ -176,6 +180,15 @@ public final class CoapDeviceServer implements AutoCloseable {
         /** Most DTLS sessions at once (default 10,000); the least recently used stale one makes room. */
         public Builder maxSessions(int sessions) {
             this.maxSessions = positive(sessions, "maxSessions");
+            return this;
+        }
+
+        /**
+         * Most DTLS sessions from one address (default 1,000, room for many devices behind one NAT): a new
+         * handshake from an address at the limit is dropped and counted.
+         */
+        public Builder maxSessionsPerAddress(int sessions) {
+            this.maxSessionsPerAddress = positive(sessions, "maxSessionsPerAddress");
             return this;
         }
 

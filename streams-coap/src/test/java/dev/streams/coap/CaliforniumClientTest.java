@@ -213,6 +213,50 @@ class CaliforniumClientTest {
     }
 
     @Test
+    void anAddressHoldsAtMostItsShareOfSessions() throws Exception {
+        coap.close();
+        coap = CoapDeviceServer.builder(broker, auth).dtlsPort(0).maxSessionsPerAddress(2).build().start();
+        List<CoapEndpoint> devices = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                NewDeviceCredential credential = auth.devices().create("p1", "sensor-" + i);
+                devices.add(dtlsClient(credential.identity(), credential.psk()));
+                assertThat(post(devices.get(i), "/.s", "{\"i\":1}".getBytes(StandardCharsets.UTF_8),
+                        MediaTypeRegistry.APPLICATION_JSON).getCode()).isEqualTo(CoAP.ResponseCode.CHANGED);
+            }
+            NewDeviceCredential third = auth.devices().create("p1", "sensor-2");
+            devices.add(dtlsClient(third.identity(), third.psk()));
+            assertThat(post(devices.get(2), "/.s", "{\"i\":3}".getBytes(StandardCharsets.UTF_8),
+                    MediaTypeRegistry.APPLICATION_JSON, 3_000L)).as("a third session from 127.0.0.1").isNull();
+            assertThat(coap.metrics().get("streams_coap_sessions_refused_per_address_total")).isPositive();
+            // The two sessions it holds keep working.
+            assertThat(post(devices.get(0), "/.s", "{\"i\":2}".getBytes(StandardCharsets.UTF_8),
+                    MediaTypeRegistry.APPLICATION_JSON).getCode()).isEqualTo(CoAP.ResponseCode.CHANGED);
+        } finally {
+            devices.forEach(CoapEndpoint::destroy);
+        }
+    }
+
+    @Test
+    void aProjectLimitAsksTheDeviceToSlowDownAndAClosedBrokerToComeBack() throws Exception {
+        coap.close();
+        broker.close();
+        Broker limited = Broker.builder().projectLimits(dev.streams.core.ProjectLimits.DEFAULT.withMaxPublishRate(1)).build();
+        coap = CoapDeviceServer.builder(limited, auth).dtlsPort(0).build().start();
+        CoapResponse last = null;
+        for (int i = 0; i < 5 && (last == null || last.getCode() == CoAP.ResponseCode.CHANGED); i++) {
+            last = post(client, "/.s", "{\"n\":1}".getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_JSON);
+        }
+        assertThat(last.getCode()).isEqualTo(CoAP.ResponseCode.TOO_MANY_REQUESTS);
+        assertThat(last.getOptions().getMaxAge()).isPositive();
+        limited.close();
+        CoapResponse closed = post(client, "/.s", "{\"n\":2}".getBytes(StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_JSON);
+        assertThat(closed.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+        assertThat(closed.getOptions().getMaxAge()).isEqualTo(1L);
+        assertThat(coap.metrics().get("streams_coap_unavailable_total")).isEqualTo(1L);
+    }
+
+    @Test
     void plainCoapWithoutTheDevicesKeyIsRefused() throws Exception {
         CoapClient noKey = new CoapClient("coap://127.0.0.1:" + coap.plainPort() + "/.s?id=" + thermostat.identity() + "&key=wrong");
         try {

@@ -17,6 +17,7 @@ public final class CoapCounters {
     public final LongAdder tooLarge = new LongAdder();
     public final LongAdder rateLimited = new LongAdder();
     public final LongAdder unavailable = new LongAdder();
+    public final LongAdder refusedBySource = new LongAdder();
 
     /** Every counter by metric name. */
     public Map<String, Long> snapshot() {
@@ -32,6 +33,7 @@ public final class CoapCounters {
         all.put("streams_coap_too_large_total", tooLarge.sum());
         all.put("streams_coap_rate_limited_total", rateLimited.sum());
         all.put("streams_coap_unavailable_total", unavailable.sum());
+        all.put("streams_coap_sessions_refused_per_address_total", refusedBySource.sum());
         return all;
     }
 }

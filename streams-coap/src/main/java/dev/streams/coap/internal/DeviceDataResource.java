@@ -127,6 +127,11 @@ public final class DeviceDataResource extends CoapResource {
                     counters.forbidden.increment();
                     exchange.respond(ResponseCode.FORBIDDEN, e.getMessage());
                 }
+                case LIMIT_EXCEEDED -> {
+                    // A project limit (its publish rate, say): the device should slow down, not give up.
+                    counters.rateLimited.increment();
+                    respond(exchange, ResponseCode.TOO_MANY_REQUESTS, e.getMessage(), options -> options.setMaxAge(1));
+                }
                 default -> unavailable(exchange, e.getMessage());
             }
         } else {
