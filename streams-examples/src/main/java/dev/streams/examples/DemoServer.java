@@ -97,7 +97,12 @@ public final class DemoServer implements AutoCloseable {
         try {
             demo.server.start();
         } catch (RuntimeException e) {
-            demo.close();
+            // What else was open (devices, CoAP ports, the store) goes too; the reason stays the bind's.
+            try {
+                demo.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
         return demo;

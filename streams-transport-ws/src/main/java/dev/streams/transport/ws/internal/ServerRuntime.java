@@ -85,13 +85,20 @@ public final class ServerRuntime {
 
     /**
      * Stops accepting connections, tells every session to come back later (close 1001), lets in-flight requests
-     * finish within the close timeout, then stops the event loops. Does nothing before start or a second time.
+     * finish within the close timeout, then stops the event loops. Does nothing before start or a second time;
+     * after a start that could not listen, only lets the server's own threads go.
      */
     public void close() {
         if (closed || group == null) {
             return;
         }
         closed = true;
+        if (serverChannel == null) {
+            // The bind failed: the event loops are already stopping, and no connection was ever taken.
+            context.queries().shutdown();
+            context.replays().shutdown();
+            return;
+        }
         serverChannel.close().awaitUninterruptibly();
         for (Session session : List.copyOf(context.sessions())) {
             session.channelExecute(session::goAway);
