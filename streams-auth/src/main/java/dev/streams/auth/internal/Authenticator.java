@@ -67,6 +67,20 @@ public final class Authenticator {
         return dots;
     }
 
+    /** What an API key may touch: every topic of its project. One list for all of them. */
+    private static final List<String> EVERY_TOPIC = List.of(">");
+
+    /**
+     * The principal of each API key, built once per stored version of the key: every connection of one key holds
+     * the same immutable principal instead of its own copy. Bounded by the keys in the store; a changed key (a
+     * new record from the store) gets a new principal.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, KeyPrincipal> keyPrincipals =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record KeyPrincipal(ApiKey key, Principal principal) {
+    }
+
     private Principal apiKey(String presented) {
         ApiKey key = store.find(KeySecrets.idOf(presented)).orElse(null);
         // Hash even for unknown ids, so both paths cost the same.
@@ -77,7 +91,9 @@ public final class Authenticator {
         if (key.isRevoked()) {
             throw new AuthException(AuthFailure.REVOKED_KEY, "API key was revoked");
         }
-        return new Principal(Principal.Kind.API_KEY, key.id(), key.project(), key.scopes(), List.of(">"), null);
+        return keyPrincipals.compute(key.id(), (id, known) -> known != null && known.key() == key ? known
+                : new KeyPrincipal(key, new Principal(Principal.Kind.API_KEY, key.id(), key.project(), key.scopes(),
+                        EVERY_TOPIC, null))).principal();
     }
 
     private Principal jwt(String token) {
@@ -159,7 +175,7 @@ public final class Authenticator {
         if (key.isRevoked()) {
             throw new AuthException(AuthFailure.REVOKED_KEY, "API key was revoked");
         }
-        return new Principal(Principal.Kind.KEY_JWT, key.id(), key.project(), key.scopes(), List.of(">"),
+        return new Principal(Principal.Kind.KEY_JWT, key.id(), key.project(), key.scopes(), EVERY_TOPIC,
                 claims.getExpirationTime().toInstant());
     }
 

@@ -41,6 +41,13 @@ final class NativeCodec extends NativeRendering {
     private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>(2);
     private Principal principal;
     private long nextSubscription = 1;
+    /** The names of a connection's first subscriptions, shared by every connection instead of built by each. */
+    private static final String[] FIRST_NAMES = java.util.stream.IntStream.rangeClosed(0, 64)
+            .mapToObj(i -> "s" + i).toArray(String[]::new);
+
+    private static String subscriptionName(long number) {
+        return number < FIRST_NAMES.length ? FIRST_NAMES[(int) number] : "s" + number;
+    }
     /** Subscriptions asked for whose replay is still being read (they count against the limit). */
     private int pendingSubscriptions;
 
@@ -119,7 +126,7 @@ final class NativeCodec extends NativeRendering {
         pendingSubscriptions++;
         session.authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT, sink -> {
             pendingSubscriptions--;
-            String name = "s" + nextSubscription++;
+            String name = subscriptionName(nextSubscription++);
             subscriptions.put(name, sink);
             session.send(NativeWire.subscribed(id, name, java.time.Instant.now()));
         }, refused -> {
