@@ -160,10 +160,19 @@ final class LoopInbox implements Runnable {
         Object item = post.item();
         if (item instanceof Event event) {
             QueuedSubscription[] skip = post.skip();
+            int deliveredNow = 0;
+            QueuedSubscription counter = null;
             for (QueuedSubscription sub : post.targets()) {
                 if (skip == null || !TopicDelivery.contains(skip, sub)) {
-                    sub.offerOnLoop(event);
+                    if (sub.offerOnLoop(event)) {
+                        deliveredNow++;
+                        counter = sub;
+                    }
                 }
+            }
+            if (counter != null) {
+                // A post's subscriptions are one topic's, so one project's: one counter update for all of them.
+                counter.countDelivered(deliveredNow);
             }
         } else if (item instanceof DropRun run) {
             Gap missed = new Gap(run.topic, run.epoch, run.close(), Gap.Cause.QUEUE_OVERFLOW);

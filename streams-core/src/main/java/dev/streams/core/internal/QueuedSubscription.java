@@ -74,9 +74,11 @@ public class QueuedSubscription implements Subscription {
     /**
      * On this subscription's own event loop, from its {@link LoopInbox}: delivers the event at once when nothing
      * waits before it (nothing queued, no gap owed, no drain pending) and it has demand; queues it and drains
-     * here otherwise. Either way no task is handed to the loop and the monitor is never contended.
+     * here otherwise. Either way no task is handed to the loop and the monitor is never contended. Returns whether
+     * it delivered at once, which the caller counts for all the loop's subscriptions together
+     * ({@link #countDelivered}): one shared counter update per event and loop, not per subscriber.
      */
-    final void offerOnLoop(Event event) {
+    final boolean offerOnLoop(Event event) {
         boolean now;
         synchronized (this) {
             now = closing == null && demand > 0 && queue.isEmpty() && gaps.isEmpty() && wip.get() == 0;
@@ -86,12 +88,17 @@ public class QueuedSubscription implements Subscription {
         }
         if (now) {
             deliver(event);
-            project.counters.delivered.increment();
-            return;
+            return true;
         }
         if (enqueue(event)) {
             drainHere();
         }
+        return false;
+    }
+
+    /** Counts deliveries that {@link #offerOnLoop} made at once, for this subscription's project. */
+    final void countDelivered(int deliveries) {
+        project.counters.delivered.add(deliveries);
     }
 
     /**
