@@ -81,7 +81,7 @@ final class DemoKeys {
     /** Runs {@code keys ...}; returns the exit code. */
     static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine line = new CommandLine(new Keys()).addSubcommand(new ListKeys(out)).addSubcommand(new CreateKey(out))
-                .addSubcommand(new RevokeKey(out));
+                .addSubcommand(new RevokeKey(out)).addSubcommand(DemoDeviceKeys.command(out));
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -92,12 +92,13 @@ final class DemoKeys {
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true,
-            description = "List, create and revoke the API keys of a demo's data directory.",
-            footer = "Run it with: java -jar streams-examples/target/streams-demo.jar keys <list|create|revoke> ...")
+            description = "List, create and revoke the API keys of a demo's data directory, and with devices its"
+                    + " devices' pre-shared keys.",
+            footer = "Run it with: java -jar streams-examples/target/streams-demo.jar keys <list|create|revoke|devices> ...")
     static final class Keys implements Callable<Integer> {
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(new CommandLine(this), "name a command: list, create or revoke");
+            throw new CommandLine.ParameterException(new CommandLine(this), "name a command: list, create, revoke or devices");
         }
     }
 

@@ -32,7 +32,15 @@ class CoapDevicesTest {
     @TempDir
     Path dataDir;
 
-    private static String coapClient(String... args) throws Exception {
+    private static String coapClient(String... args) {
+        try {
+            return runCoapClient(args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String runCoapClient(String... args) throws Exception {
         if (!Files.isExecutable(COAP_CLIENT)) {
             throw new AssertionError("coap-client-openssl is not installed: install Debian's libcoap3-bin package "
                     + "(.ci/run installs it)");
@@ -44,7 +52,15 @@ class CoapDevicesTest {
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    private String history(DemoServer demo, String device) throws Exception {
+    private String history(DemoServer demo, String device) {
+        try {
+            return historyOf(demo, device);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String historyOf(DemoServer demo, String device) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/v1/projects/demo/devices/"
                 + device + "/stream?interval=1h&perPage=100")).header("x-api-key", demo.apiKey()).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -92,6 +108,35 @@ class CoapDevicesTest {
             String stored = history(demo, deviceId) + history(demo, other.metadata().deviceId());
             assertThat(stored).doesNotContain("\"wrong\"").doesNotContain("xxxx");
             assertThat(demo.coapMetrics()).containsEntry("streams_coap_readings_total", 2L);
+        }
+    }
+
+    @Test
+    void theKeysCommandGivesADeviceItsKeyAndRevokesItWhileTheDemoServes() throws Exception {
+        DemoOptions options = new DemoOptions("127.0.0.1", 0, "demo", null, 0, 1, dataDir)
+                .withCoap(new DemoOptions.Coap(0, -1, false));
+        try (DemoServer demo = DemoServer.start(options)) {
+            String url = "coaps://127.0.0.1:" + demo.coap().orElseThrow().dtlsPort() + "/.s";
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream out = new java.io.PrintStream(printed, true, StandardCharsets.UTF_8);
+            assertThat(DemoKeys.run(out, System.err, "devices", "create", "boiler", "--data-dir", dataDir.toString()))
+                    .isZero();
+            String psk = printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("psk"))
+                    .findFirst().orElseThrow().substring(4).strip();
+            // The demo reads the credential file again within a fraction of a second.
+            Await.until(() -> coapClient("-m", "post", "-u", "boiler@demo", "-k", psk, "-t", "50",
+                    "-e", "{\"on\":1}", url).isBlank() && history(demo, "boiler").contains("\"on\":1"),
+                    "the new device's reading stored");
+            assertThat(DemoKeys.run(out, System.err, "devices", "list", "--data-dir", dataDir.toString())).isZero();
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("boiler@demo");
+            assertThat(DemoKeys.run(out, System.err, "devices", "revoke", "boiler", "--data-dir", dataDir.toString()))
+                    .isZero();
+            // Refused once the demo has read the revocation (a fraction of a second), and from then on.
+            Await.until(() -> !coapClient("-m", "post", "-u", "boiler@demo", "-k", psk, "-t", "50",
+                    "-e", "{\"on\":2}", url).isBlank(), "the revoked device refused");
+            assertThat(coapClient("-m", "post", "-u", "boiler@demo", "-k", psk, "-t", "50", "-e", "{\"on\":3}", url))
+                    .isNotBlank();
+            assertThat(history(demo, "boiler")).doesNotContain("\"on\":3");
         }
     }
 
