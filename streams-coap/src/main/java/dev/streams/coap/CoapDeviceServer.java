@@ -121,8 +121,19 @@ public final class CoapDeviceServer implements AutoCloseable {
      */
     public Map<String, Long> metrics() {
         Map<String, Long> metrics = counters.snapshot();
-        metrics.put("streams_coap_devices_rate_tracked", (long) rates.tracked());
+        metrics.put(RATE_TRACKED, (long) rates.tracked());
         return metrics;
+    }
+
+    private static final String RATE_TRACKED = "streams_coap_devices_rate_tracked";
+
+    /**
+     * What one of {@link #metrics()} counts, for a host that exports them with their help text; null for another
+     * name. Names ending in {@code _total} are counters, the others gauges.
+     */
+    public String describe(String metricName) {
+        return RATE_TRACKED.equals(metricName) ? "Devices whose reading rate is being tracked now."
+                : counters.help(metricName);
     }
 
     /** Stops and frees the ports. */

@@ -4,6 +4,7 @@ import dev.streams.auth.NewDeviceCredential;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.coap.CoapDeviceServer;
 import dev.streams.core.Broker;
+import dev.streams.transport.ws.MetricSample;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,12 @@ final class DemoCoap implements AutoCloseable {
     /** The endpoint's counters. */
     java.util.Map<String, Long> metrics() {
         return server.metrics();
+    }
+
+    /** The endpoint's counters as the HTTP server's {@code /metrics} renders them. */
+    List<MetricSample> samples() {
+        return server.metrics().entrySet().stream().map(e -> new MetricSample(e.getKey(), e.getKey().endsWith("_total"),
+                server.describe(e.getKey()), java.util.Map.of(), e.getValue())).toList();
     }
 
     /** The devices' credentials, for posting as one of them. */

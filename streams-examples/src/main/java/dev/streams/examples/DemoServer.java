@@ -81,6 +81,7 @@ public final class DemoServer implements AutoCloseable {
                 .maxConnections(options.maxConnections()).maxConnectionsPerProject(options.maxConnections())
                 .connectionLimits(ConnectionLimits.builder().maxPerAddress(options.maxConnectionsPerAddress()).build())
                 .fallback(staticFiles)
+                .metricSource(this::coapSamples)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo, call)
                         : HttpReply.json(405, "{\"code\":405,\"message\":\"use GET\"}"))
                 .build();
@@ -106,6 +107,11 @@ public final class DemoServer implements AutoCloseable {
             throw e;
         }
         return demo;
+    }
+
+    /** The CoAP endpoint's counters for /metrics (none when CoAP is off); read after the constructor has run. */
+    private List<dev.streams.transport.ws.MetricSample> coapSamples() {
+        return coap == null ? List.of() : coap.samples();
     }
 
     /** The CoAP endpoint's counters (empty when CoAP is off). */

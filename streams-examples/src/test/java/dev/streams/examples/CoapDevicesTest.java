@@ -108,6 +108,12 @@ class CoapDevicesTest {
             String stored = history(demo, deviceId) + history(demo, other.metadata().deviceId());
             assertThat(stored).doesNotContain("\"wrong\"").doesNotContain("xxxx");
             assertThat(demo.coapMetrics()).containsEntry("streams_coap_readings_total", 2L);
+            // The same counters in the demo's /metrics, with what each counts.
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("streams_coap_readings_total 2")
+                    .contains("# HELP streams_coap_too_large_total Requests over the body limit (4.13).")
+                    .contains("# TYPE streams_coap_devices_rate_tracked gauge");
         }
     }
 

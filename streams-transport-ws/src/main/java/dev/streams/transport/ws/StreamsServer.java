@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -353,6 +354,15 @@ public final class StreamsServer implements AutoCloseable {
          */
         public Builder fallback(HttpEndpoint endpoint) {
             settings.fallback = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Adds samples of the host's own (a CoAP endpoint's counters, say) to {@code /metrics} and to
+         * {@link StreamsServer#metrics()}, after the server's; read each time metrics are asked for.
+         */
+        public Builder metricSource(java.util.function.Supplier<? extends Collection<MetricSample>> source) {
+            settings.metricSources.add(Objects.requireNonNull(source, "source"));
             return this;
         }
 

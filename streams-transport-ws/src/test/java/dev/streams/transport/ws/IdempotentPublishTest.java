@@ -33,6 +33,7 @@ class IdempotentPublishTest extends ServerFixture {
         assertThat(next.headers().firstValue("Streams-Cursor").orElseThrow()).isNotEqualTo(cursor);
         assertThat(broker.stats("alpha").published()).isEqualTo(2);
         assertThat(broker.stats("alpha").repeatedPublishes()).isEqualTo(1);
+        assertThat(get("/metrics").body()).contains("streams_broker_repeated_publishes_total 1");
         // A key that is not one: refused with the reason, nothing stored.
         HttpResponse<String> bad = post("/v1/streams/Publish", alphaKey.key(), "has space", body);
         assertThat(bad.statusCode()).isEqualTo(400);

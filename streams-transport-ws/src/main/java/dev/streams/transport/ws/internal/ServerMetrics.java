@@ -48,7 +48,12 @@ public final class ServerMetrics {
     private final ReplayQueue replays;
     private final ConnectionAdmission admission;
 
-    public ServerMetrics(OutboundBudget outboundBudget, ReplayQueue replays, ConnectionAdmission admission) {
+    /** The host's own samples, after the server's. */
+    private final List<java.util.function.Supplier<? extends java.util.Collection<MetricSample>>> hostSources;
+
+    public ServerMetrics(OutboundBudget outboundBudget, ReplayQueue replays, ConnectionAdmission admission,
+                         List<java.util.function.Supplier<? extends java.util.Collection<MetricSample>>> hostSources) {
+        this.hostSources = List.copyOf(hostSources);
         this.outboundBudget = outboundBudget;
         this.replays = replays;
         this.admission = admission;
@@ -124,6 +129,7 @@ public final class ServerMetrics {
         long slow = 0;
         long topics = 0;
         long subscriptions = 0;
+        long repeated = 0;
         for (String project : broker.projects()) {
             ProjectStats s = broker.stats(project);
             published += s.published();
@@ -132,11 +138,14 @@ public final class ServerMetrics {
             slow += s.disconnectedSlow();
             topics += s.topics();
             subscriptions += s.subscriptions();
+            repeated += s.repeatedPublishes();
         }
         single(out, "streams_broker_published_total", true, "Events published.", published);
         single(out, "streams_broker_delivered_total", true, "Events delivered to subscriptions.", delivered);
         single(out, "streams_broker_dropped_total", true, "Events dropped by slow-consumer policy.", dropped);
         single(out, "streams_broker_slow_disconnects_total", true, "Subscriptions ended as slow.", slow);
+        single(out, "streams_broker_repeated_publishes_total", true,
+                "Publishes that repeated an idempotency key within its window: answered, not stored again.", repeated);
         single(out, "streams_broker_topics", false, "Topics holding history.", topics);
         single(out, "streams_broker_subscriptions", false, "Broker subscriptions.", subscriptions);
         for (var metric : broker.historyStatus().metrics().entrySet()) {
@@ -164,6 +173,9 @@ public final class ServerMetrics {
                     metric.usedDirectMemory());
             single(out, "streams_netty_heap_memory_bytes", false, "Heap memory held by Netty's allocator.",
                     metric.usedHeapMemory());
+        }
+        for (var source : hostSources) {
+            out.addAll(source.get());
         }
         return out;
     }

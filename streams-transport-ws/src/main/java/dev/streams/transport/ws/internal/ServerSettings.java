@@ -33,6 +33,9 @@ public final class ServerSettings {
     public int eventLoopThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     public boolean nativeTransport = true;
     public Set<String> allowedOrigins = Set.of();
+    /** The host's own metrics, rendered after the server's. */
+    public final java.util.List<java.util.function.Supplier<? extends java.util.Collection<dev.streams.transport.ws.MetricSample>>>
+            metricSources = new java.util.ArrayList<>();
     public int maxFrameBytes = 64 * 1024;
     public int maxMessageBytes = 1024 * 1024;
     public int maxBodyBytes = 1024 * 1024;
@@ -76,7 +79,7 @@ public final class ServerSettings {
         ReplayQueue replays = new ReplayQueue(replayThreads, maxWaitingReplays,
                 new DefaultThreadFactory("streams-replay", true));
         ConnectionAdmission admission = new ConnectionAdmission(connectionLimits, maxConnections);
-        return new ServerContext(broker, auth, new ServerMetrics(outboundBudget, replays, admission),
+        return new ServerContext(broker, auth, new ServerMetrics(outboundBudget, replays, admission, metricSources),
                 new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
                 new ProjectConnections(maxConnectionsPerProject), Set.copyOf(allowedOrigins), limits,
                 subscribeOptions, tokenTtl, new HostRoutes(endpoints, fallback), compressing,
