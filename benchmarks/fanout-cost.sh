@@ -24,7 +24,7 @@ case "$server" in
   demo:*)
     java -Xmx1g -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 100); do grep -q "API key:" "$out/server.log" 2>/dev/null && break; sleep 0.2; done
-    key=$(grep -o 'stk_[A-Za-z0-9_]*' "$out/server.log" | head -1)
+    key=$(grep -o 'stk_[A-Za-z0-9_-]*' "$out/server.log" | head -1)
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
   *)
     java -Xmx1g -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!

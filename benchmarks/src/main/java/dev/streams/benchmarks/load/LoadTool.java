@@ -99,6 +99,14 @@ public final class LoadTool {
             CompletableFuture<Channel> ready = new CompletableFuture<>();
             subscribed.add(ready);
             client.connect(uris.get(i % uris.size()), sources.get(i % sources.size()), channel -> {
+                // A connection the server closes before it confirms the subscription (a refused credential, a
+                // limit) fails the set-up with a reason instead of holding its permit for ever.
+                channel.closeFuture().addListener(closed -> {
+                    if (ready.completeExceptionally(new IllegalStateException(
+                            "the server closed a connection before confirming its subscription"))) {
+                        inFlight.release();
+                    }
+                });
                 String[] frames = target.subscribeFrames(topic);
                 for (String frame : frames) {
                     WsClient.sendText(channel, frame.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
