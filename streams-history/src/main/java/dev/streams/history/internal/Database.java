@@ -2,7 +2,6 @@ package dev.streams.history.internal;
 
 import dev.streams.devices.DeviceIngestor;
 import dev.streams.core.Event;
-import dev.streams.core.Idempotency;
 import dev.streams.core.HistoryQuery;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -51,6 +50,11 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         this.writer = w;
+    }
+
+    /** The reader connections, for queries kept beside this class ({@link IdempotencyReceipts}). */
+    Connections readers() {
+        return connections;
     }
 
     public SqlDialect dialect() {
@@ -337,31 +341,6 @@ public final class Database implements AutoCloseable {
         return events("SELECT " + EVENT_COLUMNS + " FROM streams_events WHERE topic_id = ? AND epoch = ?"
                 + " AND server_time >= ? AND event_offset < ? ORDER BY event_offset DESC LIMIT ?",
                 project, topic, topicId, epoch, serverTime, belowOffset, limit);
-    }
-
-    /**
-     * Events stored at or after a server time whose attributes hold an idempotency key, oldest first, at most
-     * {@code limit}, without payloads: what a restarted broker remembers so that a retry is stored once.
-     */
-    public List<Event> withIdempotencyKeys(long serverTime, int limit) throws SQLException {
-        return connections.read(c -> {
-            List<Event> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT p.name, t.name, e.epoch, e.event_offset, e.server_time,"
-                    + " e.content_type, e.attributes FROM streams_events e JOIN streams_topics t ON t.id = e.topic_id"
-                    + " JOIN streams_projects p ON p.id = e.project_id WHERE e.server_time >= ? AND e.attributes LIKE ?"
-                    + " ORDER BY e.server_time LIMIT ?")) {
-                s.setLong(1, serverTime);
-                s.setString(2, "%\"" + Idempotency.KEY + "\"%");
-                s.setInt(3, limit);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new Event(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
-                                new byte[0], r.getString(6), AttributeCodec.decode(r.getString(7))));
-                    }
-                }
-            }
-            return out;
-        });
     }
 
     private List<Event> events(String sql, String project, String topic, long topicId, long epoch, long a, long b,

@@ -121,10 +121,10 @@ public final class StoreEngine {
         return new StreamsException(ErrorKind.UNAVAILABLE, "the history store cannot be read now; try again");
     }
 
-    /** Recent events with idempotency keys (see {@link Database#withIdempotencyKeys}); read once, at start. */
+    /** Recent events with idempotency keys (see {@link IdempotencyReceipts}); read once, at start. */
     public List<Event> idempotencyReceipts(long sinceNanos, int limit) {
         try {
-            return db.withIdempotencyKeys(sinceNanos, limit);
+            return IdempotencyReceipts.read(db.readers(), sinceNanos, limit);
         } catch (SQLException e) {
             throw new StreamsException(ErrorKind.UNAVAILABLE, "cannot read recent idempotency keys: " + e.getMessage());
         }
