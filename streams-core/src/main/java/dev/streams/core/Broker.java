@@ -56,9 +56,7 @@ public final class Broker implements AutoCloseable {
         this.threads = new BrokerThreads(b.deliveryExecutor, b.deliveryThreads);
         this.projects = new ProjectTable(p -> new ProjectState(p, historyStore, () -> Event.epochNanosOf(clock.instant()),
                 threads.delivery(), inboxes, projectLimits, cluster, b.idempotency), () -> closed);
-        // Keys stored with their events, still within their window: a retry after a restart is stored once.
-        long since = Event.epochNanosOf(clock.instant()) - b.idempotency.window().toNanos();
-        historyStore.idempotencyReceipts(since).forEach(event -> projects.get(event.project()).restoreIdempotencyKey(event));
+        projects.restoreIdempotencyKeys(historyStore, Event.epochNanosOf(clock.instant()) - b.idempotency.window().toNanos());
         if (cluster != null) {
             cluster.start(projects);
         }
@@ -111,7 +109,7 @@ public final class Broker implements AutoCloseable {
                         "payload of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes);
             }
             ensureOpen();
-            return project(project).publish(topic, contentType, payload.clone(), attributes);
+            return projects.checked(project).publish(topic, contentType, payload.clone(), attributes);
         } catch (StreamsException refused) {
             return CompletableFuture.failedFuture(refused);
         } finally {
@@ -131,7 +129,7 @@ public final class Broker implements AutoCloseable {
     public Subscription subscribe(String project, String pattern, StartPosition start, SubscribeOptions options,
                                   SubscriptionListener listener) {
         checkSubscribe(pattern, start, options, listener);
-        return project(project).subscribe(pattern, start, options, listener);
+        return projects.checked(project).subscribe(pattern, start, options, listener);
     }
 
     /**
@@ -146,9 +144,9 @@ public final class Broker implements AutoCloseable {
                                                       SubscribeOptions options, SubscriptionListener listener) {
         checkSubscribe(pattern, start, options, listener);
         if (!historyReadsBlock()) {
-            return Optional.of(project(project).subscribe(pattern, start, options, listener));
+            return Optional.of(projects.checked(project).subscribe(pattern, start, options, listener));
         }
-        return Optional.ofNullable(project(project).subscribeIfInMemory(pattern, start, options, listener));
+        return Optional.ofNullable(projects.checked(project).subscribeIfInMemory(pattern, start, options, listener));
     }
 
     /**
@@ -168,7 +166,7 @@ public final class Broker implements AutoCloseable {
     public Optional<Position> latestPosition(String project, String topic) {
         Topics.check(topic, false, maxTopicLength);
         ensureOpen();
-        return project(project).latestPosition(topic);
+        return projects.checked(project).latestPosition(topic);
     }
 
     /** Counters and gauges of one project (all zero for a project never seen). */
@@ -262,15 +260,6 @@ public final class Broker implements AutoCloseable {
         if (closed) {
             throw new StreamsException(ErrorKind.CLOSED, "broker is closed");
         }
-    }
-
-    private ProjectState project(String project) {
-        ProjectState state = projects.find(project);
-        if (state != null) {
-            return state;
-        }
-        Topics.requireProject(project);
-        return projects.get(project);
     }
 
     /** Builds a {@link Broker}; every setting has a default. */

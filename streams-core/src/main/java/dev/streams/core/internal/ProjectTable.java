@@ -2,6 +2,8 @@ package dev.streams.core.internal;
 
 import dev.streams.core.ClusterEngine;
 import dev.streams.core.Event;
+import dev.streams.core.HistoryStore;
+import dev.streams.core.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +36,26 @@ public final class ProjectTable implements ClusterEngine.Node {
     public ProjectState get(String project) {
         ProjectState state = projects.get(project);
         return state != null ? state : projects.computeIfAbsent(project, create);
+    }
+
+    /**
+     * Remembers the idempotency keys the store holds with events since {@code sinceNanos} (the window before now),
+     * so that a publish retried across a restart is stored once. Read once, at start.
+     */
+    public void restoreIdempotencyKeys(HistoryStore store, long sinceNanos) {
+        for (Event stored : store.idempotencyReceipts(sinceNanos)) {
+            get(stored.project()).restoreIdempotencyKey(stored);
+        }
+    }
+
+    /** The project's state, made on first use after checking the name (a known project needs no check). */
+    public ProjectState checked(String project) {
+        ProjectState state = projects.get(project);
+        if (state != null) {
+            return state;
+        }
+        Topics.requireProject(project);
+        return get(project);
     }
 
     /** The project's state, or null when it was never used. */
