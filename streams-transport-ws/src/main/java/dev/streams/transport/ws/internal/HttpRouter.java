@@ -14,17 +14,14 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Routes each HTTP request: health and metrics answer here, an API's call goes to the {@link DialectApi} whose
  * call it is, and the host's endpoints get the rest. A WebSocket upgrade or an event stream gets the session the
- * APIs give for its path; an upgrade then gets Netty's WebSocket protocol handler (handshake, control frames,
- * close handshake, frame limits) and this server's frame handler, and this handler steps out of the pipeline.
+ * APIs give for its path; an upgrade then gets {@link WebSocketFrames}, the session's one frame handler (it runs
+ * Netty's handshaker, which puts Netty's frame codec in place of HTTP's), and this handler steps out of the pipeline.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(HttpRouter.class.getName());
@@ -37,12 +34,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * The same for every upgrade: the route is chosen here already, so Netty's handshake handler is told that
      * every path ("/" with checkStartsWith) is a WebSocket path; one config per connection would cost memory.
      */
-    private final WebSocketServerProtocolConfig protocolConfig;
 
     public HttpRouter(ServerContext server, Apis apis) {
         this.server = server;
         this.apis = apis;
-        this.protocolConfig = server.webSocketConfig();
     }
 
     @Override
@@ -216,11 +211,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             // Sees the request's offer and our 101 on their way, then installs Netty's inflater (bounded).
             p.addLast(new WebSocketServerExtensionHandler(Deflate.handshaker(ctx.channel(), limits.maxMessageBytes())));
         }
-        p.addLast(new WebSocketServerProtocolHandler(protocolConfig),
-                new WebSocketFrameAggregator(limits.maxMessageBytes()),
-                new WebSocketFrames(session));
-        // Netty's handshake handler (added ahead of its protocol handler) validates the request: a missing
-        // key, version or Connection: Upgrade gets 400, and on success it fires HandshakeComplete.
+        p.addLast(new WebSocketFrames(session, server));
+        // WebSocketFrames runs Netty's handshaker on the request: a missing key, version or Connection: Upgrade
+        // gets 400, an unsupported version 426, and on success the session opens.
         ctx.fireChannelRead(request.retain());
         p.remove(this);
     }

@@ -8,7 +8,6 @@ import dev.streams.core.SubscribeOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.Set;
@@ -28,7 +27,7 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
                             SseResumes sseResumes, QueryGate queries, ReplayQueue replays,
-                            WebSocketServerProtocolConfig webSocketConfig, OutboundBudget outboundBudget,
+                            WebSocketDecoderConfig webSocketConfig, OutboundBudget outboundBudget,
                             ConnectionAdmission admission) {
 
     /** The principal {@link RequestHeadChecks} authenticated from the head of the request being handled. */
@@ -62,24 +61,17 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
     public record Compression(boolean enabled, int minBytes) {
     }
 
-    /** Netty's WebSocket settings for every upgrade of a server with these limits, built once per server. */
-    public static WebSocketServerProtocolConfig webSocketConfig(ServerLimits limits, Compression compression) {
-        return WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/")
-                .checkStartsWith(true)
-                .handshakeTimeoutMillis(limits.requestTimeout().toMillis())
-                // Sessions send their own close frames with their own codes; Netty must not add a 1000.
-                .sendCloseFrame(null)
-                .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(limits.maxFrameBytes())
-                        // Text is validated whole by WebSocketFrames, so that the decoder's own UTF-8 refusals can
-                        // only be of a close frame's reason (a protocol error, 1002, not 1007).
-                        .withUTF8Validator(false)
-                        // WebSocketFrames sends the close frame itself: Netty's would be missing after a broken
-                        // close frame (an invalid code or a reason that is not UTF-8).
-                        .closeOnProtocolViolation(false)
-                        .allowExtensions(compression.enabled())
-                        .build())
+    /** Netty's WebSocket frame decoder settings for every upgrade of a server with these limits, built once. */
+    public static WebSocketDecoderConfig webSocketConfig(ServerLimits limits, Compression compression) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(limits.maxFrameBytes())
+                // Text is validated whole by WebSocketFrames, so that the decoder's own UTF-8 refusals can only be
+                // of a close frame's reason (a protocol error, 1002, not 1007).
+                .withUTF8Validator(false)
+                // WebSocketFrames sends the close frame itself: Netty's would be missing after a broken close
+                // frame (an invalid code or a reason that is not UTF-8).
+                .closeOnProtocolViolation(false)
+                .allowExtensions(compression.enabled())
                 .build();
     }
 

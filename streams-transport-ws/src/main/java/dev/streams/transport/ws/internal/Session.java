@@ -309,6 +309,14 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         out.end(code, reason);
     }
 
+    /** The client began the close handshake: the session sends nothing more of its own. */
+    void peerClosed() {
+        if (!closing) {
+            closing = true;
+            cancelAll();
+        }
+    }
+
     /** A subscription of this session ended in the broker. */
     void subscriptionClosed(CloseReason reason) {
         if (reason == CloseReason.SLOW_CONSUMER) {

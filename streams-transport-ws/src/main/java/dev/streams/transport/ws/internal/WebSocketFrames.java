@@ -1,66 +1,194 @@
 package dev.streams.transport.ws.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The last handler of a WebSocket pipeline, after Netty's protocol handler (which answers pings, runs the
- * close handshake and validates frames and UTF-8): opens the session when the handshake completes, hands it
- * complete text messages, pings an idle client once and drops it when it stays silent, and tells the session
- * about writability and the end of the connection.
+ * The one handler of a WebSocket session after Netty's frame decoder and encoder (and its permessage-deflate
+ * handlers, when negotiated): it runs the opening handshake with Netty's handshaker, then answers pings, runs
+ * the close handshake, assembles fragmented messages up to the message limit, checks that text is UTF-8 and
+ * hands the session whole text messages; it pings an idle client once and drops it when it stays silent.
+ *
+ * <p>Why one handler and not Netty's protocol handler, frame aggregator and ours: every connection keeps its
+ * pipeline for its whole life, and a subscriber's writes pass each outbound stage; the three held about 250 bytes
+ * per idle connection (two handler contexts, the handlers, the handshaker kept in a channel attribute), and the
+ * protocol handler saw every write only to refuse those after a close frame, which {@link WebSocketOutbound}
+ * now refuses itself. The wire format stays Netty's ({@code WebSocket13FrameDecoder} and encoder).
  */
 public final class WebSocketFrames extends SessionChannelHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketFrames.class.getName());
-    private boolean pinged;
+    /** Components a fragmented message may have before they are merged (Netty's aggregator's default). */
+    private static final int MAX_COMPONENTS = 1024;
 
-    public WebSocketFrames(Session session) {
+    private final ServerContext server;
+    private boolean pinged;
+    /** The fragments of a text message so far; null between messages. */
+    private CompositeByteBuf fragments;
+
+    public WebSocketFrames(Session session, ServerContext server) {
         super(session);
+        this.server = server;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest request) {
+            try {
+                handshake(ctx, request);
+            } finally {
+                request.release();
+            }
+            return;
+        }
         try {
             pinged = false;
-            if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
-                // The extension decoders (permessage-deflate, when negotiated) have cleared the bits they own.
-                session.end(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
-            } else if (msg instanceof TextWebSocketFrame text) {
-                if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
-                    session.end(null, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "text is not UTF-8");
-                    return;
-                }
-                session.received(text.text());
-            } else if (msg instanceof BinaryWebSocketFrame) {
-                session.end(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
+            if (msg instanceof WebSocketFrame frame) {
+                frame(ctx, frame);
             }
-            // Pongs (answers to our ping) only count as a sign of life.
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            session.opened();
+    /** The upgrade request: Netty's handshaker answers 101 and swaps the HTTP codec for its frame codec. */
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/";
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
+                server.webSocketConfig()).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        try {
+            handshaker.handshake(ctx, request).addListener(done -> {
+                if (done.isSuccess()) {
+                    session.opened();
+                } else {
+                    LOG.log(Level.DEBUG, "WebSocket handshake failed", done.cause());
+                    ctx.close();
+                }
+            });
+        } catch (WebSocketHandshakeException refused) {
+            // Checked before the pipeline changes: the HTTP codec is still there to answer.
+            byte[] body = String.valueOf(refused.getMessage()).getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void frame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame.rsv() != 0) {
+            // The extension decoders (permessage-deflate, when negotiated) have cleared the bits they own.
+            session.end(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
+        } else if (frame instanceof PingWebSocketFrame) {
+            // A client that sends pings but does not read gets no pongs piling up: RFC 6455 (5.5.3) lets a
+            // server answer only the latest ping.
+            if (!session.isClosing() && ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            session.peerClosed();
+            ((WebSocketOutbound) session.outbound()).answerClose(close.retain());
+        } else if (session.isClosing() || frame instanceof PongWebSocketFrame) {
+            // After our close frame the session takes nothing more; a pong only counts as a sign of life.
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            session.end(null, WebSocketCloseStatus.INVALID_MESSAGE_TYPE.code(), "text frames only");
+        } else if (frame instanceof TextWebSocketFrame) {
+            if (frame.isFinalFragment()) {
+                text(frame.content());
+            } else {
+                fragments = ctx.alloc().compositeBuffer(MAX_COMPONENTS);
+                append(frame);
+            }
+        } else if (frame instanceof ContinuationWebSocketFrame && fragments != null) {
+            // Netty's decoder refuses a continuation outside a fragmented message (1002) before it gets here.
+            if (append(frame) && frame.isFinalFragment()) {
+                CompositeByteBuf whole = fragments;
+                fragments = null;
+                try {
+                    text(whole);
+                } finally {
+                    whole.release();
+                }
+            }
+        }
+    }
+
+    /** Adds a fragment; false (and the session ended with 1009) when the message grows past its limit. */
+    private boolean append(WebSocketFrame frame) {
+        if (fragments.readableBytes() + (long) frame.content().readableBytes() > server.limits().maxMessageBytes()) {
+            discardFragments();
+            session.end(null, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too big");
+            return false;
+        }
+        fragments.addComponent(true, frame.content().retain());
+        return true;
+    }
+
+    private void text(ByteBuf content) {
+        if (!ByteBufUtil.isText(content, StandardCharsets.UTF_8)) {
+            session.end(null, WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "text is not UTF-8");
+            return;
+        }
+        session.received(content.toString(StandardCharsets.UTF_8));
+    }
+
+    private void discardFragments() {
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        discardFragments();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discardFragments();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             if (pinged) {
                 session.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "idle timeout");
-            } else {
+            } else if (!session.isClosing()) {
                 pinged = true;
                 ctx.writeAndFlush(new PingWebSocketFrame());
             }

@@ -20,6 +20,8 @@ public final class WebSocketOutbound extends Outbound {
     private boolean deflate;
     /** Several messages per frame, newline-separated (the native protocol's {@code batch=true}). */
     private boolean lines;
+    /** Our close frame is out (or the client's answered): no frame may follow it (RFC 6455, 5.5.1). */
+    private boolean closed;
 
     public WebSocketOutbound(Channel channel, ServerContext server) {
         this.channel = channel;
@@ -44,6 +46,9 @@ public final class WebSocketOutbound extends Outbound {
 
     @Override
     int event(Event event, FrameEncoding encoding) {
+        if (closed) {
+            return 0;
+        }
         byte[] plain = event.encoded(encoding.plain());
         if (deflate && plain.length >= compressMinBytes) {
             byte[] deflated = event.encoded(encoding.deflated());
@@ -55,6 +60,9 @@ public final class WebSocketOutbound extends Outbound {
 
     @Override
     int message(String kind, byte[] utf8) {
+        if (closed) {
+            return 0;
+        }
         if (lines) {
             frames.addLine(utf8);
         } else {
@@ -65,7 +73,7 @@ public final class WebSocketOutbound extends Outbound {
 
     @Override
     void end(byte[] lastMessage, int code, String reason) {
-        if (lastMessage != null) {
+        if (lastMessage != null && !closed) {
             frames.add(lastMessage, false);
         }
         end(code, reason);
@@ -73,7 +81,11 @@ public final class WebSocketOutbound extends Outbound {
 
     @Override
     void end(int code, String reason) {
+        if (closed) {
+            return;
+        }
         frames.flush();
+        closed = true;
         if (!channel.isWritable()) {
             // A client that stopped reading would never receive the close frame: drop it now.
             channel.close();
@@ -84,6 +96,22 @@ public final class WebSocketOutbound extends Outbound {
         channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The client's close frame: answered with the same code and reason after what this turn collected, and the
+     * connection closed once it is out; when our own close frame went first, this is its answer and the
+     * connection closes now.
+     */
+    void answerClose(CloseWebSocketFrame close) {
+        if (closed) {
+            close.release();
+            channel.close();
+            return;
+        }
+        frames.flush();
+        closed = true;
+        channel.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
