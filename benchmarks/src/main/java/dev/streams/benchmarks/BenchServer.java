@@ -7,6 +7,7 @@ import dev.streams.core.Broker;
 import dev.streams.core.OverflowPolicy;
 import dev.streams.core.ProjectLimits;
 import dev.streams.core.SubscribeOptions;
+import dev.streams.history.SqlHistoryStore;
 import dev.streams.transport.ws.ConnectionLimits;
 import dev.streams.transport.ws.StreamsServer;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +20,25 @@ import java.util.EnumSet;
  * Usage: java -cp benchmarks.jar dev.streams.benchmarks.BenchServer [port [redis-uri]]; with a Redis URI the
  * server is a node of the cluster on that Redis, and every node takes the same fixed key. The system property
  * {@code streams.eventLoops} sets the event-loop threads (several nodes sharing a small machine), and
- * {@code streams.nio=true} serves with Java NIO instead of the native epoll transport.
+ * {@code streams.nio=true} serves with Java NIO instead of the native epoll transport, and
+ * {@code streams.durable=true} keeps history in SQLite in a fresh temporary directory, as the demo does by
+ * default: the same server otherwise, so the durable default's cost is measured like for like.
  */
 public final class BenchServer {
     /** The one key of every bench server, so a load run can spread over the nodes of a cluster. */
     static final String CLUSTER_KEY = "stk_00000000000000be_benchmarkClusterKeySecret";
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, java.io.IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         // No per-project bounds: a load test is one project pushing as hard as it can.
         Broker.Builder builder = Broker.builder().projectLimits(ProjectLimits.UNLIMITED);
         if (args.length > 1) {
             builder.cluster(RedisClusterEngine.builder(args[1]).nodeName("bench-" + port).build());
+        }
+        if (Boolean.getBoolean("streams.durable")) {
+            java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("bench-history");
+            builder.historyStore(SqlHistoryStore.sqlite(dataDir).build());
+            System.out.println("history " + dataDir);
         }
         Broker broker = builder.build();
         StreamsAuth auth = StreamsAuth.builder().masterKey("load-test-master-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8))
