@@ -12,4 +12,11 @@ public final class LoopInboxes {
         LoopInbox inbox = inboxes.get(loop);
         return inbox != null ? inbox : inboxes.computeIfAbsent(loop, LoopInbox::new);
     }
+
+    /** The inbox of {@code loop}, now bounded by at least a joining subscription's queue bound. */
+    LoopInbox admit(Executor loop, int maxQueuedEvents) {
+        LoopInbox inbox = of(loop);
+        inbox.admit(maxQueuedEvents);
+        return inbox;
+    }
 }

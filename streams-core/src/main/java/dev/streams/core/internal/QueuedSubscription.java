@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener calls never overlap. Gaps are delivered before the queued events, which are all newer.
  */
 public class QueuedSubscription implements Subscription {
-    // Lock order: a topic's lock, then the pattern index's, then a subscription's. Never the reverse.
     private static final System.Logger LOG = System.getLogger(QueuedSubscription.class.getName());
     private static final int BATCH = 64;
 
@@ -36,10 +35,10 @@ public class QueuedSubscription implements Subscription {
 
     // Guarded by "this". Lock order: a topic's lock, then the pattern index's, then this monitor; never the
     // reverse, and no listener runs while it is held.
-    // Room for one event to start with: most subscriptions, live or idle, hold one event at a time, and an
-    // idle connection should not carry a 16-slot array; a backlog grows it.
-    private final ArrayDeque<Event> queue = new ArrayDeque<>(1);
-    private final GapLedger gaps = new GapLedger();
+    /** Null until an event must wait: most subscriptions of idle connections never queue one (48 bytes each). */
+    private ArrayDeque<Event> queue;
+    /** Null until a hole is owed. */
+    private GapLedger gaps;
     private long queuedBytes;
     private long demand;
     private long dropped;
@@ -53,10 +52,7 @@ public class QueuedSubscription implements Subscription {
         this.pattern = pattern;
         this.listener = listener;
         this.executor = options.executor() != null ? options.executor() : defaultExecutor;
-        this.inbox = options.onEventLoop() ? project.inboxes.of(executor) : null;
-        if (inbox != null) {
-            inbox.admit(options.maxQueuedEvents());
-        }
+        this.inbox = options.onEventLoop() ? project.inboxes.admit(executor, options.maxQueuedEvents()) : null;
         this.policy = options.overflowPolicy();
         this.maxEvents = options.maxQueuedEvents();
         this.maxBytes = options.maxQueuedBytes();
@@ -70,18 +66,16 @@ public class QueuedSubscription implements Subscription {
         }
     }
 
-
     /**
      * On this subscription's own event loop, from its {@link LoopInbox}: delivers the event at once when nothing
-     * waits before it (nothing queued, no gap owed, no drain pending) and it has demand; queues it and drains
-     * here otherwise. Either way no task is handed to the loop and the monitor is never contended. Returns whether
-     * it delivered at once, which the caller counts for all the loop's subscriptions together
-     * ({@link #countDelivered}): one shared counter update per event and loop, not per subscriber.
+     * waits before it (nothing queued, no gap owed, no drain pending) and it has demand; queues it and drains here
+     * otherwise. No task is handed to the loop and the monitor is never contended. Returns whether it delivered at
+     * once, which the caller counts for all the loop's subscriptions together ({@link #countDelivered}).
      */
     final boolean offerOnLoop(Event event) {
         boolean now;
         synchronized (this) {
-            now = closing == null && demand > 0 && queue.isEmpty() && gaps.isEmpty() && wip.get() == 0;
+            now = closing == null && demand > 0 && queued() == 0 && (gaps == null || gaps.isEmpty()) && wip.get() == 0;
             if (now && demand != Long.MAX_VALUE) {
                 demand--;
             }
@@ -116,7 +110,7 @@ public class QueuedSubscription implements Subscription {
                 terminateLocked(CloseReason.SLOW_CONSUMER, false);
                 disconnected = true;
             } else {
-                gaps.add(missed);
+                gaps().add(missed);
                 dropped += missed.missed();
             }
         }
@@ -135,7 +129,7 @@ public class QueuedSubscription implements Subscription {
             if (closing != null) {
                 return;
             }
-            gaps.add(gap);
+            gaps().add(gap);
         }
         drainHere();
     }
@@ -155,7 +149,7 @@ public class QueuedSubscription implements Subscription {
             if (closing != null) {
                 return false;
             }
-            while (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + size > maxBytes)) {
+            while (queued() > 0 && (queue.size() >= maxEvents || queuedBytes + size > maxBytes)) {
                 if (policy == OverflowPolicy.DISCONNECT) {
                     terminateLocked(CloseReason.SLOW_CONSUMER, false);
                     disconnected = true;
@@ -164,10 +158,13 @@ public class QueuedSubscription implements Subscription {
                 Event old = queue.poll();
                 queuedBytes -= old.sizeInBytes();
                 dropped++;
-                gaps.dropped(old);
+                gaps().dropped(old);
                 project.counters.dropped.increment();
             }
             if (closing == null) {
+                if (queue == null) {
+                    queue = new ArrayDeque<>(4);
+                }
                 queue.add(event);
                 queuedBytes += size;
             }
@@ -194,7 +191,7 @@ public class QueuedSubscription implements Subscription {
             if (closing != null) {
                 return;
             }
-            gaps.add(gap);
+            gaps().add(gap);
         }
         signal();
     }
@@ -231,8 +228,8 @@ public class QueuedSubscription implements Subscription {
         closing = reason;
         drainBeforeClose = drainFirst;
         if (!drainFirst) {
-            queue.clear();
-            gaps.clear();
+            queue = null;
+            gaps = null;
             queuedBytes = 0;
         }
     }
@@ -246,6 +243,17 @@ public class QueuedSubscription implements Subscription {
                 wip.set(0);
             }
         }
+    }
+
+    private int queued() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    private GapLedger gaps() {
+        if (gaps == null) {
+            gaps = new GapLedger();
+        }
+        return gaps;
     }
 
     private void drain() {
@@ -273,9 +281,9 @@ public class QueuedSubscription implements Subscription {
             }
             if (closing != null && !drainBeforeClose) {
                 close = closing;
-            } else if ((gap = gaps.poll()) != null) {
+            } else if (gaps != null && (gap = gaps.poll()) != null) {
                 // delivered below, before the queued events, which all follow the hole
-            } else if (!queue.isEmpty() && demand > 0) {
+            } else if (queued() > 0 && demand > 0) {
                 count = (int) Math.min(BATCH, Math.min(demand, queue.size()));
                 if (count == 1) {
                     single = queue.poll();
@@ -291,7 +299,7 @@ public class QueuedSubscription implements Subscription {
                 if (demand != Long.MAX_VALUE) {
                     demand -= count;
                 }
-            } else if (closing != null && queue.isEmpty()) {
+            } else if (closing != null && queued() == 0) {
                 close = closing;
             } else {
                 return false;
@@ -348,8 +356,8 @@ public class QueuedSubscription implements Subscription {
     public final void abandonQueue() {
         synchronized (this) {
             drainBeforeClose = false;
-            queue.clear();
-            gaps.clear();
+            queue = null;
+            gaps = null;
             queuedBytes = 0;
         }
         signal();
@@ -382,7 +390,7 @@ public class QueuedSubscription implements Subscription {
 
     @Override
     public synchronized int queuedEvents() {
-        return queue.size();
+        return queued();
     }
 
     @Override
