@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +36,7 @@ final class NativeCodec extends NativeRendering {
 
     /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
     private HeadCredential handshake;
-    // Sized for the usual one or two subscriptions: the default table of 16 is kept per idle connection.
-    private final Map<String, SubscriptionSink> subscriptions = new LinkedHashMap<>(2);
+    private final NativeSubscriptions subscriptions = new NativeSubscriptions();
     private Principal principal;
     private long nextSubscription = 1;
     /** The names of a connection's first subscriptions, shared by every connection instead of built by each. */
@@ -180,16 +178,16 @@ final class NativeCodec extends NativeRendering {
             return;
         }
         List<String> ended = new ArrayList<>();
-        for (var it = subscriptions.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, SubscriptionSink> entry = it.next();
+        subscriptions.removeIf((name, sink) -> {
             try {
-                server.auth().checkSubscribe(fresh, fresh.project(), entry.getValue().subscription().pattern());
+                server.auth().checkSubscribe(fresh, fresh.project(), sink.subscription().pattern());
+                return false;
             } catch (AuthException notAllowed) {
-                session.unsubscribe(entry.getValue());
-                it.remove();
-                ended.add(entry.getKey());
+                session.unsubscribe(sink);
+                ended.add(name);
+                return true;
             }
-        }
+        });
         adopt(fresh);
         if (!ended.isEmpty()) {
             session.send(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
