@@ -154,6 +154,21 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         }
     }
 
+    /**
+     * Writes a control frame (ping, pong or close: FIN and {@code opcode}, at most 125 bytes of payload, which it
+     * releases) after everything collected so far, at once. The frame codec's encoder is not in the pipeline
+     * (every frame is framed here), so control frames are too.
+     */
+    ChannelFuture control(int opcode, ByteBuf payload) {
+        flush();
+        int length = Math.min(payload.readableBytes(), 125);
+        ByteBuf frame = channel.alloc().ioBuffer(2 + length);
+        header(frame, 0x80 | opcode, length);
+        frame.writeBytes(payload, payload.readerIndex(), length);
+        payload.release();
+        return channel.writeAndFlush(frame);
+    }
+
     /** The end-of-turn task: writes what was collected (the batcher is its own task: one object less). */
     @Override
     public void run() {

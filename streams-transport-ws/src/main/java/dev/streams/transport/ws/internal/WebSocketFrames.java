@@ -23,9 +23,11 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
@@ -33,7 +35,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one handler of a WebSocket session after Netty's frame decoder and encoder (and its permessage-deflate
- * handlers, when negotiated): it runs the opening handshake with Netty's handshaker, then answers pings, runs
+ * handlers, when negotiated): it runs the opening handshake with Netty's handshaker (and then takes Netty's frame
+ * encoder out: {@link WebSocketOutbound} frames everything it sends), then answers pings, runs
  * the close handshake, assembles fragmented messages up to the message limit, checks that text is UTF-8 and
  * hands the session whole text messages; it pings an idle client once and drops it when it stays silent.
  *
@@ -41,7 +44,7 @@ import java.nio.charset.StandardCharsets;
  * pipeline for its whole life, and a subscriber's writes pass each outbound stage; the three held about 250 bytes
  * per idle connection (two handler contexts, the handlers, the handshaker kept in a channel attribute), and the
  * protocol handler saw every write only to refuse those after a close frame, which {@link WebSocketOutbound}
- * now refuses itself. The wire format stays Netty's ({@code WebSocket13FrameDecoder} and encoder).
+ * now refuses itself. Frames are read by Netty's {@code WebSocket13FrameDecoder}.
  */
 public final class WebSocketFrames extends SessionChannelHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketFrames.class.getName());
@@ -83,13 +86,18 @@ public final class WebSocketFrames extends SessionChannelHandler {
         String location = "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
                 server.webSocketConfig()).newHandshaker(request);
-        if (handshaker == null) {
+        if (handshaker == null || handshaker.version() == WebSocketVersion.V00) {
+            // Frames here are RFC 6455's (versions 7, 8 and 13 share them); a hixie-76 client (a request with no
+            // version) would read them as garbage, so it is told which version to speak instead.
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
         try {
             handshaker.handshake(ctx, request).addListener(done -> {
                 if (done.isSuccess()) {
+                    // Every frame is framed by the session's outbound: Netty's encoder would only be one more
+                    // stage for each write to pass, and one more handler for each connection to keep.
+                    ctx.pipeline().remove(WebSocketFrameEncoder.class);
                     session.opened();
                 } else {
                     LOG.log(Level.DEBUG, "WebSocket handshake failed", done.cause());
@@ -116,11 +124,11 @@ public final class WebSocketFrames extends SessionChannelHandler {
             // A client that sends pings but does not read gets no pongs piling up: RFC 6455 (5.5.3) lets a
             // server answer only the latest ping.
             if (!session.isClosing() && ctx.channel().isWritable()) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+                outbound().pong(frame.content().retain());
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
             session.peerClosed();
-            ((WebSocketOutbound) session.outbound()).answerClose(close.retain());
+            outbound().answerClose(close.content().retain());
         } else if (session.isClosing() || frame instanceof PongWebSocketFrame) {
             // After our close frame the session takes nothing more; a pong only counts as a sign of life.
         } else if (frame instanceof BinaryWebSocketFrame) {
@@ -165,6 +173,10 @@ public final class WebSocketFrames extends SessionChannelHandler {
         session.received(content.toString(StandardCharsets.UTF_8));
     }
 
+    private WebSocketOutbound outbound() {
+        return (WebSocketOutbound) session.outbound();
+    }
+
     private void discardFragments() {
         if (fragments != null) {
             fragments.release();
@@ -190,7 +202,7 @@ public final class WebSocketFrames extends SessionChannelHandler {
                 session.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "idle timeout");
             } else if (!session.isClosing()) {
                 pinged = true;
-                ctx.writeAndFlush(new PingWebSocketFrame());
+                outbound().ping();
             }
             return;
         }

@@ -3,14 +3,20 @@ package dev.streams.transport.ws.internal;
 import dev.streams.core.Event;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Text frames on a WebSocket: one event-loop turn's frames in one write, permessage-deflate where the client
- * negotiated it and the frame is big enough, and a close frame to end.
+ * Frames on a WebSocket, all framed here (Netty's frame encoder is not in the pipeline): one event-loop turn's
+ * text frames in one write, permessage-deflate where the client negotiated it and the frame is big enough, the
+ * control frames, and a close frame to end, after which nothing is sent.
  */
 public final class WebSocketOutbound extends Outbound {
+    private static final int CLOSE = 0x8;
+    private static final int PING = 0x9;
+    private static final int PONG = 0xA;
     /** How long a client gets to take our close frame before the connection is dropped. */
     private static final long CLOSE_GRACE_MILLIS = 2000;
 
@@ -91,7 +97,7 @@ public final class WebSocketOutbound extends Outbound {
             channel.close();
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        frames.control(CLOSE, closePayload(code, reason)).addListener(ChannelFutureListener.CLOSE);
         // A client whose socket takes the frame but never lets the write finish is dropped all the same.
         channel.eventLoop().schedule(() -> {
             channel.close();
@@ -103,15 +109,44 @@ public final class WebSocketOutbound extends Outbound {
      * connection closed once it is out; when our own close frame went first, this is its answer and the
      * connection closes now.
      */
-    void answerClose(CloseWebSocketFrame close) {
+    void answerClose(ByteBuf payload) {
         if (closed) {
-            close.release();
+            payload.release();
             channel.close();
             return;
         }
-        frames.flush();
         closed = true;
-        channel.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+        frames.control(CLOSE, payload).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Answers a ping with its payload, unless the close frame is out already. */
+    void pong(ByteBuf payload) {
+        if (closed) {
+            payload.release();
+            return;
+        }
+        frames.control(PONG, payload);
+    }
+
+    /** Pings the client, to see whether it is still there. */
+    void ping() {
+        if (!closed) {
+            frames.control(PING, Unpooled.EMPTY_BUFFER);
+        }
+    }
+
+    /** A close frame's payload: the code, then as much of the reason as fits in a control frame. */
+    private ByteBuf closePayload(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = text.length;
+        if (length > 123) {
+            // Cut at a character boundary: the reason must stay UTF-8.
+            length = 123;
+            while (length > 0 && (text[length] & 0xC0) == 0x80) {
+                length--;
+            }
+        }
+        return channel.alloc().buffer(2 + length).writeShort(code).writeBytes(text, 0, length);
     }
 
     @Override
