@@ -93,7 +93,7 @@ public final class WebSocketFrames extends SessionChannelHandler {
             return;
         }
         try {
-            handshaker.handshake(ctx, request).addListener(done -> {
+            handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {
                     // Every frame is framed by the session's outbound: Netty's encoder would only be one more
                     // stage for each write to pass, and one more handler for each connection to keep.
