@@ -22,7 +22,7 @@ public class QueuedSubscription implements Subscription {
     private static final int BATCH = 64;
 
     private final ProjectState project;
-    private final String pattern;
+    private final String pattern; // interned: the subscriptions of many connections share one
     private final SubscriptionListener listener;
     private final Executor executor;
     /** The inbox of the event loop this subscription runs on, or null when it runs on another executor. */
@@ -49,7 +49,7 @@ public class QueuedSubscription implements Subscription {
     QueuedSubscription(ProjectState project, String pattern, SubscriptionListener listener,
                        SubscribeOptions options, Executor defaultExecutor) {
         this.project = project;
-        this.pattern = pattern;
+        this.pattern = pattern.intern();
         this.listener = listener;
         this.executor = options.executor() != null ? options.executor() : defaultExecutor;
         this.inbox = options.onEventLoop() ? project.inboxes.admit(executor, options.maxQueuedEvents()) : null;

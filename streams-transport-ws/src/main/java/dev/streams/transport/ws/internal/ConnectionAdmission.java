@@ -71,7 +71,8 @@ public final class ConnectionAdmission {
      * without an IP address.
      */
     public String sourceOf(InetAddress peer) {
-        return peer == null || limits.isTrustedProxy(peer) ? null : peer.getHostAddress();
+        // Interned: a connection keeps its source for its whole life, and many share one address.
+        return peer == null || limits.isTrustedProxy(peer) ? null : peer.getHostAddress().intern();
     }
 
     /** Admits a new connection from {@code source} (null: not counted per address), or says why not. */
