@@ -35,6 +35,8 @@ final class ConnectionHead extends ChannelDuplexHandler {
     private volatile boolean authenticated;
     private int answers;
     private boolean readHeld;
+    /** The dialect whose open-connections gauge counts this connection (a field, not a channel attribute: 48 B less). */
+    private Dialect dialect = Dialect.HTTP;
     /** When the peer last sent anything, or the last idle event was fired (written by the sweeper's thread too). */
     private volatile long lastActivity = System.nanoTime();
 
@@ -51,6 +53,17 @@ final class ConnectionHead extends ChannelDuplexHandler {
      */
     static ConnectionHead of(Channel channel) {
         return channel.pipeline().get(ConnectionHead.class);
+    }
+
+    /** Moves the connection's place in the open-connections gauge from its dialect to {@code to}. Event loop. */
+    static void switchDialect(Channel channel, Dialect to) {
+        ConnectionHead head = of(channel);
+        if (head != null && head.dialect != to) {
+            head.metrics.of(head.dialect).connectionsOpen.decrement();
+            head.metrics.of(to).connectionsOpen.increment();
+            head.metrics.of(to).connectionsTotal.increment();
+            head.dialect = to;
+        }
     }
 
     /** Marks the connection of {@code channel} as authenticated (once; later calls change nothing). Event loop. */
@@ -98,7 +111,7 @@ final class ConnectionHead extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        metrics.of(ctx.channel().attr(Dialect.KEY).get()).connectionsOpen.decrement();
+        metrics.of(dialect).connectionsOpen.decrement();
         admission.closed(source, authenticated);
         ctx.fireChannelInactive();
     }

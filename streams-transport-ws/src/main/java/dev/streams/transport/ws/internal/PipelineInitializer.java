@@ -56,8 +56,8 @@ public final class PipelineInitializer extends ChannelInitializer<Channel> {
         ServerMetrics.PerDialect http = server.metrics().of(Dialect.HTTP);
         http.connectionsOpen.increment();
         http.connectionsTotal.increment();
-        channel.attr(Dialect.KEY).set(Dialect.HTTP);
-        // ConnectionHead gives the place in the gauge back when the connection closes.
+        // ConnectionHead counts the connection under HTTP until a session switches it, and gives the place in the
+        // gauge back when the connection closes.
         p.addLast(new ConnectionHead(server.metrics(), server.admission(), source,
                 peer != null && source == null));
         if (ssl != null) {

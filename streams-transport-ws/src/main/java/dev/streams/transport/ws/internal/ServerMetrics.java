@@ -66,16 +66,6 @@ public final class ServerMetrics {
         return dialects.get(dialect);
     }
 
-    /** Moves a channel's place in the open-connections gauge from its current dialect to {@code to}. */
-    public void switchDialect(io.netty.channel.Channel channel, Dialect to) {
-        Dialect from = channel.attr(Dialect.KEY).getAndSet(to);
-        if (from != null && from != to) {
-            of(from).connectionsOpen.decrement();
-            of(to).connectionsOpen.increment();
-            of(to).connectionsTotal.increment();
-        }
-    }
-
     /** Every metric's current value, in the order {@code /metrics} lists them. */
     public List<MetricSample> samples(Broker broker) {
         List<MetricSample> out = new ArrayList<>(64);

@@ -76,7 +76,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         open = true;
         out.opened();
         server.sessions().add(this);
-        server.metrics().switchDialect(channel, dialect);
+        ConnectionHead.switchDialect(channel, dialect);
         codec.opened();
     }
 

@@ -256,7 +256,6 @@ class PipelinePiecesTest {
                 ctx.write(msg, promise);
             }
         });
-        channel.attr(Dialect.KEY).set(Dialect.HTTP);
         channel.pipeline().addFirst(new ConnectionHead(new ServerMetrics(new OutboundBudget(1L << 20), REPLAYS, admission(), java.util.List.of()), admission(), null, false));
         channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(32, 64));
         channel.write(Unpooled.wrappedBuffer(new byte[128]));
