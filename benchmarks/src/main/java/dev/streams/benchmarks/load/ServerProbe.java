@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
  * then not taken.
  */
 final class ServerProbe {
-    /** The server's CPU time and the payload bytes it has sent so far. */
-    record Cost(long cpuMicros, long sysMicros, long bytesOut) {
+    /**
+     * The server's CPU time and the payload bytes it has sent so far. {@code jitMicros} and {@code gcMicros} are
+     * the parts its JIT compiler and garbage collector threads spent (zero for a server without them): compiling
+     * goes on for tens of seconds in a JVM and varies from run to run, so a comparison that leaves them out sees
+     * what serving costs.
+     */
+    record Cost(long cpuMicros, long sysMicros, long bytesOut, long jitMicros, long gcMicros) {
     }
 
     /** The server's resident memory and, for Streams, heap in use plus Netty direct memory. */
@@ -54,7 +59,28 @@ final class ServerProbe {
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes);
+        long jitTicks = 0;
+        long gcTicks = 0;
+        try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String line;
+                try {
+                    line = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended between listing and reading
+                }
+                String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                String[] fields = line.substring(line.lastIndexOf(") ") + 2).split(" ");
+                long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                if (name.contains("CompilerThre")) {
+                    jitTicks += used;
+                } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                    gcTicks += used;
+                }
+            }
+        }
+        return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
+                gcTicks * 10_000L);
     }
 
     /** The system calls the tool counts (perf's software tracepoints; hardware counters are not needed). */
@@ -129,8 +155,8 @@ final class ServerProbe {
     }
 
     /**
-     * One line a script can read: {@code server-cost per delivery: cpu_us=… write=… … all_writes=…}, over one
-     * window (CPU from /proc, calls from perf; either may be missing); null when there is nothing to say.
+     * One line a script can read: {@code server-cost per delivery: cpu_us=… serving_us=… write=… … all_writes=…},
+     * over one window (CPU from /proc, calls from perf; either may be missing); null when there is nothing to say.
      */
     static String perDelivery(Cost before, Cost after, Syscalls syscalls, long deliveries)
             throws IOException, InterruptedException {
@@ -140,9 +166,13 @@ final class ServerProbe {
         }
         StringBuilder line = new StringBuilder("server-cost per delivery:");
         if (before != null && after != null) {
-            line.append(String.format(java.util.Locale.ROOT, " cpu_us=%.3f sys_us=%.3f",
-                    (after.cpuMicros() - before.cpuMicros()) / (double) deliveries,
-                    (after.sysMicros() - before.sysMicros()) / (double) deliveries));
+            long jit = after.jitMicros() - before.jitMicros();
+            long gc = after.gcMicros() - before.gcMicros();
+            long cpu = after.cpuMicros() - before.cpuMicros();
+            line.append(String.format(java.util.Locale.ROOT,
+                    " cpu_us=%.3f sys_us=%.3f serving_us=%.3f jit_us=%.3f gc_us=%.3f",
+                    cpu / (double) deliveries, (after.sysMicros() - before.sysMicros()) / (double) deliveries,
+                    (cpu - jit - gc) / (double) deliveries, jit / (double) deliveries, gc / (double) deliveries));
             if (before.bytesOut() >= 0) {
                 line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
                         (after.bytesOut() - before.bytesOut()) / (double) deliveries));
