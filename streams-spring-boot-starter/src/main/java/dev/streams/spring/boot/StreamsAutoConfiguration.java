@@ -115,6 +115,7 @@ public class StreamsAutoConfiguration {
         ifSet(settings.getIdleTimeout(), server::idleTimeout);
         ifSet(settings.getCloseTimeout(), server::closeTimeout);
         ifSet(settings.getTokenTtl(), server::tokenTtl);
+        ifSet(settings.getWriteCoalescing(), server::writeCoalescing);
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server.build();
     }

@@ -98,6 +98,8 @@ public class StreamsProperties {
         private Duration closeTimeout;
         /** Lifetime of tokens from m3o's Token call. */
         private Duration tokenTtl;
+        /** Write coalescing under fan-out load: fewer system calls per delivery for up to this much latency. */
+        private Duration writeCoalescing;
 
         /** The address to listen on. */
         public String getHost() {
@@ -177,6 +179,16 @@ public class StreamsProperties {
         /** Sets how long a silent connection stays open. */
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        /** How long an event loop may hold its writes to many connections to coalesce them (zero: never). */
+        public Duration getWriteCoalescing() {
+            return writeCoalescing;
+        }
+
+        /** Sets how long an event loop may hold its writes to many connections to coalesce them. */
+        public void setWriteCoalescing(Duration writeCoalescing) {
+            this.writeCoalescing = writeCoalescing;
         }
 
         /** How long shutdown drains. */

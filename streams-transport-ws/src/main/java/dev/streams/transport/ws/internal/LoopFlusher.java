@@ -5,18 +5,32 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes what an event loop's connections collected, all of them in one task, once the loop has nothing else
  * queued: a connection that gets several events while the loop works through its queue sends them in one write,
  * and one that keeps up is still written within the same pass. Under load a connection's writes grow, not their
  * number; when the loop is idle, the flush is at once. The wait is bounded: after {@link #MAX_DEFERRALS} passes
- * behind other tasks it writes anyway.
+ * behind other tasks it writes anyway. With write coalescing, a pass over many connections that comes within the
+ * coalescing time of the last such pass waits for the rest of that time, so each connection's write carries the
+ * events of that time: fewer system calls per delivery for up to that much latency (nats-server's write loops
+ * coalesce so).
  *
  * <p>One per event loop thread; used on that thread only, so it needs no locks.
  */
 final class LoopFlusher implements Runnable {
     private static final int MAX_DEFERRALS = 4;
+    /**
+     * Passes over fewer connections than this are never held back, nor do they hold the next: answering a
+     * publisher or a few clients is latency-bound and cheap, while a pass over many connections is what fan-out
+     * pays for in system calls.
+     */
+    static final int COALESCE_MIN_CONNECTIONS = 16;
+    /** How long after a pass over many connections the next may wait (the server's write coalescing); 0: never. */
+    private long coalesceNanos;
+    private long lastPassNanos;
+    private int lastPassSize;
     private static final FastThreadLocal<LoopFlusher> PER_LOOP = new FastThreadLocal<>();
 
     private final EventExecutor loop;
@@ -45,6 +59,17 @@ final class LoopFlusher implements Runnable {
         return flusher;
     }
 
+    /**
+     * Lets the calling event loop's passes over many connections come at most once per {@code nanos} (write
+     * coalescing, see {@code StreamsServer.Builder.writeCoalescing}). Called on the loop, before it serves.
+     */
+    static void coalesce(EventExecutor loop, long nanos) {
+        LoopFlusher flusher = of(loop);
+        if (flusher != null) {
+            flusher.coalesceNanos = nanos;
+        }
+    }
+
     /** {@code batcher} has something to write this turn. */
     void add(FrameBatcher batcher) {
         due.add(batcher);
@@ -63,12 +88,22 @@ final class LoopFlusher implements Runnable {
             loop.execute(this);
             return;
         }
+        if (coalesceNanos > 0 && due.size() >= COALESCE_MIN_CONNECTIONS && lastPassSize >= COALESCE_MIN_CONNECTIONS) {
+            long wait = lastPassNanos + coalesceNanos - System.nanoTime();
+            if (wait > 0) {
+                // Fan-out under load: these connections' writes take the events of the rest of the time too.
+                loop.schedule(this, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
         scheduled = false;
         List<FrameBatcher> writing = due;
         due = spare;
         for (FrameBatcher batcher : writing) {
             batcher.flush();
         }
+        lastPassSize = writing.size();
+        lastPassNanos = System.nanoTime();
         writing.clear();
         spare = writing;
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -28,18 +29,20 @@ public final class ServerRuntime {
     private final IoTransport transport;
     private final int eventLoopThreads;
     private final Duration closeTimeout;
+    private final Duration writeCoalescing;
     private EventLoopGroup group;
     private Channel serverChannel;
     private boolean closed;
 
     public ServerRuntime(ServerContext context, Apis apis, SslContext ssl, IoTransport transport,
-                         int eventLoopThreads, Duration closeTimeout) {
+                         int eventLoopThreads, Duration closeTimeout, Duration writeCoalescing) {
         this.context = context;
         this.apis = apis;
         this.ssl = ssl;
         this.transport = transport;
         this.eventLoopThreads = eventLoopThreads;
         this.closeTimeout = closeTimeout;
+        this.writeCoalescing = writeCoalescing;
     }
 
     /**
@@ -52,6 +55,13 @@ public final class ServerRuntime {
         }
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("streams-io", true),
                 transport.handlerFactory());
+        long coalesceNanos = writeCoalescing.toNanos();
+        if (coalesceNanos > 0) {
+            // Each loop's flusher is its own (a thread-local of the loop): configured on the loop, before any channel.
+            for (EventExecutor loop : group) {
+                loop.execute(() -> LoopFlusher.coalesce(loop, coalesceNanos));
+            }
+        }
         int maxOutboundBytes = context.limits().maxOutboundBytes();
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)

@@ -51,6 +51,7 @@ public final class ServerSettings {
             .overflowPolicy(OverflowPolicy.DROP_OLDEST).build();
     public Duration tokenTtl = Duration.ofMinutes(1);
     public Duration closeTimeout = Duration.ofSeconds(5);
+    public Duration writeCoalescing = Duration.ZERO;
     public final Map<String, HttpEndpoint> endpoints = new HashMap<>();
     public HttpEndpoint fallback;
     public boolean compression = true;
