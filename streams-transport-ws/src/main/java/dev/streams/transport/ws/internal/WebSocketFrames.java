@@ -95,10 +95,17 @@ public final class WebSocketFrames extends SessionChannelHandler {
         try {
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {
-                    // Every frame is framed by the session's outbound: Netty's encoder would only be one more
-                    // stage for each write to pass, and one more handler for each connection to keep.
-                    ctx.pipeline().remove(WebSocketFrameEncoder.class);
-                    session.opened();
+                    try {
+                        // Every frame is framed by the session's outbound: Netty's encoder would only be one more
+                        // stage for each write to pass, and one more handler for each connection to keep.
+                        ctx.pipeline().remove(WebSocketFrameEncoder.class);
+                        session.opened();
+                    } catch (RuntimeException failed) {
+                        // A listener's exception is only logged by Netty: without this the client would wait on
+                        // an open connection that no session serves.
+                        LOG.log(Level.WARNING, "WebSocket session could not open; closing the connection", failed);
+                        ctx.close();
+                    }
                 } else {
                     LOG.log(Level.DEBUG, "WebSocket handshake failed", done.cause());
                     ctx.close();
