@@ -7,31 +7,36 @@
 #           demo:JAR to measure the demo server jar (durable SQLite history, as a user runs it).
 # The load tool itself always comes from benchmarks/target/benchmarks.jar, so A/B runs differ in the server only.
 # Needs: nats-server and linux-perf (Debian packages), root or perf_event_paranoid <= 1 for perf.
+# SERVER_CPUS and TOOL_CPUS (taskset CPU lists, e.g. 0 and 1) pin the server and the load tool apart, so that
+# the tool's own work does not share the server's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server=$1; shift
 tool=benchmarks/target/benchmarks.jar
 out=$(mktemp -d)
+pin_server=(); pin_tool=()
+[ -n "${SERVER_CPUS:-}" ] && pin_server=(taskset -c "$SERVER_CPUS")
+[ -n "${TOOL_CPUS:-}" ] && pin_tool=(taskset -c "$TOOL_CPUS")
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT
 port=$((20000 + RANDOM % 20000))
 case "$server" in
   nats)
     sed "s/18091/$port/; s/^port: .*/port: $((port + 1))/" benchmarks/nats.conf > "$out/nats.conf"
-    nats-server -c "$out/nats.conf" > "$out/server.log" 2>&1 & pid=$!
+    "${pin_server[@]}" nats-server -c "$out/nats.conf" > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
     args=(--target nats --url ws://127.0.0.1:$port) ;;
   demo:*)
-    java -Xmx1g -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
+    "${pin_server[@]}" java -Xmx1g -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 100); do grep -q "API key:" "$out/server.log" 2>/dev/null && break; sleep 0.2; done
     key=$(grep -o 'stk_[A-Za-z0-9_-]*' "$out/server.log" | head -1)
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
   *)
-    java -Xmx1g -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!
+    "${pin_server[@]}" java -Xmx1g -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 100); do grep -q '^key ' "$out/server.log" 2>/dev/null && break; sleep 0.2; done
     key=$(awk '/^key /{print $2}' "$out/server.log")
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
 esac
 # Bounded: a run that cannot finish (a server that stopped answering) must not hold the next rounds.
-timeout 600 java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
+timeout 600 "${pin_tool[@]}" java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
   | grep -E '^\| 20|^server-cost'
