@@ -3,17 +3,11 @@ package dev.streams.transport.ws.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -112,14 +106,10 @@ public final class WebSocketFrames extends SessionChannelHandler {
                 }
             });
         } catch (WebSocketHandshakeException refused) {
-            // Checked before the pipeline changes: the HTTP codec is still there to answer.
-            byte[] body = String.valueOf(refused.getMessage()).getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // Checked before the pipeline changes: the HTTP codec is still there to answer (and, without the
+            // request, the connection closes after it).
+            HttpReplies.send(ctx, null, HttpResponseStatus.BAD_REQUEST, "text/plain",
+                    String.valueOf(refused.getMessage()));
         }
     }
 
@@ -129,8 +119,8 @@ public final class WebSocketFrames extends SessionChannelHandler {
             session.end(null, WebSocketCloseStatus.PROTOCOL_ERROR.code(), "reserved bits set without an extension");
         } else if (frame instanceof PingWebSocketFrame) {
             // A client that sends pings but does not read gets no pongs piling up: RFC 6455 (5.5.3) lets a
-            // server answer only the latest ping.
-            if (!session.isClosing() && ctx.channel().isWritable()) {
+            // server answer only the latest ping. (After a close frame the outbound sends nothing.)
+            if (ctx.channel().isWritable()) {
                 outbound().pong(frame.content().retain());
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
@@ -207,7 +197,7 @@ public final class WebSocketFrames extends SessionChannelHandler {
         if (evt instanceof IdleStateEvent) {
             if (pinged) {
                 session.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "idle timeout");
-            } else if (!session.isClosing()) {
+            } else {
                 pinged = true;
                 outbound().ping();
             }
