@@ -38,8 +38,8 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
      * connection, or else {@code credentials} authenticated now. Throws AuthException as {@link #authenticate}.
      */
     public Principal requestPrincipal(Channel channel, Supplier<Credentials> credentials) {
-        // Removed, not set to null: an attribute left in place would stay with the connection for its life.
-        Principal who = channel.hasAttr(REQUEST_PRINCIPAL) ? channel.attr(REQUEST_PRINCIPAL).getAndRemove() : null;
+        // Asked first: attr() would add the attribute to every connection that never had one (WebSocket upgrades).
+        Principal who = channel.hasAttr(REQUEST_PRINCIPAL) ? channel.attr(REQUEST_PRINCIPAL).getAndSet(null) : null;
         return who != null ? who : authenticate(channel, credentials.get());
     }
 
