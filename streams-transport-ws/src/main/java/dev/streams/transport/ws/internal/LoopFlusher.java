@@ -26,11 +26,7 @@ final class LoopFlusher implements Runnable {
      * publisher or a few clients is latency-bound and cheap, while a pass over many connections is what fan-out
      * pays for in system calls.
      */
-    static final int COALESCE_MIN_CONNECTIONS = 16;
-    /** How long after a pass over many connections the next may wait (the server's write coalescing); 0: never. */
-    private long coalesceNanos;
-    private long lastPassNanos;
-    private int lastPassSize;
+    private static final int COALESCE_MIN_CONNECTIONS = 16;
     private static final FastThreadLocal<LoopFlusher> PER_LOOP = new FastThreadLocal<>();
 
     private final EventExecutor loop;
@@ -38,6 +34,11 @@ final class LoopFlusher implements Runnable {
     private List<FrameBatcher> spare = new ArrayList<>();
     private boolean scheduled;
     private int deferrals;
+    /** How long after a pass over many connections the next may wait (the server's write coalescing); 0: never. */
+    private long coalesceNanos;
+    /** When the last pass ended, and over how many connections. */
+    private long lastPassNanos;
+    private int lastPassSize;
 
     private LoopFlusher(EventExecutor loop) {
         this.loop = loop;
