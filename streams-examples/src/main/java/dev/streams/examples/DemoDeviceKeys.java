@@ -33,10 +33,8 @@ final class DemoDeviceKeys {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The project's device keys, revoked ones included.")
     static final class ListDevices extends DemoKeys.Where implements Callable<Integer> {
-        private final PrintStream out;
-
         ListDevices(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
@@ -50,15 +48,21 @@ final class DemoDeviceKeys {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Creates a device's key (revoking the one it had) and prints its identity and key once.")
-    static final class CreateDevice extends DemoKeys.Where implements Callable<Integer> {
-        private final PrintStream out;
+    /** A command about one device, named by its id. */
+    abstract static class OneDevice extends DemoKeys.Where {
         @Parameters(index = "0", description = "the device's id")
         String deviceId;
 
+        OneDevice(PrintStream out) {
+            super(out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates a device's key (revoking the one it had) and prints its identity and key once.")
+    static final class CreateDevice extends OneDevice implements Callable<Integer> {
         CreateDevice(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
@@ -72,13 +76,9 @@ final class DemoDeviceKeys {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revokes a device's key; a demo serving from the directory refuses its next request.")
-    static final class RevokeDevice extends DemoKeys.Where implements Callable<Integer> {
-        private final PrintStream out;
-        @Parameters(index = "0", description = "the device's id")
-        String deviceId;
-
+    static final class RevokeDevice extends OneDevice implements Callable<Integer> {
         RevokeDevice(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override

@@ -104,6 +104,8 @@ final class DemoKeys {
 
     /** Options every keys command takes. */
     static class Where {
+        /** Where the command prints (the caller's stream, so tests read it). */
+        final PrintStream out;
         @Option(names = "--data-dir", defaultValue = "streams-data",
                 description = "the demo's data directory (default ${DEFAULT-VALUE})")
         Path dataDir;
@@ -111,6 +113,10 @@ final class DemoKeys {
         Path masterKeyFile;
         @Option(names = "--project", defaultValue = "demo", description = "the project (default ${DEFAULT-VALUE})")
         String project;
+
+        Where(PrintStream out) {
+            this.out = out;
+        }
 
         /** The auth over an existing data directory (a command never creates one). */
         StreamsAuth auth() {
@@ -124,10 +130,8 @@ final class DemoKeys {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The project's keys, revoked ones included.")
     static final class ListKeys extends Where implements Callable<Integer> {
-        private final PrintStream out;
-
         ListKeys(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
@@ -145,7 +149,6 @@ final class DemoKeys {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates a key and prints it once.")
     static final class CreateKey extends Where implements Callable<Integer> {
-        private final PrintStream out;
         @Parameters(index = "0", description = "a name for people")
         String name;
         @Option(names = "--scopes", split = ",", defaultValue = "publish,subscribe,issue_tokens,ingest",
@@ -153,7 +156,7 @@ final class DemoKeys {
         List<String> scopes;
 
         CreateKey(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
@@ -175,12 +178,11 @@ final class DemoKeys {
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revokes a key; a demo serving from the directory ends its sessions within a second.")
     static final class RevokeKey extends Where implements Callable<Integer> {
-        private final PrintStream out;
         @Parameters(index = "0", description = "the key's id (as `keys list` shows it)")
         String id;
 
         RevokeKey(PrintStream out) {
-            this.out = out;
+            super(out);
         }
 
         @Override
