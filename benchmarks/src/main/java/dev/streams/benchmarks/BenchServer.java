@@ -40,6 +40,8 @@ public final class BenchServer {
             java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("bench-history");
             builder.historyStore(SqlHistoryStore.sqlite(dataDir).build());
             System.out.println("history " + dataDir);
+            // Runs end by a kill: each would otherwise leave its database in the temporary directory.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> TempDirs.deleteTree(dataDir)));
         }
         Broker broker = builder.build();
         StreamsAuth auth = StreamsAuth.builder().masterKey("load-test-master-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8))

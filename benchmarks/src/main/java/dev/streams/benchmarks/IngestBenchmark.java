@@ -15,11 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * Sustained ingest of 128-byte device readings into a broker with live subscribers, with the SQLite store and
@@ -43,9 +41,7 @@ public final class IngestBenchmark {
         try (SqlHistoryStore store = SqlHistoryStore.sqlite(dir).maxBatch(batch).build()) {
             run("sqlite", store, seconds, publishers, subscribers);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteTree(dir);
         }
     }
 

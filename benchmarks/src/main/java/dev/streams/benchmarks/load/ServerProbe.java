@@ -55,7 +55,7 @@ final class ServerProbe {
         if (pid == null) {
             return null;
         }
-        String[] stat = Files.readString(Path.of("/proc", pid, "stat")).replaceFirst("^.*\\) ", "").split(" ");
+        String[] stat = statFields(Files.readString(Path.of("/proc", pid, "stat")));
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -70,7 +70,7 @@ final class ServerProbe {
                     continue; // the thread ended between listing and reading
                 }
                 String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
-                String[] fields = line.substring(line.lastIndexOf(") ") + 2).split(" ");
+                String[] fields = statFields(line);
                 long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                 if (name.contains("CompilerThre")) {
                     jitTicks += used;
@@ -81,6 +81,14 @@ final class ServerProbe {
         }
         return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
                 gcTicks * 10_000L);
+    }
+
+    /**
+     * The fields of a {@code /proc} stat line after the process or thread name, which may hold spaces and
+     * parentheses: utime and stime are then at 11 and 12.
+     */
+    private static String[] statFields(String line) {
+        return line.substring(line.lastIndexOf(") ") + 2).split(" ");
     }
 
     /** The system calls the tool counts (perf's software tracepoints; hardware counters are not needed). */
