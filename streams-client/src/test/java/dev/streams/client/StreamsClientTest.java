@@ -246,8 +246,10 @@ class StreamsClientTest {
         AtomicInteger issued = new AtomicInteger();
         newClient(() -> {
             issued.incrementAndGet();
-            // 31 s tokens: the server warns 30 s before expiry, so about a second after each connect or refresh.
-            return auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(31), Set.of(Scope.SUBSCRIBE));
+            // 32 s tokens: the server warns 30 s before expiry, so one to two seconds after each connect or
+            // refresh. Not 31: a token's expiry is whole seconds, rounded down by up to one, and a token with
+            // less than 30 s left is warned about halfway through, after this test's wait.
+            return auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(32), Set.of(Scope.SUBSCRIBE));
         });
         client.awaitConnected(Duration.ofSeconds(10));
         await(() -> issued.get() >= 3, "refreshed in band, twice");

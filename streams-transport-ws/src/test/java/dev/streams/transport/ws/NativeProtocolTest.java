@@ -129,11 +129,12 @@ class NativeProtocolTest extends ServerFixture {
     void anExpiringCredentialCanBeRefreshedInBandOrTheConnectionCloses() throws Exception {
         start();
         var issuer = auth.authenticate(Credentials.apiKey(alphaKey.key()));
-        // The session arms its warning 30 s before expiry, so a 31 s token is warned about after about a second.
-        // The auth clock stands still from the fixture's start: brought to now first, or a slow server start
-        // leaves the token less than 30 s to live, and its warning comes halfway, after the wait below.
+        // The session arms its warning 30 s before expiry, so a 32 s token is warned about after one to two
+        // seconds. The auth clock stands still from the fixture's start: brought to now first, or a slow server
+        // start leaves the token less than 30 s to live, and its warning comes halfway, after the wait below.
+        // Two seconds, not one, over the lead: a token's expiry is whole seconds, rounded down by up to one.
         authClock.advance(Duration.between(authClock.instant(), java.time.Instant.now()));
-        String shortLived = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(31), Set.of(Scope.SUBSCRIBE));
+        String shortLived = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(32), Set.of(Scope.SUBSCRIBE));
         TestClient client = open("jwt=" + shortLived);
         JsonObject warning = client.nextJson();
         assertThat(warning.get("type").getAsString()).isEqualTo("expiring");
@@ -149,7 +150,8 @@ class NativeProtocolTest extends ServerFixture {
         client.send("{\"type\":\"auth\",\"id\":\"x\",\"token\":\"" + otherProject + "\"}");
         assertError(client.nextJson(), "x", "FORBIDDEN");
 
-        String almostGone = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(1), Set.of());
+        // Two seconds, so that it has at least one left when the connection opens (see the rounding above).
+        String almostGone = auth.issueToken(issuer, "alpha", List.of(">"), Duration.ofSeconds(2), Set.of());
         TestClient doomed = open("jwt=" + almostGone);
         assertThat(doomed.nextJson().get("type").getAsString()).isEqualTo("expiring");
         JsonObject expired = doomed.nextJson();
