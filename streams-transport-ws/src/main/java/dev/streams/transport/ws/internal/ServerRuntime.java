@@ -1,7 +1,6 @@
 package dev.streams.transport.ws.internal;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -21,8 +20,6 @@ import java.util.concurrent.TimeUnit;
  * under the server's lock.
  */
 public final class ServerRuntime {
-    /** Netty's adaptive receive-buffer sizing, the default; stateless, so every connection shares it. */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZING = new AdaptiveRecvByteBufAllocator();
     private final ServerContext context;
     private final Apis apis;
     private final SslContext ssl;
@@ -66,8 +63,8 @@ public final class ServerRuntime {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // One sizing policy for all connections: Netty's default makes an identical one per connection.
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZING)
+                // Netty's adaptive sizing, with a smaller state per connection (see ReceiveSizing).
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveSizing.INSTANCE)
                 .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BufferCapacityEstimator.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
