@@ -4,8 +4,9 @@ import dev.streams.auth.Principal;
 import dev.streams.auth.StreamsAuth;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Ends the sessions whose credential was revoked: an API key, a JWT signed with it, or a token issued under it
@@ -21,10 +22,10 @@ public final class RevocationSweeper implements Runnable {
     /** How often open sessions are checked: a revocation ends them within about this. */
     public static final Duration PERIOD = Duration.ofMillis(250);
 
-    private final Set<Session> sessions;
+    private final Supplier<List<Session>> sessions;
     private final StreamsAuth auth;
 
-    public RevocationSweeper(Set<Session> sessions, StreamsAuth auth) {
+    public RevocationSweeper(Supplier<List<Session>> sessions, StreamsAuth auth) {
         this.sessions = sessions;
         this.auth = auth;
     }
@@ -32,7 +33,7 @@ public final class RevocationSweeper implements Runnable {
     @Override
     public void run() {
         Map<String, Boolean> revokedByKey = new HashMap<>();
-        for (Session session : sessions) {
+        for (Session session : sessions.get()) {
             Principal credential = session.credential();
             if (credential == null || credential.apiKey() == null) {
                 continue;

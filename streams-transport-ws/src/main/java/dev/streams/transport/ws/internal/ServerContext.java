@@ -10,20 +10,24 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every handler of one server shares: the broker, auth, limits, metrics and the open sessions.
+ * What every handler of one server shares: the broker, auth, limits, metrics and the open connections.
  *
+ * @param channels       every open connection, HTTP or session; the open sessions are found through them (see
+ *                       {@link #openSessions()}) rather than kept in a set of their own, which would cost each
+ *                       idle connection a second map entry
  * @param allowedOrigins browser origins allowed to open WebSockets; empty allows any
  * @param queries        where history queries run (a database query never runs on an event loop), within
  *                       per-project bounds
  * @param replays        where subscriptions that must read the history store are made, projects in turn
  */
 public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metrics,
-                            ChannelGroup channels, Set<Session> sessions, ProjectConnections projectConnections,
+                            ChannelGroup channels, ProjectConnections projectConnections,
                             Set<String> allowedOrigins, ServerLimits limits, SubscribeOptions subscribeOptions,
                             Duration tokenTtl, HostRoutes hostRoutes, Compression compression,
                             SseResumes sseResumes, QueryGate queries, ReplayQueue replays,
@@ -76,8 +80,16 @@ public record ServerContext(Broker broker, StreamsAuth auth, ServerMetrics metri
                 .build();
     }
 
-    public static Set<Session> newSessionSet() {
-        return ConcurrentHashMap.newKeySet();
+    /** The sessions open now (handshake done, not yet closed), read from the open connections. Any thread. */
+    public List<Session> openSessions() {
+        List<Session> open = new ArrayList<>();
+        for (Channel channel : channels) {
+            Session session = SessionChannelHandler.sessionOf(channel);
+            if (session != null && session.isOpen()) {
+                open.add(session);
+            }
+        }
+        return open;
     }
 
     /** Whether a browser from {@code origin} may connect; requests without an Origin are not from a browser. */

@@ -11,7 +11,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,7 +72,7 @@ public final class ServerRuntime {
         group.next().scheduleAtFixedRate(new IdleSweeper(context.channels(), context.limits().idleTimeout()),
                 sweep.toNanos(), sweep.toNanos(), TimeUnit.NANOSECONDS);
         long revocations = RevocationSweeper.PERIOD.toNanos();
-        group.next().scheduleAtFixedRate(new RevocationSweeper(context.sessions(), context.auth()),
+        group.next().scheduleAtFixedRate(new RevocationSweeper(context::openSessions, context.auth()),
                 revocations, revocations, TimeUnit.NANOSECONDS);
         try {
             serverChannel = bootstrap.bind(host, port).sync().channel();
@@ -112,11 +111,11 @@ public final class ServerRuntime {
             return;
         }
         serverChannel.close().awaitUninterruptibly();
-        for (Session session : List.copyOf(context.sessions())) {
+        for (Session session : context.openSessions()) {
             session.channelExecute(session::goAway);
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
-        while (!context.sessions().isEmpty() && System.nanoTime() < deadline) {
+        while (!context.openSessions().isEmpty() && System.nanoTime() < deadline) {
             sleepBriefly();
         }
         // What is left is idle HTTP keep-alive connections or clients that ignored the close frame.

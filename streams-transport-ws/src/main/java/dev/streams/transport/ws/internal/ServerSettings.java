@@ -81,7 +81,7 @@ public final class ServerSettings {
                 new DefaultThreadFactory("streams-replay", true));
         ConnectionAdmission admission = new ConnectionAdmission(connectionLimits, maxConnections);
         return new ServerContext(broker, auth, new ServerMetrics(outboundBudget, replays, admission, metricSources),
-                new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                new DefaultChannelGroup("streams", GlobalEventExecutor.INSTANCE),
                 new ProjectConnections(maxConnectionsPerProject), Set.copyOf(allowedOrigins), limits,
                 subscribeOptions, tokenTtl, new HostRoutes(endpoints, fallback), compressing,
                 new SseResumes(maxConnections, Duration.ofMinutes(5)),

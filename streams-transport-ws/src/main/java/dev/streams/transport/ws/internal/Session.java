@@ -41,7 +41,8 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     private final ServerMetrics.PerDialect counters;
     /** Where this session's messages go: a WebSocket or a Server-Sent Events response. */
     private final Outbound out;
-    private boolean open;
+    /** Handshake done and not yet closed. Volatile: the revocation sweep and a server's close read it. */
+    private volatile boolean open;
     private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
@@ -71,11 +72,15 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         writabilityChanged();
     }
 
-    /** The handshake completed: the session joins the server's and takes over the connection gauge. */
+    /** Whether the handshake is done and the connection not yet closed. Any thread. */
+    boolean isOpen() {
+        return open;
+    }
+
+    /** The handshake completed: the session is open and takes over the connection gauge. */
     void opened() {
         open = true;
         out.opened();
-        server.sessions().add(this);
         ConnectionHead.switchDialect(channel, dialect);
         codec.opened();
     }
@@ -359,10 +364,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
             server.projectConnections().release(admittedProject);
             admittedProject = null;
         }
-        if (open) {
-            open = false;
-            server.sessions().remove(this);
-        }
+        open = false;
     }
 
     private void cancelAll() {

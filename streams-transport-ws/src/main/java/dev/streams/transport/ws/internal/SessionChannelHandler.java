@@ -1,5 +1,6 @@
 package dev.streams.transport.ws.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
@@ -12,6 +13,11 @@ abstract class SessionChannelHandler extends ChannelInboundHandlerAdapter {
 
     SessionChannelHandler(Session session) {
         this.session = session;
+    }
+
+    /** The session a connection carries (its handler is last in the pipeline), or null. Any thread. */
+    static Session sessionOf(Channel channel) {
+        return channel.pipeline().last() instanceof SessionChannelHandler handler ? handler.session : null;
     }
 
     @Override

@@ -152,7 +152,7 @@ class PipelinePiecesTest {
         OutboundBudget budget = new OutboundBudget(1L << 20);
         ConnectionAdmission admission = admission();
         return new ServerContext(Broker.create(), StreamsAuth.builder().masterKey(new byte[32]).build(),
-                new ServerMetrics(budget, REPLAYS, admission, java.util.List.of()), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), ServerContext.newSessionSet(),
+                new ServerMetrics(budget, REPLAYS, admission, java.util.List.of()), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE),
                 new ProjectConnections(10), Set.of(), limits(requestTimeout),
                 dev.streams.core.SubscribeOptions.defaults(), Duration.ofMinutes(1), new HostRoutes(Map.of(), null),
                 new ServerContext.Compression(false, 0), new SseResumes(10, Duration.ofMinutes(1)),
