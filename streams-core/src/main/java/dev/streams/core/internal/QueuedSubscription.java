@@ -10,28 +10,25 @@ import dev.streams.core.SubscriptionListener;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A subscription's bounded queue of event references and its drain loop. Publishers {@link #offer} under
  * their topic's lock and never wait; the drain runs on the subscription's executor, one run at a time, so
- * listener calls never overlap. Gaps are delivered before the queued events, which are all newer.
+ * listener calls never overlap ({@link SerialDrain}). Gaps are delivered before the queued events, which are
+ * all newer.
  */
-public class QueuedSubscription implements Subscription {
+public class QueuedSubscription extends SerialDrain implements Subscription {
     private static final System.Logger LOG = System.getLogger(QueuedSubscription.class.getName());
     private static final int BATCH = 64;
 
     private final ProjectState project;
     private final String pattern; // interned: the subscriptions of many connections share one
     private final SubscriptionListener listener;
-    private final Executor executor;
     /** The inbox of the event loop this subscription runs on, or null when it runs on another executor. */
     final LoopInbox inbox;
     private final OverflowPolicy policy;
     private final int maxEvents;
     private final long maxBytes;
-    private final AtomicInteger wip = new AtomicInteger();
-    private final Runnable drainTask = this::drain;
 
     // Guarded by "this". Lock order: a topic's lock, then the pattern index's, then this monitor; never the
     // reverse, and no listener runs while it is held.
@@ -48,10 +45,10 @@ public class QueuedSubscription implements Subscription {
 
     QueuedSubscription(ProjectState project, String pattern, SubscriptionListener listener,
                        SubscribeOptions options, Executor defaultExecutor) {
+        super(options.executor() != null ? options.executor() : defaultExecutor);
         this.project = project;
         this.pattern = pattern.intern();
         this.listener = listener;
-        this.executor = options.executor() != null ? options.executor() : defaultExecutor;
         this.inbox = options.onEventLoop() ? project.inboxes.admit(executor, options.maxQueuedEvents()) : null;
         this.policy = options.overflowPolicy();
         this.maxEvents = options.maxQueuedEvents();
@@ -75,7 +72,7 @@ public class QueuedSubscription implements Subscription {
     final boolean offerOnLoop(Event event) {
         boolean now;
         synchronized (this) {
-            now = closing == null && demand > 0 && queued() == 0 && (gaps == null || gaps.isEmpty()) && wip.get() == 0;
+            now = closing == null && demand > 0 && queued() == 0 && (gaps == null || gaps.isEmpty()) && drainIdle();
             if (now && demand != Long.MAX_VALUE) {
                 demand--;
             }
@@ -132,13 +129,6 @@ public class QueuedSubscription implements Subscription {
             gaps().add(gap);
         }
         drainHere();
-    }
-
-    /** Drains on the calling thread, the subscription's executor, unless a drain is already due. */
-    private void drainHere() {
-        if (wip.getAndIncrement() == 0) {
-            drain();
-        }
     }
 
     /** Queues under the overflow policy; false when the subscription had already ended (nothing to drain). */
@@ -234,17 +224,6 @@ public class QueuedSubscription implements Subscription {
         }
     }
 
-    private void signal() {
-        if (wip.getAndIncrement() == 0) {
-            try {
-                executor.execute(drainTask);
-            } catch (RuntimeException rejected) {
-                LOG.log(Level.WARNING, "delivery executor rejected a drain of " + pattern, rejected);
-                wip.set(0);
-            }
-        }
-    }
-
     private int queued() {
         return queue == null ? 0 : queue.size();
     }
@@ -256,18 +235,9 @@ public class QueuedSubscription implements Subscription {
         return gaps;
     }
 
-    private void drain() {
-        int missed = 1;
-        do {
-            while (deliverSome()) {
-                // keep going while there is something we may deliver
-            }
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
-    }
-
     /** Delivers one step (pending gaps, a batch of events, or the close); false when nothing can go now. */
-    private boolean deliverSome() {
+    @Override
+    final boolean deliverSome() {
         Gap gap = null;
         int count = 0;
         // Live traffic mostly finds one event queued: that one needs no array. A burst gets one of its size
