@@ -2,6 +2,7 @@ package dev.streams.transport.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streams.core.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,25 @@ class ConnectionLimitsTest extends ServerFixture {
             again = open("127.0.0.2", HEALTH).readHttpResponse();
         } while (!again.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline);
         assertThat(again).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aWebSocketSessionKeepsItsPlacesUntilItsConnectionCloses() throws Exception {
+        start(b -> b.connectionLimits(ConnectionLimits.builder().maxPerAddress(2).build()));
+        String upgrade = "GET /v1/ws/native?x-api-key=" + alphaKey.key() + " HTTP/1.1\r\nHost: x\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        String nativeOpen = "streams_connections{dialect=\"native\"}";
+        RawSocket first = open("127.0.0.9", upgrade);
+        assertThat(first.readHttpResponse()).startsWith("HTTP/1.1 101");
+        assertThat(open("127.0.0.9", upgrade).readHttpResponse()).startsWith("HTTP/1.1 101");
+        // Sessions hold their address's places for as long as they are open, not just through the handshake.
+        Await.until(() -> metric(nativeOpen) == 2, "both sessions counted as native connections");
+        assertThat(open("127.0.0.9", upgrade).readHttpResponse()).startsWith("HTTP/1.1 429");
+
+        first.close();
+        Await.until(() -> metric(nativeOpen) == 1, "the closed session's connection no longer counted");
+        assertThat(open("127.0.0.9", upgrade).readHttpResponse()).startsWith("HTTP/1.1 101");
     }
 
     @Test

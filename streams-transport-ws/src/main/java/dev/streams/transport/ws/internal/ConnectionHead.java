@@ -22,6 +22,12 @@ import io.netty.channel.ChannelHandlerContext;
  * the outbound buffer nor the inbound queue can grow past the mark. Reading resumes when the buffer drains
  * below the low-water mark; a peer that never drains is closed by the idle and request timeouts.
  * First in the pipeline, so every handler's reads pass through it.
+ *
+ * <p>After a WebSocket handshake {@link WebSocketFrames} takes this handler out of the pipeline (its context is
+ * 64 bytes of every idle connection) and calls {@link #readSome}, {@link #writabilityChanged} and {@link #closed}
+ * itself. From then on the only
+ * handlers that ask to read are decoders that have not yet got a whole frame (or TLS record) and ask only while
+ * auto-read is off, so what they read is bounded by the frame limit; nothing needs holding back.
  */
 final class ConnectionHead extends ChannelDuplexHandler {
     private final ServerMetrics metrics;
@@ -48,11 +54,22 @@ final class ConnectionHead extends ChannelDuplexHandler {
     }
 
     /**
-     * The connection's head, or null on a channel without one (refused connections, tests). Looked up by type:
-     * while the pipeline is being built the channel's initializer is still first.
+     * The connection's head, or null on a channel without one (refused connections, tests): in the pipeline,
+     * looked up by type (while the pipeline is being built the channel's initializer is still first), or kept by
+     * the WebSocket session's handler that took it over. Event loop.
      */
     static ConnectionHead of(Channel channel) {
-        return channel.pipeline().get(ConnectionHead.class);
+        ConnectionHead head = channel.pipeline().get(ConnectionHead.class);
+        return head != null ? head : taken(channel);
+    }
+
+    /** The connection's head, or null, from any thread: first in the pipeline, or taken over by its last handler. */
+    static ConnectionHead find(Channel channel) {
+        return channel.pipeline().first() instanceof ConnectionHead head ? head : taken(channel);
+    }
+
+    private static ConnectionHead taken(Channel channel) {
+        return channel.pipeline().last() instanceof WebSocketFrames frames ? frames.head() : null;
     }
 
     /** Moves the connection's place in the open-connections gauge from its dialect to {@code to}. Event loop. */
@@ -111,15 +128,25 @@ final class ConnectionHead extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        closed();
+        ctx.fireChannelInactive();
+    }
+
+    /** The connection closed: gives up its places in the gauge and the admission counts. */
+    void closed() {
         metrics.of(dialect).connectionsOpen.decrement();
         admission.closed(source, authenticated);
-        ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = System.nanoTime();
+        readSome();
         ctx.fireChannelRead(msg);
+    }
+
+    /** The peer sent something: it is not idle. */
+    void readSome() {
+        lastActivity = System.nanoTime();
     }
 
     /**
@@ -145,12 +172,17 @@ final class ConnectionHead extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writabilityChanged(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads while the peer reads: auto-read follows writability, and a held read goes when it returns. */
+    void writabilityChanged(ChannelHandlerContext ctx) {
         boolean writable = ctx.channel().isWritable();
         ctx.channel().config().setAutoRead(writable);
         if (writable && readHeld) {
             readHeld = false;
             ctx.read();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 }

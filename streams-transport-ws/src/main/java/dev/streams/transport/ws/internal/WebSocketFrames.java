@@ -46,6 +46,11 @@ public final class WebSocketFrames extends SessionChannelHandler {
     private static final int MAX_COMPONENTS = 1024;
 
     private final ServerContext server;
+    /**
+     * The connection's head, taken out of the pipeline after the handshake, whose jobs this handler then does
+     * (see {@link ConnectionHead}); null before. Volatile: the idle sweep reads it from its own thread.
+     */
+    private volatile ConnectionHead head;
     private boolean pinged;
     /** The fragments of a text message so far; null between messages. */
     private CompositeByteBuf fragments;
@@ -94,6 +99,7 @@ public final class WebSocketFrames extends SessionChannelHandler {
                         // stage for each write to pass, and one more handler for each connection to keep.
                         ctx.pipeline().remove(WebSocketFrameEncoder.class);
                         session.opened();
+                        takeOverHead(ctx);
                     } catch (RuntimeException failed) {
                         // A listener's exception is only logged by Netty: without this the client would wait on
                         // an open connection that no session serves.
@@ -111,6 +117,38 @@ public final class WebSocketFrames extends SessionChannelHandler {
             HttpReplies.send(ctx, null, HttpResponseStatus.BAD_REQUEST, "text/plain",
                     String.valueOf(refused.getMessage()));
         }
+    }
+
+    /** One handler context less on every connection: the head's jobs are this handler's from now on. */
+    private void takeOverHead(ChannelHandlerContext ctx) {
+        ConnectionHead found = ctx.pipeline().get(ConnectionHead.class);
+        if (found != null) {
+            head = found;
+            ctx.pipeline().remove(found);
+        }
+    }
+
+    /** The connection head this handler took over, or null before the handshake. Any thread. */
+    ConnectionHead head() {
+        return head;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ConnectionHead head = this.head;
+        if (head != null) {
+            head.readSome();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ConnectionHead head = this.head;
+        if (head != null) {
+            head.writabilityChanged(ctx);
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private void frame(ChannelHandlerContext ctx, WebSocketFrame frame) {
@@ -184,6 +222,10 @@ public final class WebSocketFrames extends SessionChannelHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         discardFragments();
+        ConnectionHead head = this.head;
+        if (head != null) {
+            head.closed();
+        }
         super.channelInactive(ctx);
     }
 
