@@ -203,6 +203,11 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     }
 
     @Override
+    public List<SubscriptionSink> subscriptions() {
+        return List.of(sinks);
+    }
+
+    @Override
     public boolean namesEvents() {
         return out.namesEvents();
     }

@@ -4,6 +4,7 @@ import dev.streams.auth.Credentials;
 import dev.streams.auth.Principal;
 import dev.streams.core.StartPosition;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
@@ -40,6 +41,12 @@ public interface SessionControl {
 
     /** Ends one of the session's subscriptions. */
     void unsubscribe(SubscriptionSink sink);
+
+    /**
+     * The session's subscriptions, in the order they were made (each added before its {@code ready} runs): a
+     * snapshot, so a codec may end some while it walks them.
+     */
+    List<SubscriptionSink> subscriptions();
 
     /** Whether the transport names its messages (Server-Sent Events), so that gaps always go as named events. */
     boolean namesEvents();

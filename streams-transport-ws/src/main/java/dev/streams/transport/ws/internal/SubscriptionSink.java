@@ -23,6 +23,11 @@ public final class SubscriptionSink implements SubscriptionListener {
     /** Gaps reported before the session announced the subscription (its replay ran elsewhere); sent after. */
     private java.util.List<Gap> held;
     private boolean announced;
+    /**
+     * What the dialect calls this subscription on the wire (the native protocol's {@code s1}), or null. Kept
+     * here, where the object has a free slot, so that a connection keeps no name-to-subscription map of its own.
+     */
+    private String name;
 
     SubscriptionSink(Session session, FrameEncoding encoding) {
         this.session = session;
@@ -36,6 +41,16 @@ public final class SubscriptionSink implements SubscriptionListener {
 
     public Subscription subscription() {
         return subscription;
+    }
+
+    /** The subscription's name on the wire, or null when its dialect gives it none. */
+    public String name() {
+        return name;
+    }
+
+    /** Names the subscription on the wire. Event loop only. */
+    public void name(String name) {
+        this.name = name;
     }
 
     /** Tops demand up to the window while the channel can take more. Event loop only. */

@@ -79,6 +79,11 @@ public final class RecordingSessionControl implements SessionControl {
     }
 
     @Override
+    public List<SubscriptionSink> subscriptions() {
+        return List.of();
+    }
+
+    @Override
     public boolean namesEvents() {
         return namesEvents;
     }

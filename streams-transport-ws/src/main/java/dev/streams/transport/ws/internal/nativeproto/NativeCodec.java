@@ -36,7 +36,6 @@ final class NativeCodec extends NativeRendering {
 
     /** The handshake's credential, dropped once used: a session keeps no secret it no longer needs. */
     private HeadCredential handshake;
-    private final NativeSubscriptions subscriptions = new NativeSubscriptions();
     private Principal principal;
     private long nextSubscription = 1;
     /** The names of a connection's first subscriptions, shared by every connection instead of built by each. */
@@ -115,7 +114,7 @@ final class NativeCodec extends NativeRendering {
     private void subscribe(String id, JsonObject request) {
         String topic = NativeRequests.required(request, NativeProtocol.TOPIC);
         var start = NativeRequests.startOf(request);
-        if (subscriptions.size() + pendingSubscriptions >= server.maxSubscriptions()) {
+        if (session.subscriptions().size() + pendingSubscriptions >= server.maxSubscriptions()) {
             server.countLimitRejection().run();
             session.send(NativeWire.error(id, Failure.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + server.maxSubscriptions() + " subscriptions per connection"));
@@ -125,7 +124,7 @@ final class NativeCodec extends NativeRendering {
         session.authorizeAndSubscribe(principal, principal.project(), topic, start, NativeWire.EVENT, sink -> {
             pendingSubscriptions--;
             String name = subscriptionName(nextSubscription++);
-            subscriptions.put(name, sink);
+            sink.name(name);
             session.send(NativeWire.subscribed(id, name, java.time.Instant.now()));
         }, refused -> {
             pendingSubscriptions--;
@@ -135,13 +134,23 @@ final class NativeCodec extends NativeRendering {
 
     private void unsubscribe(String id, JsonObject request) {
         String name = NativeRequests.required(request, NativeProtocol.SUB);
-        SubscriptionSink sink = subscriptions.remove(name);
+        SubscriptionSink sink = named(name);
         if (sink == null) {
             session.send(NativeWire.error(id, Failure.NOT_FOUND, "no subscription " + name));
             return;
         }
         session.unsubscribe(sink);
         session.send(NativeWire.ack(id, NativeProtocol.SUB, name));
+    }
+
+    /** The subscription the client calls {@code name}, or null. */
+    private SubscriptionSink named(String name) {
+        for (SubscriptionSink sink : session.subscriptions()) {
+            if (name.equals(sink.name())) {
+                return sink;
+            }
+        }
+        return null;
     }
 
     private void publish(String id, JsonObject request) {
@@ -178,16 +187,14 @@ final class NativeCodec extends NativeRendering {
             return;
         }
         List<String> ended = new ArrayList<>();
-        subscriptions.removeIf((name, sink) -> {
+        for (SubscriptionSink sink : session.subscriptions()) {
             try {
                 server.auth().checkSubscribe(fresh, fresh.project(), sink.subscription().pattern());
-                return false;
             } catch (AuthException notAllowed) {
                 session.unsubscribe(sink);
-                ended.add(name);
-                return true;
+                ended.add(sink.name());
             }
-        });
+        }
         adopt(fresh);
         if (!ended.isEmpty()) {
             session.send(NativeWire.subscriptionsEnded(ended, "the new credential does not allow these subscriptions"));
