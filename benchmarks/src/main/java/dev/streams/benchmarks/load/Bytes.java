@@ -1,8 +1,12 @@
 package dev.streams.benchmarks.load;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
-/** Byte scanning without building strings: the receive path of the load tool. */
+/**
+ * Byte scanning without building strings: the receive path of the load tool. Frames are searched where Netty
+ * read them, with {@link ByteBuf#indexOf}, which compares eight bytes at a time.
+ */
 final class Bytes {
     /** Payloads start with this marker and 19 digits of the sender's System.nanoTime(). */
     static final byte[] MARK = "@@".getBytes(StandardCharsets.US_ASCII);
@@ -10,19 +14,26 @@ final class Bytes {
     private Bytes() {
     }
 
-    static boolean contains(byte[] haystack, String needle) {
-        return indexOf(haystack, needle.getBytes(StandardCharsets.US_ASCII), 0) >= 0;
+    static boolean contains(ByteBuf haystack, String needle) {
+        return indexOf(haystack, needle.getBytes(StandardCharsets.US_ASCII), haystack.readerIndex()) >= 0;
     }
 
-    static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+    /** Where {@code needle} first occurs in {@code haystack}'s readable bytes at or after {@code from}, or -1. */
+    static int indexOf(ByteBuf haystack, byte[] needle, int from) {
+        int end = haystack.writerIndex();
+        int last = end - needle.length;
+        for (int at = from; at <= last; at++) {
+            at = haystack.indexOf(at, last + 1, needle[0]);
+            if (at < 0) {
+                return -1;
             }
-            return i;
+            int j = 1;
+            while (j < needle.length && haystack.getByte(at + j) == needle[j]) {
+                j++;
+            }
+            if (j == needle.length) {
+                return at;
+            }
         }
         return -1;
     }
@@ -60,13 +71,13 @@ final class Bytes {
     }
 
     /** Calls {@code stamp} with the send time of every payload in a frame (NATS may batch several). */
-    static int forEachStamp(byte[] frame, java.util.function.LongConsumer stamp) {
+    static int forEachStamp(ByteBuf frame, java.util.function.LongConsumer stamp) {
         int found = 0;
-        int at = indexOf(frame, MARK, 0);
-        while (at >= 0 && at + 21 <= frame.length) {
+        int at = indexOf(frame, MARK, frame.readerIndex());
+        while (at >= 0 && at + 21 <= frame.writerIndex()) {
             long nanos = 0;
             for (int i = at + 2; i < at + 21; i++) {
-                nanos = nanos * 10 + (frame[i] - '0');
+                nanos = nanos * 10 + (frame.getByte(i) - '0');
             }
             stamp.accept(nanos);
             found++;

@@ -196,7 +196,7 @@ public final class SoakTool {
                 ch.eventLoop().schedule(() -> connect(client, uri, keeper), 50, TimeUnit.MILLISECONDS);
             });
             WsClient.sendText(ch, keeper.subscribeRequest().getBytes(StandardCharsets.UTF_8));
-        }, (ch, frame) -> keeper.onFrame(frame)).exceptionally(failed -> {
+        }, (ch, frame) -> keeper.onFrame(io.netty.buffer.ByteBufUtil.getBytes(frame))).exceptionally(failed -> {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

@@ -64,7 +64,7 @@ public final class StormTool {
         try (WsClient client = new WsClient(1)) {
             java.util.concurrent.BlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
             Channel channel = client.connect(uri, "127.0.0.1", c -> { },
-                    (c, frame) -> acks.add(new String(frame, StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+                    (c, frame) -> acks.add(frame.toString(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
             acks.poll(10, TimeUnit.SECONDS);
             for (int t = 0; t < topics; t++) {
                 String cursor = null;
@@ -117,7 +117,7 @@ public final class StormTool {
                 handshakes.acquire();
                 CompletableFuture<Channel> opened = client.connect(uri, sources.get(i % sources.size()), channel -> { },
                         (channel, frame) -> {
-                    JsonObject message = JsonParser.parseString(new String(frame, StandardCharsets.UTF_8)).getAsJsonObject();
+                    JsonObject message = JsonParser.parseString(frame.toString(StandardCharsets.UTF_8)).getAsJsonObject();
                     switch (message.get("type").getAsString()) {
                         case "welcome" -> WsClient.sendText(channel, ("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\""
                                 + expect.topic() + "\",\"resume\":{\"" + expect.topic() + "\":\"" + expect.epoch() + "-"

@@ -1,5 +1,6 @@
 package dev.streams.benchmarks.load;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /** What differs between the systems under test: paths and the few frames the tool sends. */
@@ -13,7 +14,7 @@ interface Target {
     String[] subscribeFrames(String topic);
 
     /** Whether a received frame confirms the subscription. */
-    boolean isSubscribed(byte[] frame);
+    boolean isSubscribed(ByteBuf frame);
 
     /** A publish frame carrying {@code payload}. */
     byte[] publishFrame(String topic, byte[] payload);
@@ -29,7 +30,7 @@ interface Target {
     }
 
     /** An answer the server requires to a frame (a NATS PING), or null. */
-    default byte[] answer(byte[] frame) {
+    default byte[] answer(ByteBuf frame) {
         return null;
     }
 
@@ -55,7 +56,7 @@ interface Target {
             }
 
             @Override
-            public boolean isSubscribed(byte[] frame) {
+            public boolean isSubscribed(ByteBuf frame) {
                 return Bytes.contains(frame, "\"type\":\"ack\"");
             }
 
@@ -101,7 +102,7 @@ interface Target {
             }
 
             @Override
-            public boolean isSubscribed(byte[] frame) {
+            public boolean isSubscribed(ByteBuf frame) {
                 return false;
             }
 
@@ -132,7 +133,7 @@ interface Target {
             }
 
             @Override
-            public boolean isSubscribed(byte[] frame) {
+            public boolean isSubscribed(ByteBuf frame) {
                 return Bytes.contains(frame, "PONG");
             }
 
@@ -148,7 +149,7 @@ interface Target {
             }
 
             @Override
-            public byte[] answer(byte[] frame) {
+            public byte[] answer(ByteBuf frame) {
                 return Bytes.contains(frame, "PING\r\n") ? "PONG\r\n".getBytes(StandardCharsets.US_ASCII) : null;
             }
         };
