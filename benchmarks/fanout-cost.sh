@@ -19,7 +19,9 @@ pin_server=(); pin_tool=()
 [ -n "${TOOL_CPUS:-}" ] && pin_tool=(taskset -c "$TOOL_CPUS")
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT
-port=$((20000 + RANDOM % 20000))
+# Below the kernel's ephemeral range (32768 and up by default), where the last run's client sockets, still in
+# TIME_WAIT, would make the bind fail now and then.
+port=$((20000 + RANDOM % 12000))
 case "$server" in
   nats)
     sed "s/18091/$port/; s/^port: .*/port: $((port + 1))/" benchmarks/nats.conf > "$out/nats.conf"
@@ -38,5 +40,15 @@ case "$server" in
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
 esac
 # Bounded: a run that cannot finish (a server that stopped answering) must not hold the next rounds.
-timeout 600 "${pin_tool[@]}" java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" 2>&1 \
-  | grep -E '^\| 20|^server-cost'
+# A run without a result row says why: the tool's last lines and the server's.
+status=0
+timeout 600 "${pin_tool[@]}" java -Xmx2g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" \
+  > "$out/tool.log" 2>&1 || status=$?
+if grep -E '^\| 20|^server-cost' "$out/tool.log"; then
+  exit 0
+fi
+echo "no result (load tool exit status $status); its last lines:" >&2
+tail -20 "$out/tool.log" >&2
+echo "the server's last lines:" >&2
+tail -20 "$out/server.log" >&2
+exit 1
