@@ -19,7 +19,8 @@ java -Xmx4g -cp "$jar" dev.streams.benchmarks.BenchServer 18090 > "$out/streams-
 for _ in $(seq 50); do grep -q '^key ' "$out/streams-server.log" 2>/dev/null && break; sleep 0.2; done
 key=$(awk '/^key /{print $2}' "$out/streams-server.log")
 
-run() { java -Xmx4g -cp "$jar" dev.streams.benchmarks.load.LoadTool --out "$out" "$@" | grep -v SLF4J; }
+# A large young generation: the tool's own collection pauses would otherwise count as the servers' latency.
+run() { java -Xmx4g -Xmn2g -cp "$jar" dev.streams.benchmarks.load.LoadTool --out "$out" "$@" | grep -v SLF4J; }
 nats_row=$(run --target nats --url ws://127.0.0.1:18091 "$@" | tail -1)
 streams_row=$(run --target streams --url ws://127.0.0.1:18090 --api-key "$key" "$@" | tail -1)
 echo "| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |"
