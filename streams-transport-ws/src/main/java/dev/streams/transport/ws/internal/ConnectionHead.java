@@ -25,9 +25,9 @@ import io.netty.channel.ChannelHandlerContext;
  *
  * <p>After a WebSocket handshake {@link WebSocketFrames} takes this handler out of the pipeline (its context is
  * 64 bytes of every idle connection) and calls {@link #readSome}, {@link #writabilityChanged} and {@link #closed}
- * itself. From then on the only
- * handlers that ask to read are decoders that have not yet got a whole frame (or TLS record) and ask only while
- * auto-read is off, so what they read is bounded by the frame limit; nothing needs holding back.
+ * itself. From then on the only handlers that ask to read are decoders that have not yet got a whole frame (or
+ * TLS record), and they ask only while auto-read is off, so what they read is bounded by the frame limit; nothing
+ * needs holding back.
  */
 final class ConnectionHead extends ChannelDuplexHandler {
     private final ServerMetrics metrics;
