@@ -76,6 +76,41 @@ class RevocationTest extends ServerFixture {
         assertThat(again.nextJson().get("code").getAsString()).isEqualTo("UNAUTHENTICATED");
     }
 
+    /**
+     * The sweep finds sessions through their connections' last handler; a session that negotiated compression has
+     * the extension's handlers in its pipeline too, and must be found all the same.
+     */
+    @Test
+    void aSessionThatNegotiatedCompressionEndsToo() throws Exception {
+        start();
+        try (RawSocket compressed = new RawSocket(server.port(), "/v1/ws/native?x-api-key=" + doomed.key(),
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n", 64 * 1024)) {
+            assertThat(compressed.responseHead).startsWith("HTTP/1.1 101")
+                    .containsIgnoringCase("permessage-deflate");
+            // Short frames go uncompressed, so the session's frames can be read as text here.
+            assertThat(readUntil(compressed, "welcome")).isNotNegative();
+            revoke();
+            assertThat(readUntil(compressed, "REVOKED")).as("told why").isNotNegative();
+            assertThat(readUntil(compressed, "\u0000never")).as("then the connection ends").isEqualTo(-1);
+        }
+        assertThat(get("/metrics").body()).contains("streams_revoked_sessions_total 1");
+    }
+
+    /** Reads until {@code marker} has arrived (its offset) or the connection ended (-1); at most 5 s. */
+    private static int readUntil(RawSocket socket, String marker) throws java.io.IOException {
+        StringBuilder received = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (received.indexOf(marker) < 0 && System.nanoTime() < deadline) {
+            int read = socket.socket.getInputStream().read(buffer);
+            if (read < 0) {
+                return -1;
+            }
+            received.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+        }
+        return received.indexOf(marker);
+    }
+
     @Test
     void aTokenIssuedUnderTheKeyEndsTooAndIsRefusedAfterwards() throws Exception {
         start();
