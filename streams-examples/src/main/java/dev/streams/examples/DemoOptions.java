@@ -24,11 +24,13 @@ import picocli.CommandLine.Option;
  *                      nodes, so that each accepts the others' tokens and key JWTs), or null
  * @param coap     devices over CoAP: the DTLS and plain ports (-1 each when off) and whether the simulated
  *                 devices post over it
+ * @param writeCoalescing the server's write coalescing (see {@code StreamsServer.Builder.writeCoalescing});
+ *                 zero, the server's default, writes as soon as an event loop has nothing else queued
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                           java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName,
                           int maxConnections, int maxConnectionsPerAddress, java.nio.file.Path masterKeyFile,
-                          Coap coap) {
+                          Coap coap, java.time.Duration writeCoalescing) {
     /**
      * Golioth's device API over CoAP.
      *
@@ -53,25 +55,25 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
     public DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                        java.nio.file.Path dataDir) {
         this(host, port, project, apiKey, devices, rate, dataDir, false, null, null, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS, null, Coap.OFF);
+                DEFAULT_MAX_CONNECTIONS, null, Coap.OFF, java.time.Duration.ZERO);
     }
 
     /** The same options, joining the cluster on {@code redisUri} as {@code name} (null: a unique name). */
     public DemoOptions inCluster(String redisUri, String name) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redisUri, name,
-                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap);
+                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap, writeCoalescing);
     }
 
     /** The same options with the cluster's shared master key in {@code file}. */
     public DemoOptions withMasterKeyFile(java.nio.file.Path file) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redis, nodeName,
-                maxConnections, maxConnectionsPerAddress, file, coap);
+                maxConnections, maxConnectionsPerAddress, file, coap, writeCoalescing);
     }
 
     /** The same options with devices over CoAP. */
     public DemoOptions withCoap(Coap coap) {
         return new DemoOptions(host, port, project, apiKey, devices, rate, dataDir, inMemory, redis, nodeName,
-                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap);
+                maxConnections, maxConnectionsPerAddress, masterKeyFile, coap, writeCoalescing);
     }
 
     /** The options with every default: port 8080, project demo, 3 devices at 1 reading/s, ./streams-data. */
@@ -129,6 +131,11 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
                 description = "how the simulated devices send readings: in-process, or over CoAP/DTLS (needs"
                         + " --coap-port) (default ${DEFAULT-VALUE})")
         String devicesOver;
+        @Option(names = "--write-coalescing-ms", paramLabel = "MS", defaultValue = "0",
+                description = "let an event loop's writes to many connections wait up to this long, so each"
+                        + " carries more events: fewer system calls for up to this much latency, 0-1000"
+                        + " (default ${DEFAULT-VALUE}: off)")
+        double writeCoalescingMs;
     }
 
     /** The usage text, as {@code --help} prints it. */
@@ -164,8 +171,13 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         if (coap.devicesOverCoap() && coap.dtlsPort() < 0) {
             throw new IllegalArgumentException("--devices-over coap posts over CoAP/DTLS; give --coap-port too\n" + usage());
         }
+        if (!(cli.writeCoalescingMs >= 0 && cli.writeCoalescingMs <= 1000)) {
+            throw new IllegalArgumentException("--write-coalescing-ms takes 0-1000\n" + usage());
+        }
+        java.time.Duration coalescing = java.time.Duration.ofNanos(Math.round(cli.writeCoalescingMs * 1_000_000));
         return new DemoOptions(cli.host, cli.port, cli.project, cli.apiKey, cli.devices, cli.rate, cli.dataDir,
-                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections, perAddress, cli.masterKeyFile, coap);
+                cli.inMemory, cli.redis, cli.nodeName, cli.maxConnections, perAddress, cli.masterKeyFile, coap,
+                coalescing);
     }
 
     private static int udpPort(Integer port, String option) {

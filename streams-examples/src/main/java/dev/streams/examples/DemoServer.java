@@ -80,6 +80,7 @@ public final class DemoServer implements AutoCloseable {
         server = StreamsServer.builder(broker, auth).host(options.host()).port(options.port())
                 .maxConnections(options.maxConnections()).maxConnectionsPerProject(options.maxConnections())
                 .connectionLimits(ConnectionLimits.builder().maxPerAddress(options.maxConnectionsPerAddress()).build())
+                .writeCoalescing(options.writeCoalescing())
                 .fallback(staticFiles)
                 .metricSource(this::coapSamples)
                 .endpoint("/demo/token", call -> call.method().equals("GET") ? dashboardToken(auth, demo, call)

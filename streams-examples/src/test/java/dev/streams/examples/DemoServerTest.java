@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -193,6 +194,10 @@ class DemoServerTest {
         assertThat(DemoOptions.parse("--in-memory", "--port", "0").inMemory()).isTrue();
         assertThatThrownBy(() -> DemoOptions.parse("--node-name", "a")).hasMessageContaining("give --redis too");
         assertThat(DemoOptions.parse("--redis", "redis://127.0.0.1:6379").redis()).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(DemoOptions.parse("--write-coalescing-ms", "0.5").writeCoalescing()).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(DemoOptions.parse().writeCoalescing()).isZero();
+        assertThatThrownBy(() -> DemoOptions.parse("--write-coalescing-ms", "1001")).hasMessageContaining("0-1000");
+        assertThatThrownBy(() -> DemoOptions.parse("--write-coalescing-ms", "-1")).hasMessageContaining("0-1000");
     }
 
     @Test
