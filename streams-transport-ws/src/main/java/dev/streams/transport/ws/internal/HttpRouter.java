@@ -30,10 +30,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private final ServerContext server;
     private final Apis apis;
-    /**
-     * The same for every upgrade: the route is chosen here already, so Netty's handshake handler is told that
-     * every path ("/" with checkStartsWith) is a WebSocket path; one config per connection would cost memory.
-     */
 
     public HttpRouter(ServerContext server, Apis apis) {
         this.server = server;
