@@ -51,7 +51,8 @@ public final class BenchServer {
         StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
                 .connectionLimits(ConnectionLimits.builder().maxPerAddress(100_000).build())
                 .idleTimeout(Duration.ofMinutes(10))
-                .writeCoalescing(Duration.ofNanos(1000 * Long.getLong("streams.writeCoalescingMicros", 0))).nativeTransport(!Boolean.getBoolean("streams.nio"))
+                .writeCoalescing(Duration.ofNanos(1000 * Long.getLong("streams.writeCoalescingMicros", 0)))
+                .nativeTransport(!Boolean.getBoolean("streams.nio"))
                 .eventLoopThreads(Integer.getInteger("streams.eventLoops", Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())
                 .build().start();

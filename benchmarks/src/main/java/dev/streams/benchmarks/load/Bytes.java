@@ -15,7 +15,12 @@ final class Bytes {
     }
 
     static boolean contains(ByteBuf haystack, String needle) {
-        return indexOf(haystack, needle.getBytes(StandardCharsets.US_ASCII), haystack.readerIndex()) >= 0;
+        return contains(haystack, needle.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The same with the needle's bytes, for a search made on every frame. */
+    static boolean contains(ByteBuf haystack, byte[] needle) {
+        return indexOf(haystack, needle, haystack.readerIndex()) >= 0;
     }
 
     /** Where {@code needle} first occurs in {@code haystack}'s readable bytes at or after {@code from}, or -1. */

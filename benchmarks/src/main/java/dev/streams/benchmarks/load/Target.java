@@ -5,6 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /** What differs between the systems under test: paths and the few frames the tool sends. */
 interface Target {
+    /** Looked for in every frame nats-server sends (it must be answered), so built once. */
+    byte[] NATS_PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] NATS_PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+
     String name();
 
     /** WebSocket path (with query) for a connection. */
@@ -150,7 +154,7 @@ interface Target {
 
             @Override
             public byte[] answer(ByteBuf frame) {
-                return Bytes.contains(frame, "PING\r\n") ? "PONG\r\n".getBytes(StandardCharsets.US_ASCII) : null;
+                return Bytes.contains(frame, NATS_PING) ? NATS_PONG.clone() : null;
             }
         };
     }
