@@ -7,6 +7,9 @@ import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Publish to deliver, in process: one operation publishes {@link #BATCH} events to a topic with N subscribers
  * and waits until every subscriber has them, so deliveries per second = ops/s x BATCH x subscribers.
+ *
+ * <p>With {@code executors=loops}, {@link LoopCpu} also counts the deliveries and the CPU time the two loop
+ * threads spent on them: their ratio is the CPU per delivery, and its inverse the deliveries per second one core
+ * makes, whatever else the machine runs (throughput alone swings with the publisher's spinning and neighbours).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +52,7 @@ public class FanOutBenchmark {
     String executors;
 
     private java.util.concurrent.ExecutorService[] loops = new java.util.concurrent.ExecutorService[0];
+    private long[] loopThreads = new long[0];
 
     private Broker broker;
     private final LongAdder delivered = new LongAdder();
@@ -61,6 +69,15 @@ public class FanOutBenchmark {
             loops = new java.util.concurrent.ExecutorService[] {
                     java.util.concurrent.Executors.newSingleThreadExecutor(),
                     java.util.concurrent.Executors.newSingleThreadExecutor()};
+            loopThreads = new long[loops.length];
+            for (int i = 0; i < loops.length; i++) {
+                int slot = i;
+                try {
+                    loops[i].submit(() -> loopThreads[slot] = Thread.currentThread().getId()).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
         for (int i = 0; i < subscribers; i++) {
             SubscribeOptions options = loops.length == 0 ? roomy : roomy.toBuilder().eventLoop(loops[i % loops.length]).build();
@@ -76,8 +93,29 @@ public class FanOutBenchmark {
         }
     }
 
+    /** Deliveries and the loop threads' CPU time in an iteration (JMH sums them over its invocations). */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class LoopCpu {
+        /** Deliveries made. */
+        public long deliveries;
+        /** CPU time the loop threads spent, in microseconds. */
+        public long loopCpuMicros;
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private long loopCpuNanos() {
+        long sum = 0;
+        for (long id : loopThreads) {
+            sum += THREADS.getThreadCpuTime(id);
+        }
+        return sum;
+    }
+
     @Benchmark
-    public long publishBatchAndAwaitDelivery() {
+    public long publishBatchAndAwaitDelivery(LoopCpu cpu) {
+        long cpuBefore = loopCpuNanos();
         for (int i = 0; i < BATCH; i++) {
             broker.publish("bench", "fan.out", payload);
         }
@@ -85,6 +123,8 @@ public class FanOutBenchmark {
         while (delivered.sum() < expected) {
             Thread.onSpinWait();
         }
+        cpu.deliveries += (long) BATCH * subscribers;
+        cpu.loopCpuMicros += (loopCpuNanos() - cpuBefore) / 1000;
         return expected;
     }
 }
