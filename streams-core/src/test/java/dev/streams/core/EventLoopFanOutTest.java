@@ -181,4 +181,145 @@ class EventLoopFanOutTest {
         Await.until(() -> r.events.size() == 20, "the rest once requested");
         assertCompleteAndOrdered(r.events, Map.of(), 20);
     }
+
+    /** Counts a subscription's deliveries on its loop and notes anything that breaks demand, order or the close. */
+    private static final class Strict implements SubscriptionListener {
+        final java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+        final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile long delivered;
+        volatile long lastOffset;
+        volatile int closes;
+
+        @Override
+        public void onEvent(Event event) {
+            long next = delivered + 1;
+            if (closes > 0) {
+                violations.add("event " + event.offset() + " after the close");
+            }
+            if (lastOffset != 0 && event.offset() != lastOffset + 1) {
+                violations.add("offset " + event.offset() + " after " + lastOffset);
+            }
+            if (next > requested.get()) {
+                violations.add("delivery " + next + " with " + requested.get() + " requested");
+            }
+            lastOffset = event.offset();
+            delivered = next;
+        }
+
+        @Override
+        public void onGap(Gap gap) {
+            violations.add("gap " + gap);
+        }
+
+        @Override
+        public void onClose(CloseReason reason) {
+            closes++;
+        }
+    }
+
+    @RepeatedTest(3)
+    void demandGrantedFromOtherThreadsWhilePublishersRunIsNeverExceeded() throws Exception {
+        int publishedPerThread = 4_000;
+        long total = 3L * publishedPerThread;
+        List<Strict> subscribers = new ArrayList<>();
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Strict s = new Strict();
+            subscriptions.add(broker.subscribe("p", "grant.t", StartPosition.latest(),
+                    onLoop(i, 100_000).toBuilder().manualDemand().build(), s));
+            subscribers.add(s);
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            running.add(publishers.submit(() -> {
+                go.await();
+                for (int n = 0; n < publishedPerThread; n++) {
+                    broker.publish("p", "grant.t", new byte[8]);
+                }
+                return null;
+            }));
+        }
+        for (int t = 0; t < 2; t++) {
+            // Two granters race each other and the loops, in steps of 7 that end exactly at the total.
+            running.add(publishers.submit(() -> {
+                go.await();
+                boolean more = true;
+                while (more) {
+                    more = false;
+                    for (int i = 0; i < subscribers.size(); i++) {
+                        long before = subscribers.get(i).requested.getAndUpdate(r -> Math.min(total, r + 7));
+                        long n = Math.min(total, before + 7) - before;
+                        if (n > 0) {
+                            subscriptions.get(i).request(n);
+                            more = true;
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : running) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        for (Strict s : subscribers) {
+            Await.until(() -> s.delivered == total, "every requested event delivered");
+        }
+        // Demand is spent: more events wait (a marker through each loop shows none went), until requested.
+        for (int n = 0; n < 10; n++) {
+            broker.publish("p", "grant.t", new byte[8]);
+        }
+        for (ExecutorService loop : loops) {
+            CountDownLatch marker = new CountDownLatch(1);
+            loop.execute(marker::countDown);
+            assertThat(marker.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        for (int i = 0; i < subscribers.size(); i++) {
+            Strict s = subscribers.get(i);
+            assertThat(s.delivered).isEqualTo(total);
+            s.requested.addAndGet(10);
+            subscriptions.get(i).request(10);
+            Await.until(() -> s.delivered == total + 10, "the waiting events once requested");
+            assertThat(s.violations).isEmpty();
+        }
+    }
+
+    @RepeatedTest(3)
+    void aSubscriptionCancelledFromAnotherThreadMidStreamGetsNothingAfterItsClose() throws Exception {
+        List<Strict> subscribers = new ArrayList<>();
+        List<Subscription> subscriptions = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Strict s = new Strict();
+            s.requested.set(Long.MAX_VALUE);
+            subscriptions.add(broker.subscribe("p", "cancel.t", StartPosition.latest(), onLoop(i, 100_000), s));
+            subscribers.add(s);
+        }
+        int published = 20_000;
+        Future<?> publisher = publishers.submit(() -> {
+            for (int n = 0; n < published; n++) {
+                broker.publish("p", "cancel.t", new byte[8]);
+            }
+            return null;
+        });
+        for (int i = 0; i < subscribers.size(); i++) {
+            Strict s = subscribers.get(i);
+            long after = (long) published * i / subscribers.size();
+            Await.until(() -> s.delivered >= after || publisher.isDone(), "subscriber " + i + " under way");
+            subscriptions.get(i).cancel();
+        }
+        publisher.get(30, TimeUnit.SECONDS);
+        for (Strict s : subscribers) {
+            Await.until(() -> s.closes == 1, "the close delivered");
+        }
+        for (ExecutorService loop : loops) {
+            CountDownLatch marker = new CountDownLatch(1);
+            loop.execute(marker::countDown);
+            assertThat(marker.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        for (Strict s : subscribers) {
+            assertThat(s.closes).isEqualTo(1);
+            assertThat(s.violations).isEmpty();
+        }
+    }
 }
