@@ -169,6 +169,17 @@ public final class Broker implements AutoCloseable {
         return projects.checked(project).latestPosition(topic);
     }
 
+    /**
+     * Whether the fan-out of {@code topic} is far behind its publishers: an event loop its subscribers run on has
+     * more than half the events it may hold waiting, and past that it drops (telling each subscriber of the gap).
+     * A hint, read without locks: a network transport stops reading a publisher's socket for a moment while it
+     * holds, so that the publisher slows down rather than its events being dropped.
+     */
+    public boolean fanOutBehind(String project, String topic) {
+        ProjectState state = projects.find(project);
+        return state != null && state.fanOutBehind(topic);
+    }
+
     /** Counters and gauges of one project (all zero for a project never seen). */
     public ProjectStats stats(String project) {
         Topics.requireProject(project);

@@ -95,6 +95,14 @@ final class LoopInbox implements Runnable {
     }
 
     /**
+     * Whether this loop has more than half of {@link #bound()} posts waiting: it is falling behind its publishers,
+     * and a publisher that can wait (a network client, whose socket need not be read) should, before it drops.
+     */
+    boolean behind() {
+        return backlog.get() > bound / 2;
+    }
+
+    /**
      * Hands {@code event} to {@code targets} on the loop, except to those in {@code skip} (subscriptions that
      * just replayed the topic, event included). Under the event's topic monitor; never blocks. Past the bound the
      * event is counted in {@code open}, the topic's open drop run here, or in a new one; returns the run the

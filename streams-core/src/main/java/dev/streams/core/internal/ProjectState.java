@@ -317,6 +317,12 @@ public final class ProjectState {
         }
     }
 
+    /** Whether the topic's fan-out is far behind its publishers (see {@code Broker.fanOutBehind}). Any thread. */
+    public boolean fanOutBehind(String topic) {
+        TopicState state = topics.find(topic);
+        return state != null && state.fanOutBehind();
+    }
+
     /** The position of the newest event of a topic, if it has one. */
     public Optional<Position> latestPosition(String topic) {
         TopicState state = topics.find(topic);

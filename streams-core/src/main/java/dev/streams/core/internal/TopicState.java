@@ -21,7 +21,8 @@ final class TopicState {
     private long accountedBytes;
     private QueuedSubscription[] wildcard = NONE;
     private long wildcardVersion = -1;
-    private TopicDelivery delivery = TopicDelivery.EMPTY;
+    /** Volatile only for {@link #fanOutBehind}, which reads it without the monitor. */
+    private volatile TopicDelivery delivery = TopicDelivery.EMPTY;
     /** The drop run this topic has open in each of {@link #openDropsOf}'s inboxes (see {@link LoopInbox}). */
     private LoopInbox.DropRun[] openDrops;
     private TopicDelivery openDropsOf;
@@ -49,6 +50,19 @@ final class TopicState {
             delivery = TopicDelivery.of(exact, matches);
         }
         return delivery;
+    }
+
+    /**
+     * Whether an event loop this topic's subscribers run on is far behind its publishers ({@link LoopInbox#behind}),
+     * as of the topic's last publish. Any thread, no lock: a hint for pacing publishers.
+     */
+    boolean fanOutBehind() {
+        for (LoopInbox inbox : delivery.inboxes) {
+            if (inbox.behind()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** This topic's open drop runs, one slot per inbox of {@code current}; fresh when the grouping changed. */
