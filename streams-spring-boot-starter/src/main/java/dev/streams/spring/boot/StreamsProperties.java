@@ -100,6 +100,8 @@ public class StreamsProperties {
         private Duration tokenTtl;
         /** Write coalescing under fan-out load: fewer system calls per delivery for up to this much latency. */
         private Duration writeCoalescing;
+        /** The longest a publisher goes unread while its topic's fan-out is far behind (zero: never). */
+        private Duration maxPublisherStall;
 
         /** The address to listen on. */
         public String getHost() {
@@ -189,6 +191,16 @@ public class StreamsProperties {
         /** Sets how long an event loop may hold its writes to many connections to coalesce them. */
         public void setWriteCoalescing(Duration writeCoalescing) {
             this.writeCoalescing = writeCoalescing;
+        }
+
+        /** The longest a publisher goes unread while its topic's fan-out is far behind (zero: never). */
+        public Duration getMaxPublisherStall() {
+            return maxPublisherStall;
+        }
+
+        /** Sets the longest a publisher goes unread while its topic's fan-out is far behind. */
+        public void setMaxPublisherStall(Duration maxPublisherStall) {
+            this.maxPublisherStall = maxPublisherStall;
         }
 
         /** How long shutdown drains. */

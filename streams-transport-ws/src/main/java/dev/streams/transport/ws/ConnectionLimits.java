@@ -1,5 +1,6 @@
 package dev.streams.transport.ws;
 
+import dev.streams.transport.ws.internal.Checks;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -126,31 +127,31 @@ public final class ConnectionLimits {
 
         /** Open connections from one source address at most (default 1,000); more get 429. */
         public Builder maxPerAddress(int connections) {
-            this.maxPerAddress = positive(connections, "maxPerAddress");
+            this.maxPerAddress = Checks.positive(connections, "maxPerAddress");
             return this;
         }
 
         /** Connections without a credential at most (default a quarter of the server's maximum); more get 503. */
         public Builder maxUnauthenticated(int connections) {
-            this.maxUnauthenticated = positive(connections, "maxUnauthenticated");
+            this.maxUnauthenticated = Checks.positive(connections, "maxUnauthenticated");
             return this;
         }
 
         /** How long a connection may go without a valid credential (default 10 s). */
         public Builder authenticationTimeout(Duration timeout) {
-            this.authenticationTimeout = positive(timeout, "authenticationTimeout");
+            this.authenticationTimeout = Checks.positive(timeout, "authenticationTimeout");
             return this;
         }
 
         /** Answers one HTTP connection gives before it is closed (default 1,000). */
         public Builder maxRequestsPerConnection(int requests) {
-            this.maxRequestsPerConnection = positive(requests, "maxRequestsPerConnection");
+            this.maxRequestsPerConnection = Checks.positive(requests, "maxRequestsPerConnection");
             return this;
         }
 
         /** Age after which an HTTP keep-alive connection is closed after its current answer (default 10 min). */
         public Builder maxConnectionAge(Duration age) {
-            this.maxConnectionAge = positive(age, "maxConnectionAge");
+            this.maxConnectionAge = Checks.positive(age, "maxConnectionAge");
             return this;
         }
 
@@ -170,20 +171,6 @@ public final class ConnectionLimits {
         /** Builds the limits. */
         public ConnectionLimits build() {
             return new ConnectionLimits(this);
-        }
-
-        private static int positive(int value, String name) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            return value;
-        }
-
-        private static Duration positive(Duration value, String name) {
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            return value;
         }
     }
 

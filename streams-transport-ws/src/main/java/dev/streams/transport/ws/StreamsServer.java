@@ -4,6 +4,7 @@ import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.transport.ws.internal.Apis;
+import dev.streams.transport.ws.internal.Checks;
 import dev.streams.transport.ws.internal.IoTransport;
 import dev.streams.transport.ws.internal.ServerContext;
 import dev.streams.transport.ws.internal.ServerRuntime;
@@ -162,7 +163,7 @@ public final class StreamsServer implements AutoCloseable {
 
         /** Threads of Netty's event loops (default: cores, at least 2). */
         public Builder eventLoopThreads(int threads) {
-            settings.eventLoopThreads = positive(threads, "eventLoopThreads");
+            settings.eventLoopThreads = Checks.positive(threads, "eventLoopThreads");
             return this;
         }
 
@@ -174,25 +175,25 @@ public final class StreamsServer implements AutoCloseable {
 
         /** Largest WebSocket frame (default 64 KiB); larger ones close the connection with 1009. */
         public Builder maxFrameBytes(int bytes) {
-            settings.maxFrameBytes = positive(bytes, "maxFrameBytes");
+            settings.maxFrameBytes = Checks.positive(bytes, "maxFrameBytes");
             return this;
         }
 
         /** Largest WebSocket message after reassembling fragments (default 1 MiB). */
         public Builder maxMessageBytes(int bytes) {
-            settings.maxMessageBytes = positive(bytes, "maxMessageBytes");
+            settings.maxMessageBytes = Checks.positive(bytes, "maxMessageBytes");
             return this;
         }
 
         /** Largest HTTP request body (default 1 MiB); larger ones get 413. */
         public Builder maxBodyBytes(int bytes) {
-            settings.maxBodyBytes = positive(bytes, "maxBodyBytes");
+            settings.maxBodyBytes = Checks.positive(bytes, "maxBodyBytes");
             return this;
         }
 
         /** Open connections at most (default 10,000); more get 503. */
         public Builder maxConnections(int connections) {
-            settings.maxConnections = positive(connections, "maxConnections");
+            settings.maxConnections = Checks.positive(connections, "maxConnections");
             return this;
         }
 
@@ -207,7 +208,7 @@ public final class StreamsServer implements AutoCloseable {
 
         /** Open WebSocket sessions of one project at most (default 5,000); more are refused with LIMIT_EXCEEDED. */
         public Builder maxConnectionsPerProject(int connections) {
-            settings.maxConnectionsPerProject = positive(connections, "maxConnectionsPerProject");
+            settings.maxConnectionsPerProject = Checks.positive(connections, "maxConnectionsPerProject");
             return this;
         }
 
@@ -217,10 +218,7 @@ public final class StreamsServer implements AutoCloseable {
          * socket has to send its first frame (default 30 s). Late requests get 408; counted in /metrics.
          */
         public Builder requestTimeout(Duration timeout) {
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("requestTimeout must be positive");
-            }
-            settings.requestTimeout = timeout;
+            settings.requestTimeout = Checks.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -233,11 +231,17 @@ public final class StreamsServer implements AutoCloseable {
          * At most one second.
          */
         public Builder writeCoalescing(Duration coalescing) {
-            Objects.requireNonNull(coalescing, "coalescing");
-            if (coalescing.isNegative() || coalescing.compareTo(Duration.ofSeconds(1)) > 0) {
-                throw new IllegalArgumentException("writeCoalescing must be between 0 and 1 s: " + coalescing);
-            }
-            settings.writeCoalescing = coalescing;
+            settings.writeCoalescing = Checks.upTo(coalescing, Duration.ofSeconds(1), "writeCoalescing");
+            return this;
+        }
+
+        /**
+         * The longest a publishing connection goes unread while its topic's fan-out is far behind (an event loop
+         * holds over half the events it may hold; past that it drops, and tells the subscribers). The client is
+         * slowed by TCP rather than its events dropped; after this it is read again. Default 50 ms; zero: never.
+         */
+        public Builder maxPublisherStall(Duration stall) {
+            settings.maxPublisherStall = Checks.upTo(stall, Duration.ofSeconds(10), "maxPublisherStall");
             return this;
         }
 
@@ -249,7 +253,7 @@ public final class StreamsServer implements AutoCloseable {
 
         /** Bytes buffered for a client that is not reading before its subscriptions stop pulling (default 1 MiB). */
         public Builder maxOutboundBytes(int bytes) {
-            settings.maxOutboundBytes = positive(bytes, "maxOutboundBytes");
+            settings.maxOutboundBytes = Checks.positive(bytes, "maxOutboundBytes");
             return this;
         }
 
@@ -259,16 +263,13 @@ public final class StreamsServer implements AutoCloseable {
          * 16 MiB). Events then wait in the subscriptions' queues under their overflow policies.
          */
         public Builder maxTotalOutboundBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("maxTotalOutboundBytes must be positive");
-            }
-            settings.maxTotalOutboundBytes = bytes;
+            settings.maxTotalOutboundBytes = Checks.positive(bytes, "maxTotalOutboundBytes");
             return this;
         }
 
         /** Subscriptions one native-protocol connection may hold (default 100). */
         public Builder maxSubscriptionsPerConnection(int count) {
-            settings.maxSubscriptionsPerConnection = positive(count, "maxSubscriptionsPerConnection");
+            settings.maxSubscriptionsPerConnection = Checks.positive(count, "maxSubscriptionsPerConnection");
             return this;
         }
 
@@ -289,16 +290,13 @@ public final class StreamsServer implements AutoCloseable {
 
         /** Frames shorter than this go uncompressed even where compression was negotiated (default 256 bytes). */
         public Builder compressMinBytes(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("compressMinBytes must not be negative");
-            }
-            settings.compressMinBytes = bytes;
+            settings.compressMinBytes = Checks.notNegative(bytes, "compressMinBytes");
             return this;
         }
 
         /** Threads that run history queries (default 2); 64 more may wait, further ones get 503. */
         public Builder queryThreads(int threads) {
-            settings.queryThreads = positive(threads, "queryThreads");
+            settings.queryThreads = Checks.positive(threads, "queryThreads");
             return this;
         }
 
@@ -308,7 +306,7 @@ public final class StreamsServer implements AutoCloseable {
          * answers never wait here.
          */
         public Builder replayThreads(int threads) {
-            settings.replayThreads = positive(threads, "replayThreads");
+            settings.replayThreads = Checks.positive(threads, "replayThreads");
             return this;
         }
 
@@ -318,7 +316,7 @@ public final class StreamsServer implements AutoCloseable {
          * in {@code streams_replays_refused_total}.
          */
         public Builder maxWaitingReplays(int replays) {
-            settings.maxWaitingReplays = positive(replays, "maxWaitingReplays");
+            settings.maxWaitingReplays = Checks.positive(replays, "maxWaitingReplays");
             return this;
         }
 
@@ -327,7 +325,7 @@ public final class StreamsServer implements AutoCloseable {
          * least one), so that one tenant's heavy queries always leave a thread for the others.
          */
         public Builder maxQueriesPerProject(int queries) {
-            settings.maxQueriesPerProject = positive(queries, "maxQueriesPerProject");
+            settings.maxQueriesPerProject = Checks.positive(queries, "maxQueriesPerProject");
             return this;
         }
 
@@ -337,10 +335,7 @@ public final class StreamsServer implements AutoCloseable {
          * {@code streams_history_queries_refused_total}.
          */
         public Builder queryQueue(int maxWaitingPerProject, Duration maxWait) {
-            if (maxWaitingPerProject < 0) {
-                throw new IllegalArgumentException("maxWaitingPerProject must not be negative");
-            }
-            settings.maxWaitingQueriesPerProject = maxWaitingPerProject;
+            settings.maxWaitingQueriesPerProject = Checks.notNegative(maxWaitingPerProject, "maxWaitingPerProject");
             settings.maxQueryWait = Objects.requireNonNull(maxWait, "maxWait");
             return this;
         }
@@ -387,13 +382,6 @@ public final class StreamsServer implements AutoCloseable {
         /** Builds the server; {@link StreamsServer#start()} binds it. */
         public StreamsServer build() {
             return new StreamsServer(settings);
-        }
-
-        private static int positive(int value, String name) {
-            if (value < 1) {
-                throw new IllegalArgumentException(name + " must be positive");
-            }
-            return value;
         }
     }
 }

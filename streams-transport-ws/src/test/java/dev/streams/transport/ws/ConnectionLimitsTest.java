@@ -6,8 +6,6 @@ import dev.streams.core.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +30,6 @@ class ConnectionLimitsTest extends ServerFixture {
         RawSocket socket = RawSocket.from(from, server.port(), request);
         sockets.add(socket);
         return socket;
-    }
-
-    private long metric(String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(get("/metrics").body());
-        assertThat(m.find()).as(name).isTrue();
-        return Long.parseLong(m.group(1));
     }
 
     private String authorizedGet(String path) {

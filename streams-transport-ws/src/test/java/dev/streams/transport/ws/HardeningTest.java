@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What a hostile or careless client tried, each over a real socket: bounded, answered, nothing leaked. */
@@ -237,11 +235,5 @@ class HardeningTest extends ServerFixture {
         assertThat(metric("streams_limit_rejections_total")).isEqualTo(1);
     }
 
-    private long metric(String name) throws Exception {
-        String body = get("/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(body);
-        assertThat(m.find()).as(name + " in\n" + body).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
 }

@@ -149,15 +149,6 @@ class ServerBehaviourTest extends ServerFixture {
         Await.until(() -> metric("streams_outbound_pending_bytes") == 0, "the stalled clients' bytes released");
     }
 
-    private long metric(String name) throws Exception {
-        for (String line : get("/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Long.parseLong(line.substring(name.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no metric " + name);
-    }
-
     interface StalledCheck {
         void check(RawSocket stalled) throws Exception;
     }

@@ -76,6 +76,15 @@ abstract class ServerFixture {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A metric's value, as {@code /metrics} renders it now. */
+    long metric(String name) throws IOException, InterruptedException {
+        String body = get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + " (\\d+)$").matcher(body);
+        org.assertj.core.api.Assertions.assertThat(m.find()).as(name + " in\n" + body).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(http() + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

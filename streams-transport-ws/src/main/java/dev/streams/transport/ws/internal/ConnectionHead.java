@@ -20,7 +20,8 @@ import io.netty.channel.ChannelHandlerContext;
  * this handler turns auto-read off and also holds back explicit {@code read()} calls (Netty's WebSocket
  * handler issues one after every ping it answers), so TCP flow control pushes back on the peer and neither
  * the outbound buffer nor the inbound queue can grow past the mark. Reading resumes when the buffer drains
- * below the low-water mark; a peer that never drains is closed by the idle and request timeouts.
+ * below the low-water mark; a peer that never drains is closed by the idle and request timeouts. A publisher
+ * is held the same way for a moment while its topic's fan-out is far behind ({@link PublisherPacing}).
  * First in the pipeline, so every handler's reads pass through it.
  *
  * <p>After a WebSocket handshake {@link WebSocketFrames} takes this handler out of the pipeline (its context is
@@ -41,6 +42,8 @@ final class ConnectionHead extends ChannelDuplexHandler {
     private volatile boolean authenticated;
     private int answers;
     private boolean readHeld;
+    /** Not read, for now, because what it publishes cannot be fanned out fast enough ({@link #pace}). */
+    private boolean paced;
     /** The dialect whose open-connections gauge counts this connection (a field, not a channel attribute: 48 B less). */
     private Dialect dialect = Dialect.HTTP;
     /** When the peer last sent anything, or the last idle event was fired (written by the sweeper's thread too). */
@@ -163,7 +166,7 @@ final class ConnectionHead extends ChannelDuplexHandler {
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() && !paced) {
             ctx.read();
         } else {
             readHeld = true;
@@ -178,11 +181,27 @@ final class ConnectionHead extends ChannelDuplexHandler {
 
     /** Reads while the peer reads: auto-read follows writability, and a held read goes when it returns. */
     void writabilityChanged(ChannelHandlerContext ctx) {
-        boolean writable = ctx.channel().isWritable();
-        ctx.channel().config().setAutoRead(writable);
-        if (writable && readHeld) {
-            readHeld = false;
+        if (resumeReading(ctx.channel())) {
             ctx.read();
         }
+    }
+
+    /** Holds reads back while the publisher is paced, and lets them go when it no longer is. Event loop. */
+    void pace(Channel channel, boolean hold) {
+        paced = hold;
+        if (resumeReading(channel)) {
+            channel.read();
+        }
+    }
+
+    /** Sets auto-read to whether the peer may be read now; true when a held read should go now. */
+    private boolean resumeReading(Channel channel) {
+        boolean reading = channel.isWritable() && !paced;
+        channel.config().setAutoRead(reading);
+        if (reading && readHeld) {
+            readHeld = false;
+            return true;
+        }
+        return false;
     }
 }

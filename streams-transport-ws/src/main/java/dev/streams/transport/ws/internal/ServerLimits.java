@@ -23,5 +23,6 @@ import java.time.Duration;
  */
 public record ServerLimits(int maxFrameBytes, int maxMessageBytes, int maxBodyBytes, int maxConnections,
                            int maxConnectionsPerProject, Duration idleTimeout, Duration requestTimeout,
-                           int maxOutboundBytes, int maxSubscriptionsPerConnection, long maxTotalOutboundBytes) {
+                           int maxOutboundBytes, int maxSubscriptionsPerConnection, long maxTotalOutboundBytes,
+                           Duration maxPublisherStall) {
 }

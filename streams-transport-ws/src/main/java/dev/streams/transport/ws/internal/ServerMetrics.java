@@ -39,6 +39,8 @@ public final class ServerMetrics {
     public final LongAdder limitRejections = new LongAdder();
     /** Sessions ended because the API key their credential stands on was revoked. */
     public final LongAdder revokedSessions = new LongAdder();
+    /** Times a publishing connection went unread because its topic's fan-out was far behind ({@link PublisherPacing}). */
+    public final LongAdder publisherStalls = new LongAdder();
     /** Subscriptions made on the event loop because memory answered their replay (no store read, no queue). */
     public final LongAdder replaysFromMemory = new LongAdder();
     /** History queries refused because their project had too many running and waiting, or the threads were full. */
@@ -108,6 +110,9 @@ public final class ServerMetrics {
                 requestTimeouts.sum());
         single(out, "streams_revoked_sessions_total", true,
                 "Sessions ended because the API key their credential stands on was revoked.", revokedSessions.sum());
+        single(out, "streams_publisher_stalls_total", true,
+                "Times a publishing connection went unread while its topic's fan-out was far behind.",
+                publisherStalls.sum());
         single(out, "streams_oversize_requests_total", true, "Requests refused for a body over the limit.",
                 oversizeRequests.sum());
         single(out, "streams_limit_rejections_total", true,

@@ -52,6 +52,7 @@ public final class ServerSettings {
     public Duration tokenTtl = Duration.ofMinutes(1);
     public Duration closeTimeout = Duration.ofSeconds(5);
     public Duration writeCoalescing = Duration.ZERO;
+    public Duration maxPublisherStall = Duration.ofMillis(50);
     public final Map<String, HttpEndpoint> endpoints = new HashMap<>();
     public HttpEndpoint fallback;
     public boolean compression = true;
@@ -74,7 +75,7 @@ public final class ServerSettings {
     public ServerContext context() {
         ServerLimits limits = new ServerLimits(maxFrameBytes, maxMessageBytes, maxBodyBytes, maxConnections,
                 maxConnectionsPerProject, idleTimeout, requestTimeout, maxOutboundBytes,
-                maxSubscriptionsPerConnection, maxTotalOutboundBytes);
+                maxSubscriptionsPerConnection, maxTotalOutboundBytes, maxPublisherStall);
         ServerContext.Compression compressing = new ServerContext.Compression(compression, compressMinBytes);
         OutboundBudget outboundBudget = new OutboundBudget(limits.maxTotalOutboundBytes());
         ReplayQueue replays = new ReplayQueue(replayThreads, maxWaitingReplays,

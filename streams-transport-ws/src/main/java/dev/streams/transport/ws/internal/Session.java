@@ -112,6 +112,11 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         counters.published.increment();
     }
 
+    @Override
+    public void paceAfterPublish(String project, String topic) {
+        PublisherPacing.afterPublish(server, channel, project, topic);
+    }
+
     /** The dialect this session speaks. */
     public Dialect dialect() {
         return dialect;

@@ -80,6 +80,12 @@ public interface SessionControl {
     /** Counts an event the client published. */
     void countPublished();
 
+    /**
+     * The client just published to {@code topic} of {@code project}: while that topic's fan-out is far behind, the
+     * session stops reading for a moment ({@link PublisherPacing}).
+     */
+    void paceAfterPublish(String project, String topic);
+
     /** Runs {@code then} on the session's event loop once {@code future} completes (its cause unwrapped). */
     <T> void whenDone(CompletableFuture<T> future, BiConsumer<T, Throwable> then);
 

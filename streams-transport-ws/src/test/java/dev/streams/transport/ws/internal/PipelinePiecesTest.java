@@ -130,7 +130,8 @@ class PipelinePiecesTest {
     }
 
     private static ServerLimits limits(Duration requestTimeout) {
-        return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10, 1L << 20);
+        return new ServerLimits(1024, 1024, 1024, 10, 10, Duration.ofSeconds(60), requestTimeout, 1024, 10, 1L << 20,
+                Duration.ofMillis(50));
     }
 
     /** The APIs a server speaks, as StreamsServer assembles them. */

@@ -127,6 +127,11 @@ public final class RecordingSessionControl implements SessionControl {
     }
 
     @Override
+    public void paceAfterPublish(String project, String topic) {
+        // Pacing needs a channel and a loaded fan-out; the native protocol's tests over sockets cover it.
+    }
+
+    @Override
     public <T> void whenDone(CompletableFuture<T> future, BiConsumer<T, Throwable> then) {
         future.whenComplete((value, error) -> then.accept(value,
                 error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error));

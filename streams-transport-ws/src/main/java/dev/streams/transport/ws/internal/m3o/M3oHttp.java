@@ -12,6 +12,7 @@ import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
 import dev.streams.transport.ws.internal.Json;
+import dev.streams.transport.ws.internal.PublisherPacing;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import io.netty.channel.ChannelHandlerContext;
@@ -93,6 +94,7 @@ public final class M3oHttp {
                         refused(ctx, request, error);
                     }
                 });
+        PublisherPacing.afterPublish(server, ctx.channel(), who.project(), topic);
     }
 
     private void refused(ChannelHandlerContext ctx, FullHttpRequest request, Throwable error) {

@@ -166,6 +166,7 @@ final class NativeCodec extends NativeRendering {
             stored = server.broker().publishAsync(principal.project(), topic, "text/plain; charset=utf-8",
                     NativeRequests.required(request, NativeProtocol.TEXT).getBytes(StandardCharsets.UTF_8), attributes);
         }
+        session.paceAfterPublish(principal.project(), topic);
         session.whenDone(stored, (event, error) -> {
             if (error != null) {
                 session.send(NativeWire.error(id, Failure.of(error), Failure.messageOf(error)));
