@@ -261,6 +261,7 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
+        IdleMemory.giveBackWhenIdle();
         DemoServer demo;
         try {
             demo = start(options);
