@@ -170,10 +170,8 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
-     * Whether the fan-out of {@code topic} is far behind its publishers: an event loop its subscribers run on has
-     * more than half the events it may hold waiting, and past that it drops (telling each subscriber of the gap).
-     * A hint, read without locks: a network transport stops reading a publisher's socket for a moment while it
-     * holds, so that the publisher slows down rather than its events being dropped.
+     * Whether {@code topic}'s fan-out is far behind: a loop of its subscribers holds over half the events it may
+     * (past all of them it drops, and tells them). A lock-free hint, for a transport to slow its publisher down.
      */
     public boolean fanOutBehind(String project, String topic) {
         ProjectState state = projects.find(project);

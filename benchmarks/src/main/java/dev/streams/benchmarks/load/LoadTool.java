@@ -379,8 +379,7 @@ public final class LoadTool {
                     WsClient.sendText(channel, answer);
                 }
             });
-            // --settle: how long the connections sit idle before the server is measured (a collector that gives
-            // memory back when load goes needs a few seconds to).
+            // --settle: seconds idle before measuring (a collector that gives memory back needs a few).
             Thread.sleep(options.getInt("settle", 3) * 1000L);
             ServerProbe.Memory after = probe.memory();
             String summary = String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %s |", LocalDate.now(), target.name(),
