@@ -39,6 +39,13 @@ class PublisherPacingTest extends ServerFixture {
     }
 
     private TestClient publisherOnABusyFanOut() {
+        holdTheLoopWithASubscriber("paced.t");
+        TestClient publisher = connect("/v1/ws/native?x-api-key=" + alphaKey.key());
+        assertThat(publisher.nextJson().get("type").getAsString()).isEqualTo("welcome");
+        return publisher;
+    }
+
+    private void holdTheLoopWithASubscriber(String pattern) {
         loop.execute(() -> {
             try {
                 release.await();
@@ -46,11 +53,8 @@ class PublisherPacingTest extends ServerFixture {
                 Thread.currentThread().interrupt();
             }
         });
-        broker.subscribe("alpha", "paced.t", StartPosition.latest(),
+        broker.subscribe("alpha", pattern, StartPosition.latest(),
                 SubscribeOptions.builder().eventLoop(loop).maxQueuedEvents(2_000).build(), subscriber);
-        TestClient publisher = connect("/v1/ws/native?x-api-key=" + alphaKey.key());
-        assertThat(publisher.nextJson().get("type").getAsString()).isEqualTo("welcome");
-        return publisher;
     }
 
     private static void publish(TestClient publisher, int from, int count) {
@@ -119,6 +123,47 @@ class PublisherPacingTest extends ServerFixture {
                 "every event delivered or told as missing");
         assertThat(subscriber.gaps).allMatch(gap -> gap.cause() == Gap.Cause.QUEUE_OVERFLOW);
         assertThat(subscriber.events).extracting(Event::offset).isSorted();
+    }
+
+    @Test
+    void aDeviceIngestingOverHttpWaitsWhileItsTopicsFanOutIsFarBehind() throws Exception {
+        start(b -> b.maxPublisherStall(Duration.ofSeconds(10)));
+        holdTheLoopWithASubscriber(">");
+        int readings = 1_500;
+        java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService device = Executors.newSingleThreadExecutor();
+        // The device's own client: its one keep-alive connection is the one held, while the test reads /metrics
+        // over the fixture's.
+        java.net.http.HttpClient deviceHttp = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            java.util.concurrent.Future<?> sending = device.submit(() -> {
+                for (int i = 0; i < readings; i++) {
+                    java.net.http.HttpRequest reading = java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(http() + "/v1/projects/alpha/devices/d1/ingest"))
+                            .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + alphaKey.key())
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}")).build();
+                    assertThat(deviceHttp.send(reading, java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .statusCode()).isEqualTo(200);
+                    stored.incrementAndGet();
+                }
+                return null;
+            });
+            Await.until(() -> metric("streams_publisher_stalls_total") >= 1, "the device held back");
+            // The reading that took the fan-out past half its bound was answered before the hold began.
+            Await.until(() -> stored.get() > 1_000, "the reading past half the bound answered");
+            int held = stored.get();
+            assertThat(held).isBetween(1_001, 1_100);
+            // Its next request waits unread while the fan-out stays behind.
+            Thread.sleep(500);
+            assertThat(stored.get()).isEqualTo(held);
+            release.countDown();
+            sending.get(30, TimeUnit.SECONDS);
+        } finally {
+            device.shutdownNow();
+        }
+        Await.until(() -> subscriber.events.size() == readings, "every reading delivered");
+        assertThat(subscriber.gaps).isEmpty();
     }
 
     @Test

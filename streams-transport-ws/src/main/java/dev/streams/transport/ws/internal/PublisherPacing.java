@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
  * server's {@code maxPublisherStall} however it stands: a loop blocked for good costs publishers a moment per
  * stall, never their connection, and what it cannot take is dropped and told as before.
  *
- * <p>Nothing per connection until a stall: this task exists only while one lasts. Event loop of the connection.
+ * <p>Applied where a connection publishes: the native protocol's publish, m3o's Publish call and Golioth's HTTP
+ * ingest. The pacing is per connection, as TCP's is: a client that opens a new connection for each publish is
+ * held one request at a time. Nothing per connection until a stall: this task exists only while one lasts. Event
+ * loop of the connection.
  */
 public final class PublisherPacing implements Runnable {
     private static final long CHECK_MILLIS = 1;

@@ -2,12 +2,14 @@ package dev.streams.transport.ws.internal.golioth;
 
 import dev.streams.auth.AuthException;
 import dev.streams.auth.Principal;
+import dev.streams.core.Event;
 import dev.streams.core.StreamsException;
 import dev.streams.devices.DeviceIngestor;
 import dev.streams.transport.ws.internal.Completions;
 import dev.streams.transport.ws.internal.Dialect;
 import dev.streams.transport.ws.internal.Failure;
 import dev.streams.transport.ws.internal.HttpReplies;
+import dev.streams.transport.ws.internal.PublisherPacing;
 import dev.streams.transport.ws.internal.Requests;
 import dev.streams.transport.ws.internal.ServerContext;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,6 +49,11 @@ public final class DeviceIngestHttp {
                         }
                         server.metrics().of(Dialect.GOLIOTH).published.add(stored.size());
                         HttpReplies.published(ctx, request, stored.get(stored.size() - 1).position().cursor(), "{}");
+                        // The topics are the ingestor's to choose, so they are known once stored: the device's
+                        // next request waits while one of them is far behind.
+                        for (Event event : stored) {
+                            PublisherPacing.afterPublish(server, ctx.channel(), project, event.topic());
+                        }
                     });
         } catch (AuthException | StreamsException e) {
             refused(ctx, request, e);
