@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Applied where a connection publishes: the native protocol's publish, m3o's Publish call and Golioth's HTTP
  * ingest. The pacing is per connection, as TCP's is: a client that opens a new connection for each publish is
- * held one request at a time. Nothing per connection until a stall: this task exists only while one lasts. Event
- * loop of the connection.
+ * not held (each connection's first request is read), and meets the connection limits and the project's publish
+ * rate limit instead. Nothing per connection until a stall: this task exists only while one lasts. Event loop of
+ * the connection.
  */
 public final class PublisherPacing implements Runnable {
     private static final long CHECK_MILLIS = 1;
