@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 final class Bytes {
     /** Payloads start with this marker and 19 digits of the sender's System.nanoTime(). */
     static final byte[] MARK = "@@".getBytes(StandardCharsets.US_ASCII);
+    /** In every acknowledgement of a Streams publish: looked for in each frame, so built once. */
+    static final byte[] CURSOR = "\"cursor\"".getBytes(StandardCharsets.US_ASCII);
 
     private Bytes() {
     }

@@ -150,7 +150,7 @@ public final class LoadTool {
         LongAdder acked = new LongAdder();
         try (WsClient client = new WsClient(1)) {
             Channel publisher = openSubscribers(client, 1, (channel, frame) -> {
-                if (Bytes.contains(frame, "\"cursor\"")) {
+                if (Bytes.contains(frame, Bytes.CURSOR)) {
                     acked.increment();
                 }
             }).get(0);
