@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -235,6 +236,14 @@ public final class LoadTool {
     private long totalSent;
     private final LongAdder firstReceived = new LongAdder();
 
+    /** Sends one stamped message; every one counts toward those in flight. */
+    private void publishOne(Channel publisher, int size, boolean readings, java.util.Random random) {
+        totalSent++;
+        byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
+                : Bytes.payload(System.nanoTime(), size);
+        WsClient.sendText(publisher, target.publishFrame(topic, payload));
+    }
+
     private void fanout() throws Exception {
         int subscribers = options.getInt("subscribers", 1000);
         int size = options.getInt("size", 128);
@@ -265,26 +274,22 @@ public final class LoadTool {
             first.set(channels.get(0));
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
             Channel publisher = openPublisher(client);
+            LongSupplier inFlight = () -> totalSent - firstReceived.sum();
             int warmup = options.getInt("warmup", 0);
             if (warmup > 0) {
                 // Same traffic, not recorded: lets a JIT-compiled server reach steady state before measuring.
                 long warmEnd = System.nanoTime() + warmup * 1_000_000_000L;
-                long warmStart = System.nanoTime();
-                long warmSent = 0;
-                while (System.nanoTime() < warmEnd) {
-                    boolean due = (rate == 0 || warmSent < (System.nanoTime() - warmStart) * rate / 1_000_000_000L)
-                            && (inflight == 0 || totalSent - firstReceived.sum() < inflight);
-                    if (due && publisher.isWritable()) {
-                        totalSent++;
-                        byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
-                            : Bytes.payload(System.nanoTime(), size);
-                    WsClient.sendText(publisher, target.publishFrame(topic, payload));
-                        warmSent++;
+                SendPacing warm = new SendPacing(rate, inflight, inFlight);
+                long now;
+                while ((now = System.nanoTime()) < warmEnd) {
+                    if (warm.due(now) && publisher.isWritable()) {
+                        publishOne(publisher, size, readings, random);
+                        warm.sent();
                     } else {
-                        LockSupport.parkNanos(20_000);
+                        LockSupport.parkNanos(warm.waitNanos(now));
                     }
                 }
-                out.printf(Locale.ROOT, "warm-up: %d s, %,d published%n", warmup, warmSent);
+                out.printf(Locale.ROOT, "warm-up: %d s, %,d published%n", warmup, warm.count());
                 Thread.sleep(2000);
             }
             Thread.sleep(500);
@@ -299,6 +304,7 @@ public final class LoadTool {
             long sent = 0;
             ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
+            SendPacing pacing = new SendPacing(rate, inflight, inFlight);
             long start = System.nanoTime();
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
@@ -307,16 +313,12 @@ public final class LoadTool {
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();
-                boolean due = (rate == 0 || sent < (now - start) * rate / 1_000_000_000L)
-                        && (inflight == 0 || totalSent - firstReceived.sum() < inflight);
-                if (due && publisher.isWritable()) {
-                    totalSent++;
-                    byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
-                            : Bytes.payload(System.nanoTime(), size);
-                    WsClient.sendText(publisher, target.publishFrame(topic, payload));
+                if (pacing.due(now) && publisher.isWritable()) {
+                    publishOne(publisher, size, readings, random);
+                    pacing.sent();
                     sent++;
                 } else {
-                    LockSupport.parkNanos(20_000);
+                    LockSupport.parkNanos(pacing.waitNanos(now));
                 }
                 if (now >= nextReport) {
                     second++;

@@ -24,9 +24,11 @@ final class ServerProbe {
      * The server's CPU time and the payload bytes it has sent so far. {@code jitMicros} and {@code gcMicros} are
      * the parts its JIT compiler and garbage collector threads spent (zero for a server without them): compiling
      * goes on for tens of seconds in a JVM and varies from run to run, so a comparison that leaves them out sees
-     * what serving costs.
+     * what serving costs. {@code toolMicros} is this tool's own CPU time and {@code nanos} when it was read: over
+     * a window they say how many cores each side kept busy, and a tool whose cores are full measures itself.
      */
-    record Cost(long cpuMicros, long sysMicros, long bytesOut, long jitMicros, long gcMicros) {
+    record Cost(long cpuMicros, long sysMicros, long bytesOut, long jitMicros, long gcMicros, long toolMicros,
+                long nanos) {
     }
 
     /** The server's resident memory and, for Streams, heap in use plus Netty direct memory. */
@@ -56,6 +58,8 @@ final class ServerProbe {
             return null;
         }
         String[] stat = statFields(Files.readString(Path.of("/proc", pid, "stat")));
+        String[] own = statFields(Files.readString(Path.of("/proc/self/stat")));
+        long toolTicks = Long.parseLong(own[11]) + Long.parseLong(own[12]);
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
         long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -80,7 +84,7 @@ final class ServerProbe {
             }
         }
         return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
-                gcTicks * 10_000L);
+                gcTicks * 10_000L, toolTicks * 10_000L, System.nanoTime());
     }
 
     /**
@@ -181,6 +185,9 @@ final class ServerProbe {
                     " cpu_us=%.3f sys_us=%.3f serving_us=%.3f jit_us=%.3f gc_us=%.3f",
                     cpu / (double) deliveries, (after.sysMicros() - before.sysMicros()) / (double) deliveries,
                     (cpu - jit - gc) / (double) deliveries, jit / (double) deliveries, gc / (double) deliveries));
+            double wallMicros = (after.nanos() - before.nanos()) / 1e3;
+            line.append(String.format(java.util.Locale.ROOT, " server_cores=%.2f tool_cores=%.2f", cpu / wallMicros,
+                    (after.toolMicros() - before.toolMicros()) / wallMicros));
             if (before.bytesOut() >= 0) {
                 line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
                         (after.bytesOut() - before.bytesOut()) / (double) deliveries));

@@ -1,0 +1,52 @@
+package dev.streams.benchmarks.load;
+
+import java.util.function.LongSupplier;
+
+/**
+ * When the load tool's publisher sends its next message: at a fixed rate from a start, and never with more than
+ * a number of messages in flight (sent, not yet received by the first subscriber); 0 turns either off. Between
+ * sends at a fixed rate the publisher sleeps until the next one is due rather than polling: the tool's reading
+ * shares its cores, and a poll every few microseconds took a tenth of one.
+ */
+final class SendPacing {
+    /** How often a publisher held by its messages in flight, or by a full socket, looks again. */
+    private static final long POLL_NANOS = 20_000;
+
+    private final int rate;
+    private final int inflight;
+    private final LongSupplier inFlightNow;
+    private final long start = System.nanoTime();
+    private long sent;
+
+    /** {@code inFlightNow}: how many messages are in flight now, read only with an in-flight bound. */
+    SendPacing(int rate, int inflight, LongSupplier inFlightNow) {
+        this.rate = rate;
+        this.inflight = inflight;
+        this.inFlightNow = inFlightNow;
+    }
+
+    /** Whether a message is due at {@code now}. */
+    boolean due(long now) {
+        return (rate == 0 || sent < (now - start) * rate / 1_000_000_000L)
+                && (inflight == 0 || inFlightNow.getAsLong() < inflight);
+    }
+
+    /** One message went out. */
+    void sent() {
+        sent++;
+    }
+
+    /** Messages sent since the start. */
+    long count() {
+        return sent;
+    }
+
+    /** How long to wait, at {@code now}, before asking {@link #due} again. */
+    long waitNanos(long now) {
+        if (rate == 0) {
+            return POLL_NANOS;
+        }
+        long next = start + (sent + 1) * 1_000_000_000L / rate;
+        return Math.max(POLL_NANOS, next - now);
+    }
+}
