@@ -97,6 +97,42 @@ class PipelinePiecesTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void aTurnStartsWithRoomForWhatTheConnectionsLastWriteHeldWithinTheEarlyFlushSize() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
+        assertThat(startCapacityOfNextTurn(batcher, channel)).as("a connection's first turn").isEqualTo(1024);
+
+        int[] tenEvents = new int[10];
+        Arrays.fill(tenEvents, 400);
+        List<String> sent = addFrames(batcher, tenEvents);
+        channel.runPendingTasks();
+        ByteBuf loaded = writtenSoFar(channel);
+        assertThat(clientReads(loaded.copy())).isEqualTo(sent);
+        assertThat(startCapacityOfNextTurn(batcher, channel)).as("after a write of %d bytes", loaded.readableBytes())
+                .isGreaterThanOrEqualTo(loaded.readableBytes() * 5 / 4);
+
+        addFrames(batcher, 10);
+        channel.runPendingTasks();
+        writtenSoFar(channel);
+        assertThat(startCapacityOfNextTurn(batcher, channel)).as("after a small write").isEqualTo(1024);
+
+        addFrames(batcher, 65535, 65535);
+        channel.runPendingTasks();
+        writtenSoFar(channel);
+        assertThat(startCapacityOfNextTurn(batcher, channel)).as("after a write past the early flush size")
+                .isEqualTo(FrameBatcher.EARLY_FLUSH_BYTES);
+        channel.finishAndReleaseAll();
+    }
+
+    /** The capacity a new turn's buffer starts with; the turn is written empty and the write dropped. */
+    private static int startCapacityOfNextTurn(FrameBatcher batcher, EmbeddedChannel channel) {
+        int capacity = batcher.buffer(1).capacity();
+        channel.runPendingTasks();
+        writtenSoFar(channel).release();
+        return capacity;
+    }
+
     /** Everything the channel has written so far, in one buffer (the writes released). */
     private static ByteBuf writtenSoFar(EmbeddedChannel channel) {
         ByteBuf all = io.netty.buffer.Unpooled.buffer();
