@@ -57,12 +57,15 @@ final class ServerProbe {
         if (pid == null) {
             return null;
         }
+        // The metrics fetch first, then the clock and every CPU time together: the fetch may wait for a busy server,
+        // and the tool's first one loads its HTTP client, which is neither side's work in the window.
+        long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        long nanos = System.nanoTime();
         String[] stat = statFields(Files.readString(Path.of("/proc", pid, "stat")));
         String[] own = statFields(Files.readString(Path.of("/proc/self/stat")));
         long toolTicks = Long.parseLong(own[11]) + Long.parseLong(own[12]);
         long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
         long jitTicks = 0;
         long gcTicks = 0;
         try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
@@ -84,7 +87,7 @@ final class ServerProbe {
             }
         }
         return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
-                gcTicks * 10_000L, toolTicks * 10_000L, System.nanoTime());
+                gcTicks * 10_000L, toolTicks * 10_000L, nanos);
     }
 
     /**
