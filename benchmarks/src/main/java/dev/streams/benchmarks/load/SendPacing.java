@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 /**
  * When the load tool's publisher sends its next message: at a fixed rate from a start, and never with more than
  * a number of messages in flight (sent, not yet received by the first subscriber); 0 turns either off. Between
- * sends at a fixed rate the publisher sleeps until the next one is due rather than polling: the tool's reading
- * shares its cores, and a poll every few microseconds took a tenth of one.
+ * sends at a fixed rate the publisher sleeps until the next one is due rather than polling every few
+ * microseconds: the tool's reading shares its cores.
  */
 final class SendPacing {
     /** How often a publisher held by its messages in flight, or by a full socket, looks again. */
