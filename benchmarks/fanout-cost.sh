@@ -9,6 +9,7 @@
 # Needs: nats-server and linux-perf (Debian packages), root or perf_event_paranoid <= 1 for perf.
 # SERVER_CPUS and TOOL_CPUS (taskset CPU lists, e.g. 0 and 1) pin the server and the load tool apart, so that
 # the tool's own work does not share the server's cores.
+# SERVER_JAVA_OPTS adds JVM options to a Java server only (JAVA_TOOL_OPTIONS would reach the load tool too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 server=$1; shift
@@ -29,12 +30,12 @@ case "$server" in
     for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
     args=(--target nats --url ws://127.0.0.1:$port) ;;
   demo:*)
-    "${pin_server[@]}" java -Xmx1g -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
+    "${pin_server[@]}" java -Xmx1g ${SERVER_JAVA_OPTS:-} -jar "${server#demo:}" --port "$port" --data-dir "$out/data" --devices 0 --max-connections-per-address 20000 > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 100); do grep -q "API key:" "$out/server.log" 2>/dev/null && break; sleep 0.2; done
     key=$(grep -o 'stk_[A-Za-z0-9_-]*' "$out/server.log" | head -1)
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
   *)
-    "${pin_server[@]}" java -Xmx1g -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!
+    "${pin_server[@]}" java -Xmx1g ${SERVER_JAVA_OPTS:-} -cp "$server" dev.streams.benchmarks.BenchServer "$port" > "$out/server.log" 2>&1 & pid=$!
     for _ in $(seq 100); do grep -q '^key ' "$out/server.log" 2>/dev/null && break; sleep 0.2; done
     key=$(awk '/^key /{print $2}' "$out/server.log")
     args=(--target streams --url ws://127.0.0.1:$port --api-key "$key" --metrics http://127.0.0.1:$port/metrics) ;;
