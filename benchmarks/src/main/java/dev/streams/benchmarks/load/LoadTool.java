@@ -275,6 +275,7 @@ public final class LoadTool {
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
             Channel publisher = openPublisher(client);
             LongSupplier inFlight = () -> totalSent - firstReceived.sum();
+            Runnable send = () -> publishOne(publisher, size, readings, random);
             int warmup = options.getInt("warmup", 0);
             if (warmup > 0) {
                 // Same traffic, not recorded: lets a JIT-compiled server reach steady state before measuring.
@@ -282,12 +283,7 @@ public final class LoadTool {
                 SendPacing warm = new SendPacing(rate, inflight, inFlight);
                 long now;
                 while ((now = System.nanoTime()) < warmEnd) {
-                    if (warm.due(now) && publisher.isWritable()) {
-                        publishOne(publisher, size, readings, random);
-                        warm.sent();
-                    } else {
-                        LockSupport.parkNanos(warm.waitNanos(now));
-                    }
+                    warm.sendOrWait(now, publisher, send);
                 }
                 out.printf(Locale.ROOT, "warm-up: %d s, %,d published%n", warmup, warm.count());
                 Thread.sleep(2000);
@@ -301,7 +297,6 @@ public final class LoadTool {
             Path csv = outDir.resolve(target.name() + "-fanout-" + subscribers + ".csv");
             List<String> rows = new ArrayList<>(List.of("second,sent_per_s,delivered_per_s,p50_us,p99_us,p999_us"));
             Histogram total = new Histogram(3);
-            long sent = 0;
             ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
             SendPacing pacing = new SendPacing(rate, inflight, inFlight);
@@ -313,13 +308,8 @@ public final class LoadTool {
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 long now = System.nanoTime();
-                if (pacing.due(now) && publisher.isWritable()) {
-                    publishOne(publisher, size, readings, random);
-                    pacing.sent();
-                    sent++;
-                } else {
-                    LockSupport.parkNanos(pacing.waitNanos(now));
-                }
+                pacing.sendOrWait(now, publisher, send);
+                long sent = pacing.count();
                 if (now >= nextReport) {
                     second++;
                     Histogram interval = latency.getIntervalHistogram();
@@ -338,6 +328,7 @@ public final class LoadTool {
             // What the server spent in the window, per message delivered in it: steadier than throughput.
             ServerProbe.Cost costAtEnd = probe.cost();
             long deliveredInWindow = delivered.sum();
+            long sent = pacing.count();
             long expected = sent * subscribers;
             long settleDeadline = publishEnded + TimeUnit.SECONDS.toNanos(10);
             while (delivered.sum() < expected && System.nanoTime() < settleDeadline) {

@@ -1,5 +1,7 @@
 package dev.streams.benchmarks.load;
 
+import io.netty.channel.Channel;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,15 +27,22 @@ final class SendPacing {
         this.inFlightNow = inFlightNow;
     }
 
-    /** Whether a message is due at {@code now}. */
-    boolean due(long now) {
-        return (rate == 0 || sent < (now - start) * rate / 1_000_000_000L)
-                && (inflight == 0 || inFlightNow.getAsLong() < inflight);
+    /**
+     * At {@code now}: sends one message with {@code send} when one is due and {@code publisher} takes writes;
+     * otherwise sleeps until it should look again.
+     */
+    void sendOrWait(long now, Channel publisher, Runnable send) {
+        if (due(now) && publisher.isWritable()) {
+            send.run();
+            sent++;
+        } else {
+            LockSupport.parkNanos(waitNanos(now));
+        }
     }
 
-    /** One message went out. */
-    void sent() {
-        sent++;
+    private boolean due(long now) {
+        return (rate == 0 || sent < (now - start) * rate / 1_000_000_000L)
+                && (inflight == 0 || inFlightNow.getAsLong() < inflight);
     }
 
     /** Messages sent since the start. */
@@ -41,8 +50,8 @@ final class SendPacing {
         return sent;
     }
 
-    /** How long to wait, at {@code now}, before asking {@link #due} again. */
-    long waitNanos(long now) {
+    /** How long to wait, at {@code now}, before looking again. */
+    private long waitNanos(long now) {
         if (rate == 0) {
             return POLL_NANOS;
         }
