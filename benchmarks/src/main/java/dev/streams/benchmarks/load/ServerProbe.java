@@ -26,9 +26,10 @@ final class ServerProbe {
      * goes on for tens of seconds in a JVM and varies from run to run, so a comparison that leaves them out sees
      * what serving costs. {@code toolMicros} is this tool's own CPU time and {@code nanos} when it was read: over
      * a window they say how many cores each side kept busy, and a tool whose cores are full measures itself.
+     * {@code fanOut} is the server's own fan-out latency histogram so far (Streams; null for a server without it).
      */
     record Cost(long cpuMicros, long sysMicros, long bytesOut, long jitMicros, long gcMicros, long toolMicros,
-                long nanos) {
+                long nanos, FanOutHistogram fanOut) {
     }
 
     /** The server's resident memory and, for Streams, heap in use plus Netty direct memory. */
@@ -59,7 +60,8 @@ final class ServerProbe {
         }
         // The metrics fetch first, then the clock and every CPU time together: the fetch may wait for a busy server,
         // and the tool's first one loads its HTTP client, which is neither side's work in the window.
-        long bytes = metricsUrl == null ? -1 : metrics().lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
+        String metrics = metricsUrl == null ? null : metrics();
+        long bytes = metrics == null ? -1 : metrics.lines().filter(l -> l.startsWith("streams_bytes_out_total{"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
         long nanos = System.nanoTime();
         String[] stat = statFields(Files.readString(Path.of("/proc", pid, "stat")));
@@ -87,7 +89,7 @@ final class ServerProbe {
             }
         }
         return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
-                gcTicks * 10_000L, toolTicks * 10_000L, nanos);
+                gcTicks * 10_000L, toolTicks * 10_000L, nanos, metrics == null ? null : FanOutHistogram.parse(metrics));
     }
 
     /**
@@ -194,6 +196,9 @@ final class ServerProbe {
             if (before.bytesOut() >= 0) {
                 line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
                         (after.bytesOut() - before.bytesOut()) / (double) deliveries));
+            }
+            if (before.fanOut() != null && after.fanOut() != null) {
+                line.append(after.fanOut().minus(before.fanOut()).summary());
             }
         }
         long writes = 0;

@@ -2,6 +2,7 @@ package dev.streams.core.internal;
 
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
+import dev.streams.core.TimedEventLoop;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -33,8 +34,18 @@ final class LoopInbox implements Runnable {
     /** The least backlog a loop may have before its publishers drop. */
     static final int MIN_BACKLOG = 1024;
 
-    /** An event, a gap or a drop run, the loop's subscribers it goes to, and those that must skip it (or null). */
+    /** {@link #post}'s {@code sampledAt} for an event that is not timed. */
+    static final long NOT_SAMPLED = Long.MIN_VALUE;
+
+    /**
+     * An event, a gap, a drop run or a sampled event, the loop's subscribers it goes to, and those that must skip
+     * it (or null).
+     */
     private record Post(Object item, QueuedSubscription[] targets, QueuedSubscription[] skip) {
+    }
+
+    /** An event whose fan-out a {@link TimedEventLoop} times: one in {@link TimedEventLoop#SAMPLE_EVERY}. */
+    private record Sampled(Event event, long fanOutNanos) {
     }
 
     /**
@@ -106,11 +117,14 @@ final class LoopInbox implements Runnable {
      * Hands {@code event} to {@code targets} on the loop, except to those in {@code skip} (subscriptions that
      * just replayed the topic, event included). Under the event's topic monitor; never blocks. Past the bound the
      * event is counted in {@code open}, the topic's open drop run here, or in a new one; returns the run the
-     * topic now has open (null when the event was posted).
+     * topic now has open (null when the event was posted). {@code sampledAt}: when the event's fan-out began, for a
+     * loop that times it, or {@link #NOT_SAMPLED}.
      */
-    DropRun post(Event event, QueuedSubscription[] targets, QueuedSubscription[] skip, DropRun open) {
+    DropRun post(Event event, QueuedSubscription[] targets, QueuedSubscription[] skip, DropRun open, long sampledAt) {
         if (backlog.get() < bound) {
-            enqueue(new Post(event, targets, skip));
+            Object item = sampledAt == NOT_SAMPLED || !(loop instanceof TimedEventLoop) ? event
+                    : new Sampled(event, sampledAt);
+            enqueue(new Post(item, targets, skip));
             return null;
         }
         if (open != null && open.epoch == event.epoch() && open.add()) {
@@ -164,23 +178,17 @@ final class LoopInbox implements Runnable {
         }
     }
 
-    private static void hand(Post post) {
+    private void hand(Post post) {
         Object item = post.item();
         if (item instanceof Event event) {
-            QueuedSubscription[] skip = post.skip();
-            int deliveredNow = 0;
-            QueuedSubscription counter = null;
-            for (QueuedSubscription sub : post.targets()) {
-                if (skip == null || !TopicDelivery.contains(skip, sub)) {
-                    if (sub.offerOnLoop(event)) {
-                        deliveredNow++;
-                        counter = sub;
-                    }
-                }
-            }
-            if (counter != null) {
-                // A post's subscriptions are one topic's, so one project's: one counter update for all of them.
-                counter.countDelivered(deliveredNow);
+            handEvent(post, event);
+        } else if (item instanceof Sampled sampled) {
+            handEvent(post, sampled.event());
+            try {
+                ((TimedEventLoop) loop).handedSample(sampled.fanOutNanos());
+            } catch (RuntimeException e) {
+                // A timer's failure must not cost the loop's later posts.
+                LOG.log(Level.WARNING, "event loop failed to time a sampled fan-out", e);
             }
         } else if (item instanceof DropRun run) {
             Gap missed = new Gap(run.topic, run.epoch, run.close(), Gap.Cause.QUEUE_OVERFLOW);
@@ -191,6 +199,24 @@ final class LoopInbox implements Runnable {
             for (QueuedSubscription sub : post.targets()) {
                 sub.gapOnLoop((Gap) item);
             }
+        }
+    }
+
+    private static void handEvent(Post post, Event event) {
+        QueuedSubscription[] skip = post.skip();
+        int deliveredNow = 0;
+        QueuedSubscription counter = null;
+        for (QueuedSubscription sub : post.targets()) {
+            if (skip == null || !TopicDelivery.contains(skip, sub)) {
+                if (sub.offerOnLoop(event)) {
+                    deliveredNow++;
+                    counter = sub;
+                }
+            }
+        }
+        if (counter != null) {
+            // A post's subscriptions are one topic's, so one project's: one counter update for all of them.
+            counter.countDelivered(deliveredNow);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.streams.core.internal;
 
 import dev.streams.core.Event;
 import dev.streams.core.Gap;
+import dev.streams.core.TimedEventLoop;
 
 /**
  * Hands what happened to a topic to its subscriptions: the exact ones the topic holds and the wildcard ones of
@@ -42,8 +43,11 @@ final class TopicFanout {
             }
         }
         LoopInbox.DropRun[] open = state.openDropRuns(delivery);
+        // One event in SAMPLE_EVERY of the topic carries when its fan-out began, for loops that time theirs.
+        long sampledAt = (event.offset() & (TimedEventLoop.SAMPLE_EVERY - 1)) == 0 && delivery.inboxes.length > 0
+                ? System.nanoTime() : LoopInbox.NOT_SAMPLED;
         for (int i = 0; i < delivery.inboxes.length; i++) {
-            open[i] = delivery.inboxes[i].post(event, delivery.targets[i], replayed, open[i]);
+            open[i] = delivery.inboxes[i].post(event, delivery.targets[i], replayed, open[i], sampledAt);
         }
     }
 

@@ -55,6 +55,15 @@ abstract class ServerFixture {
         return "ws://127.0.0.1:" + server.port();
     }
 
+    /** A native-protocol client of {@code alpha}, subscribed to {@code topic} (acknowledged). */
+    TestClient nativeSubscriber(String topic) {
+        TestClient client = connect("/v1/ws/native?x-api-key=" + alphaKey.key());
+        org.assertj.core.api.Assertions.assertThat(client.nextJson().get("type").getAsString()).isEqualTo("welcome");
+        client.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
+        org.assertj.core.api.Assertions.assertThat(client.nextJson().get("type").getAsString()).isEqualTo("ack");
+        return client;
+    }
+
     TestClient connect(String path) {
         TestClient client = TestClient.connect(ws() + path);
         clients.add(client);

@@ -17,14 +17,6 @@ import org.junit.jupiter.api.Test;
 class WriteCoalescingTest extends ServerFixture {
     private static final int SUBSCRIBERS = 20;
 
-    private TestClient subscriber(String topic) {
-        TestClient client = connect("/v1/ws/native?x-api-key=" + alphaKey.key());
-        assertThat(client.nextJson().get("type").getAsString()).isEqualTo("welcome");
-        client.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"}");
-        assertThat(client.nextJson().get("type").getAsString()).isEqualTo("ack");
-        return client;
-    }
-
     private static String text(TestClient client) {
         JsonObject frame = client.nextJson();
         assertThat(frame.get("type").getAsString()).isEqualTo("event");
@@ -36,7 +28,7 @@ class WriteCoalescingTest extends ServerFixture {
         start(b -> b.eventLoopThreads(1).writeCoalescing(Duration.ofMillis(400)));
         List<TestClient> subscribers = new ArrayList<>();
         for (int i = 0; i < SUBSCRIBERS; i++) {
-            subscribers.add(subscriber("co.t"));
+            subscribers.add(nativeSubscriber("co.t"));
         }
         broker.publish("alpha", "co.t", "1".getBytes(StandardCharsets.UTF_8));
         long firstSeen = 0;

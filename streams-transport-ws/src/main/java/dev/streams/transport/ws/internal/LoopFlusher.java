@@ -39,6 +39,9 @@ final class LoopFlusher implements Runnable {
     /** When the last pass ended, and over how many connections. */
     private long lastPassNanos;
     private int lastPassSize;
+    /** A sampled event's fan-out went into the coming pass: where its time goes, and when it began; or null. */
+    private FanOutLatency timing;
+    private long timedSince;
 
     private LoopFlusher(EventExecutor loop) {
         this.loop = loop;
@@ -68,6 +71,18 @@ final class LoopFlusher implements Runnable {
         LoopFlusher flusher = of(loop);
         if (flusher != null) {
             flusher.coalesceNanos = nanos;
+        }
+    }
+
+    /**
+     * A sampled event, begun fanning out at {@code fanOutNanos}, was just handed to this loop's subscriptions: the
+     * coming pass writes it, and its end is recorded in {@code latency}. Nothing is recorded when no pass is coming
+     * (no subscriber could take the event now), nor for a second sample before the pass (the first is older).
+     */
+    void timeNextPass(long fanOutNanos, FanOutLatency latency) {
+        if (scheduled && timing == null) {
+            timing = latency;
+            timedSince = fanOutNanos;
         }
     }
 
@@ -105,6 +120,10 @@ final class LoopFlusher implements Runnable {
         }
         lastPassSize = writing.size();
         lastPassNanos = System.nanoTime();
+        if (timing != null) {
+            timing.record(lastPassNanos - timedSince);
+            timing = null;
+        }
         writing.clear();
         spare = writing;
     }

@@ -46,6 +46,9 @@ public final class ServerMetrics {
     /** History queries refused because their project had too many running and waiting, or the threads were full. */
     public final LongAdder historyQueriesRefused = new LongAdder();
 
+    /** The server's own fan-out latency, timed on the event loops for sampled events. */
+    final FanOutLatency fanOutLatency = new FanOutLatency();
+
     private final OutboundBudget outboundBudget;
     private final ReplayQueue replays;
     private final ConnectionAdmission admission;
@@ -160,6 +163,7 @@ public final class ServerMetrics {
         single(out, "streams_outbound_budget_waits_total", true,
                 "Times a session stopped pulling because all clients together held the outbound budget.",
                 outboundBudget.waits());
+        fanOutLatency.addSamples(out);
         single(out, "streams_jvm_heap_used_bytes", false, "JVM heap in use.",
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {

@@ -157,7 +157,8 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
             return;
         }
         SubscriptionSink sink = new SubscriptionSink(this, encoding);
-        SubscribeOptions options = server.subscribeOptions().toBuilder().eventLoop(channel.eventLoop()).manualDemand()
+        SubscribeOptions options = server.subscribeOptions().toBuilder()
+                .eventLoop(server.metrics().fanOutLatency.loop(channel.eventLoop())).manualDemand()
                 .build();
         SubscribeRouting.subscribe(server, channel.eventLoop(), project, pattern, start, options, sink,
                 sub -> attached(sink, sub, project, pattern, ready, failed), failed);
