@@ -68,13 +68,16 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     }
 
     /**
-     * Writes what was collected before the turn ends once it passes {@link #EARLY_FLUSH_BYTES}: until it is
-     * written the channel's writability cannot see it, and subscriptions that pull while the channel is
-     * writable would otherwise pour a whole queue into this buffer within one turn.
+     * Writes what was collected before the turn ends when {@code adding} more bytes would take it past
+     * {@link #EARLY_FLUSH_BYTES}: until it is written the channel's writability cannot see it, and subscriptions
+     * that pull while the channel is writable would otherwise pour a whole queue into this buffer within one turn.
+     * Written before, not after, the bytes that would pass it: a buffer that starts at the early-flush size then
+     * never grows, which would copy all it holds into one twice as large (flat out, every turn did).
      */
-    private void flushIfLarge() {
+    private void flushBefore(int adding) {
         long collected = (pending == null ? 0 : pending.readableBytes()) + (lines == null ? 0 : lines.readableBytes());
-        if (collected >= EARLY_FLUSH_BYTES) {
+        // A multi-message frame keeps room for its header in front, and a line needs its newline.
+        if (collected > 0 && collected + adding > EARLY_FLUSH_BYTES - MAX_HEADER - 1) {
             flush();
         }
     }
@@ -84,6 +87,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      * guarantees the message holds no raw newline.
      */
     void addLine(byte[] message) {
+        flushBefore(message.length);
         if (lines == null) {
             lines = channel.alloc().ioBuffer(startCapacity(MAX_HEADER + message.length));
             lines.writerIndex(MAX_HEADER).readerIndex(MAX_HEADER);
@@ -92,7 +96,6 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
             lines.writeByte('\n');
         }
         lines.writeBytes(message);
-        flushIfLarge();
     }
 
     private static void header(ByteBuf out, int first, int length) {
@@ -139,7 +142,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      * turn allocates it and schedules the write for the end of the turn.
      */
     ByteBuf buffer(int sizeHint) {
-        flushIfLarge();
+        flushBefore(sizeHint);
         closeLines();
         if (pending == null) {
             pending = channel.alloc().ioBuffer(startCapacity(sizeHint));

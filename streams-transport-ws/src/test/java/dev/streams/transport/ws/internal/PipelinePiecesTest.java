@@ -125,6 +125,33 @@ class PipelinePiecesTest {
         channel.finishAndReleaseAll();
     }
 
+    @Test
+    void aLoadedTurnIsWrittenBeforeItWouldPassTheEarlyFlushSizeSoItsBufferNeverGrows() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 30));
+        byte[] line = "l".repeat(199).getBytes(StandardCharsets.UTF_8);
+        int[] frames = new int[1000];
+        Arrays.fill(frames, 195);
+        for (int turn = 0; turn < 3; turn++) {
+            // A flat-out turn: 1,000 events of about 200 bytes, as lines of one frame and then as frames.
+            for (int i = 0; i < 1000; i++) {
+                batcher.addLine(line);
+            }
+            addFrames(batcher, frames);
+            channel.runPendingTasks();
+            int writes = 0;
+            for (ByteBuf written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+                writes++;
+                assertThat(written.readableBytes()).isLessThanOrEqualTo(FrameBatcher.EARLY_FLUSH_BYTES);
+                assertThat(written.capacity()).as("turn %d, write %d: a buffer that grew copied what it held", turn,
+                        writes).isLessThanOrEqualTo(FrameBatcher.EARLY_FLUSH_BYTES);
+                written.release();
+            }
+            assertThat(writes).as("about 400 KB in writes of at most 64 KiB").isBetween(7, 9);
+        }
+        channel.finishAndReleaseAll();
+    }
+
     /** The capacity a new turn's buffer starts with; the turn is written empty and the write dropped. */
     private static int startCapacityOfNextTurn(FrameBatcher batcher, EmbeddedChannel channel) {
         int capacity = batcher.buffer(1).capacity();
