@@ -32,7 +32,9 @@ import org.HdrHistogram.Recorder;
  * </pre>
  *
  * <p>{@code --url} may list several servers (comma-separated, the nodes of a cluster): subscribers are spread
- * over them evenly and the publisher connects to the first.
+ * over them evenly and the publisher connects to the first. {@code --inflight N} bounds the messages in flight,
+ * counted against the first subscriber or, with {@code --inflight-of slowest}, against every one
+ * ({@link InFlightGate}).
  */
 public final class LoadTool {
     private final Options options;
@@ -232,9 +234,8 @@ public final class LoadTool {
         }
     }
 
-    /** Messages published so far (warm-up included) and received by the first subscriber, for --inflight. */
+    /** Messages published so far (warm-up included), for --inflight. */
     private long totalSent;
-    private final LongAdder firstReceived = new LongAdder();
 
     /** Sends one stamped message; every one counts toward those in flight. */
     private void publishOne(Channel publisher, int size, boolean readings, java.util.Random random) {
@@ -249,16 +250,16 @@ public final class LoadTool {
         int size = options.getInt("size", 128);
         int rate = options.getInt("rate", 0);
         int seconds = options.getInt("seconds", 10);
-        // With --inflight N the publisher waits until one subscriber has received all but N of what it sent:
-        // a bounded number of messages in flight, so both servers are compared at the same latency budget.
+        // With --inflight N the publisher waits until one subscriber (or every one, see InFlightGate) has received
+        // all but N of what it sent: both servers are compared at the same number of messages in flight.
         int inflight = options.getInt("inflight", 0);
+        InFlightGate gate = new InFlightGate(options.get("inflight-of", "first"), inflight);
         LongAdder delivered = new LongAdder();
         Recorder latency = new Recorder(3);
         boolean readings = options.get("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
         try (WsClient client = new WsClient(options.getInt("client-threads", 2), Boolean.parseBoolean(options.get("deflate", "false")))) {
             long setupStart = System.nanoTime();
-            java.util.concurrent.atomic.AtomicReference<Channel> first = new java.util.concurrent.atomic.AtomicReference<>();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
                 byte[] answer = target.answer(frame);
                 if (answer != null) {
@@ -267,14 +268,12 @@ public final class LoadTool {
                 long now = System.nanoTime();
                 int stamps = Bytes.forEachStamp(frame, sent -> latency.recordValue(Math.max(0, now - sent) / 1000));
                 delivered.add(stamps);
-                if (channel == first.get()) {
-                    firstReceived.add(stamps);
-                }
+                gate.received(channel, stamps);
             });
-            first.set(channels.get(0));
+            gate.subscribers(channels);
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
             Channel publisher = openPublisher(client);
-            LongSupplier inFlight = () -> totalSent - firstReceived.sum();
+            LongSupplier inFlight = () -> gate.inFlight(totalSent);
             Runnable send = () -> publishOne(publisher, size, readings, random);
             int warmup = options.getInt("warmup", 0);
             if (warmup > 0) {
@@ -340,7 +339,7 @@ public final class LoadTool {
             long got = delivered.sum();
             String summary = String.format(Locale.ROOT,
                     "| %s | %s | %d | %d B | %s | %,d | %,.0f | %.3f %% | %,d | %,d | %,d | %,.0f |", LocalDate.now(),
-                    target.name(), subscribers, size, rate == 0 ? (inflight == 0 ? "max" : inflight + " in flight") : rate + "/s", sent, got / elapsed,
+                    target.name(), subscribers, size, rate == 0 ? (inflight == 0 ? "max" : inflight + " in flight" + gate.label()) : rate + "/s", sent, got / elapsed,
                     expected == 0 ? 0.0 : 100.0 * (expected - got) / expected, total.getValueAtPercentile(50),
                     total.getValueAtPercentile(99), total.getValueAtPercentile(99.9), setupRate);
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
