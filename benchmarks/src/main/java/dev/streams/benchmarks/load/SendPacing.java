@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * When the load tool's publisher sends its next message: at a fixed rate from a start, and never with more than
- * a number of messages in flight (sent, not yet received by the first subscriber); 0 turns either off. Between
+ * a number of messages in flight (as {@link InFlightGate} counts them); 0 turns either off. Between
  * sends at a fixed rate the publisher sleeps until the next one is due rather than polling every few
  * microseconds: the tool's reading shares its cores.
  */

@@ -82,6 +82,8 @@ final class LoopInbox implements Runnable {
     }
 
     private final Executor loop;
+    /** The loop, when it times sampled fan-outs; null otherwise. */
+    private final TimedEventLoop timed;
     private final ConcurrentLinkedQueue<Post> posts = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicInteger backlog = new AtomicInteger();
@@ -89,6 +91,7 @@ final class LoopInbox implements Runnable {
 
     LoopInbox(Executor loop) {
         this.loop = loop;
+        this.timed = loop instanceof TimedEventLoop t ? t : null;
     }
 
     /** A subscription on this loop joined: the backlog may grow to its queue bound. */
@@ -122,8 +125,7 @@ final class LoopInbox implements Runnable {
      */
     DropRun post(Event event, QueuedSubscription[] targets, QueuedSubscription[] skip, DropRun open, long sampledAt) {
         if (backlog.get() < bound) {
-            Object item = sampledAt == NOT_SAMPLED || !(loop instanceof TimedEventLoop) ? event
-                    : new Sampled(event, sampledAt);
+            Object item = sampledAt == NOT_SAMPLED || timed == null ? event : new Sampled(event, sampledAt);
             enqueue(new Post(item, targets, skip));
             return null;
         }
@@ -185,7 +187,7 @@ final class LoopInbox implements Runnable {
         } else if (item instanceof Sampled sampled) {
             handEvent(post, sampled.event());
             try {
-                ((TimedEventLoop) loop).handedSample(sampled.fanOutNanos());
+                timed.handedSample(sampled.fanOutNanos());
             } catch (RuntimeException e) {
                 // A timer's failure must not cost the loop's later posts.
                 LOG.log(Level.WARNING, "event loop failed to time a sampled fan-out", e);

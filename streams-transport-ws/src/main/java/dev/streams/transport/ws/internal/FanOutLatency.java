@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -29,8 +30,8 @@ final class FanOutLatency {
 
     /** counts[i]: samples within BOUNDS[i] and above the bound before (the last: above every bound). */
     private final AtomicLongArray counts = new AtomicLongArray(BOUNDS.length + 1);
-    /** [0]: sum of the samples in microseconds; [1]: how many. */
-    private final AtomicLongArray totals = new AtomicLongArray(2);
+    /** The sum of the samples in microseconds (how many there are is the buckets' total). */
+    private final AtomicLong sumMicros = new AtomicLong();
     private final ConcurrentHashMap<EventLoop, Loop> loops = new ConcurrentHashMap<>();
 
     /**
@@ -50,8 +51,7 @@ final class FanOutLatency {
             bucket++;
         }
         counts.incrementAndGet(bucket);
-        totals.addAndGet(0, micros);
-        totals.incrementAndGet(1);
+        sumMicros.addAndGet(micros);
     }
 
     /** The histogram as {@code /metrics} lists it: cumulative buckets, then the sum and the count. */
@@ -62,8 +62,8 @@ final class FanOutLatency {
             String le = i < BOUNDS.length ? Long.toString(BOUNDS[i]) : "+Inf";
             out.add(new MetricSample(NAME + "_bucket", true, HELP, Map.of("le", le), cumulative));
         }
-        out.add(new MetricSample(NAME + "_sum", true, HELP, Map.of(), totals.get(0)));
-        out.add(new MetricSample(NAME + "_count", true, HELP, Map.of(), totals.get(1)));
+        out.add(new MetricSample(NAME + "_sum", true, HELP, Map.of(), sumMicros.get()));
+        out.add(new MetricSample(NAME + "_count", true, HELP, Map.of(), cumulative));
     }
 
     /** A Netty event loop as the broker's executor: runs its tasks, and times its sampled fan-outs. */
