@@ -18,6 +18,11 @@ import io.netty.channel.ChannelOutboundBuffer;
  * room for the longest header, which is written in front of it when the frame closes (its length known): one
  * buffer and one write per frame, and nothing copied twice.
  *
+ * <p>Events' frames ({@link #addShared}) are not copied while they are a run of what the loop framed for all its
+ * connections ({@link SharedFrames}): the turn then writes a slice of the loop's shared buffer. A turn that takes
+ * anything else (a reply, a gap, frames out of the others' order) goes on in a buffer of its own, as does a
+ * connection that has bytes waiting, so a lagging client keeps only what it is sent.
+ *
  * <p>It also keeps this connection's share of the server's {@link OutboundBudget}: after each flush it reads how
  * many bytes still wait in the channel's outbound buffer, and while some do, an empty marker write behind them
  * tells it when they have gone out. A client that keeps up leaves nothing waiting and never touches the budget.
@@ -41,6 +46,13 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     /** Told after each write and when the outbound buffer empties; one reference, no lambdas per connection. */
     private Owner owner;
     private ByteBuf pending;
+    /**
+     * This turn's frames while they are one run of the loop's {@link SharedFrames}: its buffer (retained for this
+     * connection) and where the run starts and ends; null when the turn has a buffer of its own, or nothing.
+     */
+    private ByteBuf shared;
+    private int sharedStart;
+    private int sharedEnd;
     /** The open multi-message frame's payload, after everything in {@link #pending}; null when none is open. */
     private ByteBuf lines;
     private boolean scheduled;
@@ -75,7 +87,8 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      * never grows, which would copy all it holds into one twice as large (flat out, every turn did).
      */
     private void flushBefore(int adding) {
-        long collected = (pending == null ? 0 : pending.readableBytes()) + (lines == null ? 0 : lines.readableBytes());
+        long collected = (pending == null ? 0 : pending.readableBytes()) + (lines == null ? 0 : lines.readableBytes())
+                + (shared == null ? 0 : sharedEnd - sharedStart);
         // A multi-message frame keeps room for its header in front, and a line needs its newline.
         if (collected > 0 && collected + adding > EARLY_FLUSH_BYTES - MAX_HEADER - 1) {
             flush();
@@ -88,6 +101,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      */
     void addLine(byte[] message) {
         flushBefore(message.length);
+        unshare(0);
         if (lines == null) {
             lines = channel.alloc().ioBuffer(startCapacity(MAX_HEADER + message.length));
             lines.writerIndex(MAX_HEADER).readerIndex(MAX_HEADER);
@@ -98,7 +112,73 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         lines.writeBytes(message);
     }
 
-    private static void header(ByteBuf out, int first, int length) {
+    /**
+     * Adds an event's text frame whose {@code payload} is the event's encoding, the same array for every
+     * connection ({@code deflated} when compressed for permessage-deflate). While this turn holds nothing else and
+     * the channel has nothing waiting, the frame is taken from the loop's {@link SharedFrames}, not copied.
+     */
+    void addShared(byte[] payload, boolean deflated) {
+        int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
+        LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
+        if (flusher == null || counted > 0 || pending != null || lines != null) {
+            add(payload, deflated);
+            return;
+        }
+        flushBefore(headerLength(payload.length) + payload.length);
+        SharedFrames frames = flusher.frames();
+        ByteBuf framed = frames.frame(payload, first, channel.alloc());
+        if (shared == null) {
+            shared = framed.retain();
+            sharedStart = frames.start;
+            sharedEnd = frames.end;
+            schedule();
+        } else if (shared == framed && sharedEnd == frames.start) {
+            sharedEnd = frames.end;
+        } else if (shared != framed) {
+            // The loop's buffer filled and it began another: a run there, written after this one.
+            writeShared();
+            shared = framed.retain();
+            sharedStart = frames.start;
+            sharedEnd = frames.end;
+        } else {
+            // Not the run the others take (another topic's frames came between): this turn's own buffer from here.
+            add(payload, deflated);
+        }
+    }
+
+    /**
+     * Moves this turn's shared run into a buffer of its own, with room for {@code adding} bytes more: something
+     * that is not the loop's shared frames follows it.
+     */
+    private void unshare(int adding) {
+        if (shared == null) {
+            return;
+        }
+        ByteBuf run = shared;
+        int length = sharedEnd - sharedStart;
+        shared = null;
+        pending = channel.alloc().ioBuffer(startCapacity(length + adding));
+        pending.writeBytes(run, sharedStart, length);
+        run.release();
+    }
+
+    /** Writes this turn's shared run, without flushing: a slice of the loop's buffer. */
+    private void writeShared() {
+        ByteBuf run = shared;
+        int length = sharedEnd - sharedStart;
+        shared = null;
+        lastWriteBytes = length;
+        // The slice takes this connection's reference with it. While it waits, it keeps the whole buffer, and
+        // counts so (BufferCapacityEstimator).
+        channel.write(run.slice(sharedStart, length), channel.voidPromise());
+    }
+
+    /** The length of the header of a frame with {@code length} bytes of payload. */
+    static int headerLength(int length) {
+        return length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER;
+    }
+
+    static void header(ByteBuf out, int first, int length) {
         out.writeByte(first);
         if (length < 126) {
             out.writeByte(length);
@@ -130,7 +210,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     /** Writes a frame header into the room left before {@code payload}'s readable bytes, and takes it in. */
     private static void headerInFront(ByteBuf payload, int first) {
         int length = payload.readableBytes();
-        int at = payload.readerIndex() - (length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER);
+        int at = payload.readerIndex() - headerLength(length);
         int end = payload.writerIndex();
         payload.readerIndex(at).writerIndex(at);
         header(payload, first, length);
@@ -143,6 +223,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      */
     ByteBuf buffer(int sizeHint) {
         flushBefore(sizeHint);
+        unshare(sizeHint);
         closeLines();
         if (pending == null) {
             pending = channel.alloc().ioBuffer(startCapacity(sizeHint));
@@ -196,17 +277,19 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
      */
     void flush() {
         scheduled = false;
-        boolean wroteLines = lines != null;
-        closeLines();
-        ByteBuf out = pending;
-        pending = null;
-        if (out != null) {
-            channel.writeAndFlush(fitted(out), channel.voidPromise());
-        } else if (wroteLines) {
-            channel.flush();
+        // A turn is a shared run, or a buffer of its own with perhaps a multi-message frame after it; never both.
+        if (shared != null) {
+            writeShared();
+        } else if (lines != null) {
+            closeLines();
+        } else if (pending != null) {
+            ByteBuf out = pending;
+            pending = null;
+            channel.write(fitted(out), channel.voidPromise());
         } else {
             return;
         }
+        channel.flush();
         if (owner != null) {
             owner.flushed();
         }
@@ -286,6 +369,10 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     void discard() {
         budget.adjust(-counted);
         counted = 0;
+        if (shared != null) {
+            shared.release();
+            shared = null;
+        }
         if (pending != null) {
             pending.release();
             pending = null;

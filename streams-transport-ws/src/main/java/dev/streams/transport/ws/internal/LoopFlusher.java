@@ -30,6 +30,8 @@ final class LoopFlusher implements Runnable {
     private static final FastThreadLocal<LoopFlusher> PER_LOOP = new FastThreadLocal<>();
 
     private final EventExecutor loop;
+    /** The frames this loop's connections take in the coming pass, framed once for all of them. */
+    private final SharedFrames frames = new SharedFrames();
     private List<FrameBatcher> due = new ArrayList<>();
     private List<FrameBatcher> spare = new ArrayList<>();
     private boolean scheduled;
@@ -86,6 +88,11 @@ final class LoopFlusher implements Runnable {
         }
     }
 
+    /** The frames of the coming pass, framed once for every connection of this loop that takes them. */
+    SharedFrames frames() {
+        return frames;
+    }
+
     /** {@code batcher} has something to write this turn. */
     void add(FrameBatcher batcher) {
         due.add(batcher);
@@ -126,5 +133,6 @@ final class LoopFlusher implements Runnable {
         }
         writing.clear();
         spare = writing;
+        frames.passEnded();
     }
 }

@@ -58,10 +58,16 @@ public final class WebSocketOutbound extends Outbound {
         byte[] plain = event.encoded(encoding.plain());
         if (deflate && plain.length >= compressMinBytes) {
             byte[] deflated = event.encoded(encoding.deflated());
-            frames.add(deflated, true);
+            frames.addShared(deflated, true);
             return deflated.length;
         }
-        return message(null, plain);
+        if (lines) {
+            frames.addLine(plain);
+        } else {
+            // The event's encoding is the same array for every connection: its frame can be too.
+            frames.addShared(plain, false);
+        }
+        return plain.length;
     }
 
     @Override

@@ -1,0 +1,294 @@
+package dev.streams.transport.ws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.local.LocalChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A loop's connections that take the same run of events write slices of one buffer framed once ({@link SharedFrames}),
+ * and a connection whose turn is anything else writes exactly its own bytes. On a real event loop (the loop's write
+ * pass is what shares), with a handler in each channel that takes the writes as a socket would.
+ */
+class SharedFramesTest {
+    private EventLoop loop;
+    private final List<Conn> conns = new ArrayList<>();
+
+    /**
+     * One connection: its batcher, and what reached its socket: the bytes of each flush (one system call's worth) and
+     * where each written piece was read from.
+     */
+    private static final class Conn extends ChannelOutboundHandlerAdapter {
+        final LocalChannel channel = new LocalChannel();
+        final FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
+        final List<byte[]> writes = new ArrayList<>();
+        /** Which buffer each written piece is part of (its root's identity). */
+        final List<Integer> buffers = new ArrayList<>();
+        private final ByteArrayOutputStream unflushed = new ByteArrayOutputStream();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (buf.isReadable()) {
+                unflushed.writeBytes(ByteBufUtil.getBytes(buf));
+                ByteBuf root = buf;
+                while (root.unwrap() != null) {
+                    root = root.unwrap();
+                }
+                buffers.add(System.identityHashCode(root));
+            }
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (unflushed.size() > 0) {
+                writes.add(unflushed.toByteArray());
+                unflushed.reset();
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        loop = new DefaultEventLoop();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        onLoop(() -> {
+            conns.forEach(c -> c.batcher.discard());
+            return null;
+        });
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private Conn connect() throws Exception {
+        Conn conn = new Conn();
+        conn.channel.pipeline().addLast(conn);
+        loop.register(conn.channel).sync();
+        conns.add(conn);
+        return conn;
+    }
+
+    private <T> T onLoop(Callable<T> work) throws Exception {
+        return loop.submit(work).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs {@code turn} on the loop, then waits until the loop has nothing queued: its write pass has run. */
+    private void turn(Runnable turn) throws Exception {
+        onLoop(() -> {
+            turn.run();
+            return null;
+        });
+        while (onLoop(() -> ((SingleThreadEventExecutor) loop).pendingTasks()) > 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static byte[] payload(char c, int length) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) c);
+        return bytes;
+    }
+
+    /** What a client reads: an unmasked text frame (FIN, opcode 1) per payload, back to back. */
+    private static byte[] frames(byte[]... payloads) {
+        ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        for (byte[] p : payloads) {
+            FrameBatcher.header(out, 0x81, p.length);
+            out.writeBytes(p);
+        }
+        byte[] bytes = ByteBufUtil.getBytes(out);
+        out.release();
+        return bytes;
+    }
+
+    @Test
+    void connectionsTakingTheSameEventsWriteOneBufferFramedOnce() throws Exception {
+        Conn a = connect();
+        Conn b = connect();
+        Conn c = connect();
+        byte[] e1 = payload('x', 150);
+        byte[] e2 = payload('y', 300);
+        turn(() -> {
+            for (byte[] event : List.of(e1, e2)) {
+                for (Conn conn : List.of(a, b, c)) {
+                    conn.batcher.addShared(event, false);
+                }
+            }
+        });
+        for (Conn conn : List.of(a, b, c)) {
+            assertThat(conn.writes).hasSize(1);
+            assertThat(conn.writes.get(0)).isEqualTo(frames(e1, e2));
+        }
+        assertThat(List.of(b.buffers, c.buffers)).as("parts of the same buffers for every connection")
+                .containsOnly(a.buffers);
+
+        // The next pass frames its events anew, in a buffer of its own.
+        int before = a.buffers.size();
+        turn(() -> List.of(a, b).forEach(conn -> conn.batcher.addShared(e1, false)));
+        assertThat(a.writes.get(1)).isEqualTo(frames(e1));
+        assertThat(b.buffers.subList(before, b.buffers.size())).hasSize(1)
+                .isEqualTo(a.buffers.subList(before, a.buffers.size()));
+    }
+
+    @Test
+    void aTurnThatIsNotTheSharedRunWritesExactlyItsOwnBytesInOrder() throws Exception {
+        Conn shared = connect();
+        Conn interleaved = connect();
+        Conn replying = connect();
+        byte[] t1 = payload('a', 120);
+        byte[] t2 = payload('b', 130);
+        byte[] t3 = payload('c', 140);
+        byte[] reply = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        turn(() -> {
+            shared.batcher.addShared(t1, false);
+            interleaved.batcher.addShared(t1, false);
+            replying.batcher.addShared(t1, false);
+            replying.batcher.add(reply);
+            // t2 goes to one connection only, so the others' next frame is not next to their t1 in the loop's buffer.
+            shared.batcher.addShared(t2, false);
+            interleaved.batcher.addShared(t3, false);
+            replying.batcher.addShared(t3, false);
+        });
+        assertThat(shared.writes).containsExactly(frames(t1, t2));
+        assertThat(interleaved.writes).containsExactly(frames(t1, t3));
+        assertThat(replying.writes).containsExactly(frames(t1, reply, t3));
+    }
+
+    @Test
+    void aSliceLeftWaitingCountsTheWholeSharedBufferUntilTheClientReads() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.SO_SNDBUF, 4096)
+                    .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, BufferCapacityEstimator.INSTANCE)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            accepted.add(ch);
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            ByteBuf received = io.netty.buffer.Unpooled.buffer();
+            Channel stalling = client(group, server, received);
+            Channel stalled = accepted.poll(10, TimeUnit.SECONDS);
+            Channel reading = client(group, server, io.netty.buffer.Unpooled.buffer());
+            Channel read = accepted.poll(10, TimeUnit.SECONDS);
+            OutboundBudget budget = new OutboundBudget(1L << 30);
+            FrameBatcher slow = stalled.eventLoop().submit(() -> new FrameBatcher(stalled, budget)).get();
+            FrameBatcher fast = read.eventLoop().submit(() -> new FrameBatcher(read, budget)).get();
+            ByteBuf sent = io.netty.buffer.Unpooled.buffer();
+            // Each pass frames 30 KB that only the reading client takes, then 20 KB that both take; the first pass,
+            // read by both, teaches the loop to frame a pass in one buffer.
+            Runnable pass = () -> {
+                byte[] big = payload('B', 30_000);
+                fast.addShared(big, false);
+                for (int i = 0; i < 20; i++) {
+                    byte[] event = payload((char) ('a' + i), 1000);
+                    fast.addShared(event, false);
+                    slow.addShared(event, false);
+                    sent.writeBytes(frames(event));
+                }
+            };
+            stalled.eventLoop().submit(pass).get();
+            awaitTrue(() -> received.readableBytes() == sent.readableBytes() && budget.pendingBytes() == 0);
+
+            stalling.config().setAutoRead(false);
+            long[] heldAndWaiting = {0, 0};
+            for (int turn = 0; turn < 200 && heldAndWaiting[1] == 0; turn++) {
+                stalled.eventLoop().submit(pass).get();
+                heldAndWaiting = stalled.eventLoop().submit(() -> {
+                    // The loop has run the pass's writes once nothing else is queued.
+                    long[] waiting = {0};
+                    stalled.unsafe().outboundBuffer().forEachFlushedMessage(msg -> {
+                        waiting[0] += ((ByteBuf) msg).readableBytes();
+                        return true;
+                    });
+                    return new long[] {slow.heldBytes(), waiting[0]};
+                }).get();
+            }
+            assertThat(heldAndWaiting[1]).as("the client stopped reading: bytes wait to be sent").isPositive();
+            assertThat(heldAndWaiting[0] - heldAndWaiting[1])
+                    .as("counted beyond them: the shared buffer they keep, with the frame only the other client took")
+                    .isGreaterThanOrEqualTo(30_000);
+
+            stalling.config().setAutoRead(true);
+            awaitTrue(() -> received.readableBytes() == sent.readableBytes() && budget.pendingBytes() == 0);
+            assertThat(ByteBufUtil.getBytes(received)).as("exactly what was sent, in order")
+                    .isEqualTo(ByteBufUtil.getBytes(sent));
+            stalling.close().sync();
+            reading.close().sync();
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** A client with a small receive buffer that collects what it reads into {@code received}. */
+    private static Channel client(EventLoopGroup group, Channel server, ByteBuf received) throws InterruptedException {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.SO_RCVBUF, 4096)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        received.writeBytes((ByteBuf) msg);
+                        ReferenceCountUtil.release(msg);
+                    }
+                }).connect(server.localAddress()).sync().channel();
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aDiscardedConnectionLetsItsShareGoAndTheOthersStillWrite() throws Exception {
+        Conn gone = connect();
+        Conn stays = connect();
+        byte[] event = payload('z', 500);
+        turn(() -> {
+            gone.batcher.addShared(event, false);
+            stays.batcher.addShared(event, false);
+            gone.batcher.discard();
+        });
+        assertThat(gone.writes).isEmpty();
+        assertThat(stays.writes).containsExactly(frames(event));
+    }
+}
