@@ -18,15 +18,15 @@ import io.netty.buffer.ByteBufAllocator;
  * another until its write is done. The buffer never grows (a connection's slice must not move): when a frame
  * does not fit, the loop lets the buffer go and starts another, and a connection's turn then writes a slice of
  * each. After each write pass the loop lets it go too ({@link #passEnded}), and the next pass starts one sized by
- * what the recent passes framed, so a slice is most of its buffer and a connection that falls behind holds about
- * what it would have held in a buffer of its own (a slice that would be a small part is copied instead).
+ * what the recent passes framed. A slice that waits for a slow reader keeps its whole buffer, and counts so
+ * ({@link BufferCapacityEstimator}).
  *
  * <p>One per event loop ({@link LoopFlusher#frames}); used on that loop's thread only, so it needs no locks.
  */
 final class SharedFrames {
     /** Frames remembered by their payload: one per dialect and compression a loop's subscribers mix. */
     private static final int REMEMBERED = 4;
-    /** Small enough that one event's frame is most of it, so its slice is written, not copied. */
+    /** Small enough that a slice of one event's frame keeps little more than the frame. */
     private static final int MIN_CAPACITY = 256;
 
     private final byte[][] payloads = new byte[REMEMBERED][];
@@ -62,7 +62,7 @@ final class SharedFrames {
             // As large as the recent passes framed and a quarter more, or twice what this one has framed so far.
             int expected = Math.max(framedRecently + (framedRecently >> 2), 2 * framedThisPass);
             int capacity = Math.max(length, Math.max(MIN_CAPACITY, Math.min(expected, FrameBatcher.EARLY_FLUSH_BYTES)));
-            let();
+            letGo();
             buffer = alloc.ioBuffer(capacity, capacity);
         }
         start = buffer.writerIndex();
@@ -80,14 +80,14 @@ final class SharedFrames {
     /** The loop's write pass is done: the next frames go in a new buffer, sized by the recent passes. */
     void passEnded() {
         if (buffer != null) {
-            let();
+            letGo();
             framedRecently = Math.max(framedThisPass, framedRecently - (framedRecently >> 3));
             framedThisPass = 0;
         }
     }
 
     /** Lets the current buffer go (connections still writing from it keep it) and forgets its frames. */
-    private void let() {
+    private void letGo() {
         if (buffer != null) {
             buffer.release();
             buffer = null;
