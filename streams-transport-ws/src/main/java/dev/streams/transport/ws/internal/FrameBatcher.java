@@ -136,7 +136,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
             sharedEnd = frames.end;
         } else if (shared != framed) {
             // The loop's buffer filled and it began another: a run there, written after this one.
-            writeShared();
+            channel.write(sharedSlice(), channel.voidPromise());
             shared = framed.retain();
             sharedStart = frames.start;
             sharedEnd = frames.end;
@@ -162,15 +162,16 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         run.release();
     }
 
-    /** Writes this turn's shared run, without flushing: a slice of the loop's buffer. */
-    private void writeShared() {
+    /**
+     * This turn's shared run, taken to be written: a slice of the loop's buffer, which takes this connection's
+     * reference with it. While it waits, it keeps the whole buffer, and counts so (BufferCapacityEstimator).
+     */
+    private ByteBuf sharedSlice() {
         ByteBuf run = shared;
         int length = sharedEnd - sharedStart;
         shared = null;
         lastWriteBytes = length;
-        // The slice takes this connection's reference with it. While it waits, it keeps the whole buffer, and
-        // counts so (BufferCapacityEstimator).
-        channel.write(run.slice(sharedStart, length), channel.voidPromise());
+        return run.slice(sharedStart, length);
     }
 
     /** The length of the header of a frame with {@code length} bytes of payload. */
@@ -278,18 +279,19 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     void flush() {
         scheduled = false;
         // A turn is a shared run, or a buffer of its own with perhaps a multi-message frame after it; never both.
+        // Written and flushed in one pass through the pipeline where the turn is one buffer.
         if (shared != null) {
-            writeShared();
+            channel.writeAndFlush(sharedSlice(), channel.voidPromise());
         } else if (lines != null) {
             closeLines();
+            channel.flush();
         } else if (pending != null) {
             ByteBuf out = pending;
             pending = null;
-            channel.write(fitted(out), channel.voidPromise());
+            channel.writeAndFlush(fitted(out), channel.voidPromise());
         } else {
             return;
         }
-        channel.flush();
         if (owner != null) {
             owner.flushed();
         }
