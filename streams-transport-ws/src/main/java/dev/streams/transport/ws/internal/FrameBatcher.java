@@ -113,11 +113,12 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     }
 
     /**
-     * Adds an event's text frame whose {@code payload} is the event's encoding, the same array for every
-     * connection ({@code deflated} when compressed for permessage-deflate). While this turn holds nothing else and
-     * the channel has nothing waiting, the frame is taken from the loop's {@link SharedFrames}, not copied.
+     * Adds the text frame of an event of {@code topic} whose {@code payload} is the event's {@code encoding}, the
+     * same array for every connection ({@code deflated} when compressed for permessage-deflate). While this turn
+     * holds nothing else and the channel has nothing waiting, the frame is taken from the loop's
+     * {@link SharedFrames}, not copied.
      */
-    void addShared(byte[] payload, boolean deflated) {
+    void addShared(byte[] payload, boolean deflated, String topic, Object encoding) {
         int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
         LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
         if (flusher == null || counted > 0 || pending != null || lines != null) {
@@ -126,7 +127,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         }
         flushBefore(headerLength(payload.length) + payload.length);
         SharedFrames frames = flusher.frames();
-        ByteBuf framed = frames.frame(payload, first, channel.alloc());
+        ByteBuf framed = frames.frame(payload, first, topic, encoding, channel.alloc());
         if (shared == null) {
             shared = framed.retain();
             sharedStart = frames.start;

@@ -2,96 +2,162 @@ package dev.streams.transport.ws.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The WebSocket frames of events that one event loop hands to its connections before its next write pass, each
- * framed once into one shared buffer for every connection of the loop that takes it. A connection that takes
- * the same run of frames as the others (the common case of fan-out: one topic, many subscribers) writes a slice
- * of that buffer instead of a copy of its own ({@link FrameBatcher#addShared}), so a delivery costs no copy, and
- * a turn no buffer of its own, no growth and no release of its own memory.
+ * framed once for every connection of the loop that takes it. A connection that takes the same run of frames as
+ * others (the common case of fan-out: one topic, many subscribers) writes a slice of the loop's buffer instead of a
+ * copy of its own ({@link FrameBatcher#addShared}), so a delivery costs no copy, and a turn no buffer of its own,
+ * no growth and no release of its own memory.
+ *
+ * <p>Frames go in lanes, one per topic and encoding (dialect and compression), each with its own buffer: a
+ * connection subscribed to one topic in one dialect then finds its frames side by side however the loop's events
+ * of other topics and dialects interleave with them. Past {@link #MAX_LANES} topics and encodings in a pass, the
+ * rest share one lane; a connection whose frames are not side by side there copies them, as before.
  *
  * <p>A frame is known by its payload array: an event's encoding is made once per event and dialect
  * ({@link FrameEncoding}), so the same array is the same frame. The loop hands one event to all its subscribers
- * before the next, so remembering the last few frames finds nearly every one.
+ * before the next, so remembering the last few frames finds nearly every one without looking for its lane.
  *
- * <p>Lifetime: the loop holds one reference to the current buffer; each connection that writes from it holds
- * another until its write is done. The buffer never grows (a connection's slice must not move): when a frame
- * does not fit, the loop lets the buffer go and starts another, and a connection's turn then writes a slice of
- * each. After each write pass the loop lets it go too ({@link #passEnded}), and the next pass starts one sized by
- * what the recent passes framed. A slice that waits for a slow reader keeps its whole buffer, and counts so
- * ({@link BufferCapacityEstimator}).
+ * <p>Lifetime: a lane holds one reference to its current buffer; each connection that writes from it holds
+ * another until its write is done. A buffer never grows (a connection's slice must not move): when a frame does
+ * not fit, the lane lets the buffer go and starts another, and a connection's turn then writes a slice of each.
+ * After each write pass the lanes let their buffers go too ({@link #passEnded}), and the next pass starts one
+ * sized by what the lane's recent passes framed. A slice that waits for a slow reader keeps its whole buffer, and
+ * counts so ({@link BufferCapacityEstimator}).
  *
  * <p>One per event loop ({@link LoopFlusher#frames}); used on that loop's thread only, so it needs no locks.
  */
 final class SharedFrames {
     /** Frames remembered by their payload: one per dialect and compression a loop's subscribers mix. */
     private static final int REMEMBERED = 4;
+    /** Lanes kept by topic and encoding; the rest of a pass's frames share one. */
+    static final int MAX_LANES = 32;
+    /** Passes a lane may go without a frame before it is dropped. */
+    private static final int IDLE_PASSES = 16;
     /** Small enough that a slice of one event's frame keeps little more than the frame. */
     private static final int MIN_CAPACITY = 256;
 
+    /** One topic's frames in one encoding. */
+    private static final class Lane {
+        final String topic;
+        final Object encoding;
+        ByteBuf buffer;
+        /** Bytes framed since the last pass. */
+        int framedThisPass;
+        /**
+         * The most the lane's recent passes framed, decaying by an eighth a pass: a pass's buffer starts that
+         * large, and a quarter more, so that a pass as large as the recent ones fits in one buffer.
+         */
+        int framedRecently;
+        int idlePasses;
+
+        Lane(String topic, Object encoding) {
+            this.topic = topic;
+            this.encoding = encoding;
+        }
+    }
+
     private final byte[][] payloads = new byte[REMEMBERED][];
+    private final ByteBuf[] buffers = new ByteBuf[REMEMBERED];
     private final int[] starts = new int[REMEMBERED];
     private final int[] ends = new int[REMEMBERED];
     private int newest;
-    private ByteBuf buffer;
-    /** Bytes framed since the last pass. */
-    private int framedThisPass;
-    /**
-     * The most recent passes framed, decaying by an eighth a pass: a pass's buffer starts that large, and a quarter
-     * more, so that a pass as large as the recent ones fits in one buffer.
-     */
-    private int framedRecently;
+    private final List<Lane> lanes = new ArrayList<>();
+    /** Frames of topics and encodings past {@link #MAX_LANES}. */
+    private final Lane shared = new Lane(null, null);
     /** Where the last frame asked for starts and ends in {@link #frame}'s buffer. */
     int start;
     int end;
 
     /**
-     * The buffer holding {@code payload}'s frame (its header byte {@code first}), framed now unless this pass
-     * already did; {@link #start} and {@link #end} say where. The caller retains the buffer to keep it.
+     * The buffer holding {@code payload}'s frame (its header byte {@code first}), an event of {@code topic} in
+     * {@code encoding}, framed now unless this pass already did; {@link #start} and {@link #end} say where. The
+     * caller retains the buffer to keep it.
      */
-    ByteBuf frame(byte[] payload, int first, ByteBufAllocator alloc) {
+    ByteBuf frame(byte[] payload, int first, String topic, Object encoding, ByteBufAllocator alloc) {
         for (int i = 0, at = newest; i < REMEMBERED; i++, at = (at + REMEMBERED - 1) % REMEMBERED) {
             if (payloads[at] == payload) {
                 start = starts[at];
                 end = ends[at];
-                return buffer;
+                return buffers[at];
             }
         }
+        Lane lane = lane(topic, encoding);
         int length = FrameBatcher.headerLength(payload.length) + payload.length;
-        if (buffer == null || buffer.writableBytes() < length) {
-            // As large as the recent passes framed and a quarter more, or twice what this one has framed so far.
-            int expected = Math.max(framedRecently + (framedRecently >> 2), 2 * framedThisPass);
+        if (lane.buffer == null || lane.buffer.writableBytes() < length) {
+            // As large as the lane's recent passes framed and a quarter more, or twice what this one has so far.
+            int expected = Math.max(lane.framedRecently + (lane.framedRecently >> 2), 2 * lane.framedThisPass);
             int capacity = Math.max(length, Math.max(MIN_CAPACITY, Math.min(expected, FrameBatcher.EARLY_FLUSH_BYTES)));
-            letGo();
-            buffer = alloc.ioBuffer(capacity, capacity);
+            letGo(lane);
+            lane.buffer = alloc.ioBuffer(capacity, capacity);
         }
+        ByteBuf buffer = lane.buffer;
         start = buffer.writerIndex();
         FrameBatcher.header(buffer, first, payload.length);
         buffer.writeBytes(payload);
         end = buffer.writerIndex();
-        framedThisPass += length;
+        lane.framedThisPass += length;
         newest = (newest + 1) % REMEMBERED;
         payloads[newest] = payload;
+        buffers[newest] = buffer;
         starts[newest] = start;
         ends[newest] = end;
         return buffer;
     }
 
-    /** The loop's write pass is done: the next frames go in a new buffer, sized by the recent passes. */
-    void passEnded() {
-        if (buffer != null) {
-            letGo();
-            framedRecently = Math.max(framedThisPass, framedRecently - (framedRecently >> 3));
-            framedThisPass = 0;
+    /** The lane of {@code topic} in {@code encoding}: found, made, or past the limit the shared one. */
+    private Lane lane(String topic, Object encoding) {
+        for (int i = 0, n = lanes.size(); i < n; i++) {
+            Lane lane = lanes.get(i);
+            if (lane.encoding == encoding && lane.topic.equals(topic)) {
+                return lane;
+            }
         }
+        if (lanes.size() == MAX_LANES) {
+            return shared;
+        }
+        Lane lane = new Lane(topic, encoding);
+        lanes.add(lane);
+        return lane;
     }
 
-    /** Lets the current buffer go (connections still writing from it keep it) and forgets its frames. */
-    private void letGo() {
-        if (buffer != null) {
-            buffer.release();
-            buffer = null;
+    /** The loop's write pass is done: each lane's next frames go in a new buffer, sized by its recent passes. */
+    void passEnded() {
+        for (int i = lanes.size() - 1; i >= 0; i--) {
+            Lane lane = lanes.get(i);
+            if (ended(lane) && lane.idlePasses > IDLE_PASSES) {
+                lanes.remove(i);
+            }
         }
-        java.util.Arrays.fill(payloads, null);
+        ended(shared);
+    }
+
+    /** Ends a lane's pass; true when it framed nothing in it. */
+    private boolean ended(Lane lane) {
+        boolean idle = lane.framedThisPass == 0;
+        letGo(lane);
+        lane.framedRecently = Math.max(lane.framedThisPass, lane.framedRecently - (lane.framedRecently >> 3));
+        lane.framedThisPass = 0;
+        lane.idlePasses = idle ? lane.idlePasses + 1 : 0;
+        return idle;
+    }
+
+    /** Lets a lane's buffer go (connections still writing from it keep it) and forgets the frames in it. */
+    private void letGo(Lane lane) {
+        ByteBuf buffer = lane.buffer;
+        if (buffer == null) {
+            return;
+        }
+        for (int i = 0; i < REMEMBERED; i++) {
+            if (buffers[i] == buffer) {
+                payloads[i] = null;
+                buffers[i] = null;
+            }
+        }
+        lane.buffer = null;
+        buffer.release();
     }
 }
