@@ -44,6 +44,7 @@ public final class LoadTool {
     /** Where the publisher connects: the first server, in the publisher's protocol. */
     private final URI publisherUri;
     private final String topic;
+    private final Topics topics;
     private final List<String> sources;
     private final PrintStream out = System.out;
     private final ServerProbe probe;
@@ -56,6 +57,9 @@ public final class LoadTool {
             default -> Target.streams(options.get("api-key", ""), Boolean.parseBoolean(options.get("batch", "false")));
         };
         this.topic = target.topic();
+        this.topics = new Topics(topic, options.getInt("topics", 1), options.getInt("subscribers", 1000),
+                options.getInt("inflight", 0) > 0,
+                options.get("target", "streams").equals("golioth"));
         String[] urls = options.get("url", "ws://127.0.0.1:8080").split(",");
         for (String url : urls) {
             uris.add(URI.create(url + target.path()));
@@ -99,6 +103,7 @@ public final class LoadTool {
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
+            String topicOfThis = topics.ofSubscriber(i);
             CompletableFuture<Channel> ready = new CompletableFuture<>();
             subscribed.add(ready);
             client.connect(uris.get(i % uris.size()), sources.get(i % sources.size()), channel -> {
@@ -110,7 +115,7 @@ public final class LoadTool {
                         inFlight.release();
                     }
                 });
-                String[] frames = target.subscribeFrames(topic);
+                String[] frames = target.subscribeFrames(topicOfThis);
                 for (String frame : frames) {
                     WsClient.sendText(channel, frame.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 }
@@ -242,7 +247,7 @@ public final class LoadTool {
         totalSent++;
         byte[] payload = readings ? Bytes.readingsPayload(System.nanoTime(), size, random)
                 : Bytes.payload(System.nanoTime(), size);
-        WsClient.sendText(publisher, target.publishFrame(topic, payload));
+        WsClient.sendText(publisher, target.publishFrame(topics.next(), payload));
     }
 
     private void fanout() throws Exception {
@@ -299,6 +304,7 @@ public final class LoadTool {
             ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
             SendPacing pacing = new SendPacing(rate, inflight, inFlight);
+            long owedBefore = topics.deliveriesOwed();
             long start = System.nanoTime();
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
@@ -328,7 +334,7 @@ public final class LoadTool {
             ServerProbe.Cost costAtEnd = probe.cost();
             long deliveredInWindow = delivered.sum();
             long sent = pacing.count();
-            long expected = sent * subscribers;
+            long expected = topics.deliveriesOwed() - owedBefore;
             long settleDeadline = publishEnded + TimeUnit.SECONDS.toNanos(10);
             while (delivered.sum() < expected && System.nanoTime() < settleDeadline) {
                 Thread.sleep(10);
