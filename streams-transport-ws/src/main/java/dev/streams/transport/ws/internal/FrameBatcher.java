@@ -20,7 +20,7 @@ import io.netty.channel.ChannelOutboundBuffer;
  *
  * <p>Events' frames ({@link #addShared}) are not copied while they are a run of what the loop framed for all its
  * connections ({@link SharedFrames}): the turn then writes a slice of the loop's shared buffer. A turn that takes
- * anything else (a reply, a gap, frames out of the others' order) goes on in a buffer of its own, as does a
+ * anything else (a reply, a gap, another topic's frames between its own) goes on in a buffer of its own, as does a
  * connection that has bytes waiting, so a lagging client keeps only what it is sent.
  *
  * <p>It also keeps this connection's share of the server's {@link OutboundBudget}: after each flush it reads how
@@ -113,12 +113,11 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     }
 
     /**
-     * Adds the text frame of an event of {@code topic} whose {@code payload} is the event's {@code encoding}, the
-     * same array for every connection ({@code deflated} when compressed for permessage-deflate). While this turn
-     * holds nothing else and the channel has nothing waiting, the frame is taken from the loop's
-     * {@link SharedFrames}, not copied.
+     * Adds the text frame of an event whose {@code payload} is the event's {@code encoding}, the same array for every
+     * connection ({@code deflated} when compressed for permessage-deflate). While this turn holds nothing else and
+     * the channel has nothing waiting, the frame is taken from the loop's {@link SharedFrames}, not copied.
      */
-    void addShared(byte[] payload, boolean deflated, String topic, Object encoding) {
+    void addShared(byte[] payload, boolean deflated, Object encoding) {
         int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
         LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
         if (flusher == null || counted > 0 || pending != null || lines != null) {
@@ -127,7 +126,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         }
         flushBefore(headerLength(payload.length) + payload.length);
         SharedFrames frames = flusher.frames();
-        ByteBuf framed = frames.frame(payload, first, topic, encoding, channel.alloc());
+        ByteBuf framed = frames.frame(payload, first, encoding, channel.alloc());
         if (shared == null) {
             shared = framed.retain();
             sharedStart = frames.start;

@@ -12,10 +12,12 @@ import java.util.List;
  * copy of its own ({@link FrameBatcher#addShared}), so a delivery costs no copy, and a turn no buffer of its own,
  * no growth and no release of its own memory.
  *
- * <p>Frames go in lanes, one per topic and encoding (dialect and compression), each with its own buffer: a
- * connection subscribed to one topic in one dialect then finds its frames side by side however the loop's events
- * of other topics and dialects interleave with them. Past {@link #MAX_LANES} topics and encodings in a pass, the
- * rest share one lane; a connection whose frames are not side by side there copies them, as before.
+ * <p>Frames go in lanes, one per encoding (dialect and compression), each with its own buffer: a connection then
+ * finds its frames side by side however other dialects' frames of the same events interleave with them. Within a
+ * lane, frames lie in the order the loop hands its events over, all topics together, so that a subscriber of every
+ * topic there (a project's stream, a pattern) takes one run. A subscriber of one topic among several that
+ * interleave finds other topics' frames between its own, and copies them, as before shared frames. Lanes per topic
+ * as well were tried, and not kept: they cut a pattern subscriber's turn into a piece per event.
  *
  * <p>A frame is known by its payload array: an event's encoding is made once per event and dialect
  * ({@link FrameEncoding}), so the same array is the same frame. The loop hands one event to all its subscribers
@@ -33,16 +35,13 @@ import java.util.List;
 final class SharedFrames {
     /** Frames remembered by their payload: one per dialect and compression a loop's subscribers mix. */
     private static final int REMEMBERED = 4;
-    /** Lanes kept by topic and encoding; the rest of a pass's frames share one. */
-    static final int MAX_LANES = 32;
     /** Passes a lane may go without a frame before it is dropped. */
     private static final int IDLE_PASSES = 16;
     /** Small enough that a slice of one event's frame keeps little more than the frame. */
     private static final int MIN_CAPACITY = 256;
 
-    /** One topic's frames in one encoding. */
+    /** The frames of one encoding. */
     private static final class Lane {
-        final String topic;
         final Object encoding;
         ByteBuf buffer;
         /** Bytes framed since the last pass. */
@@ -54,8 +53,7 @@ final class SharedFrames {
         int framedRecently;
         int idlePasses;
 
-        Lane(String topic, Object encoding) {
-            this.topic = topic;
+        Lane(Object encoding) {
             this.encoding = encoding;
         }
     }
@@ -65,19 +63,18 @@ final class SharedFrames {
     private final int[] starts = new int[REMEMBERED];
     private final int[] ends = new int[REMEMBERED];
     private int newest;
+    /** At most one per encoding, and encodings are few ({@code Encoding.MAX_ENCODINGS}). */
     private final List<Lane> lanes = new ArrayList<>();
-    /** Frames of topics and encodings past {@link #MAX_LANES}. */
-    private final Lane shared = new Lane(null, null);
     /** Where the last frame asked for starts and ends in {@link #frame}'s buffer. */
     int start;
     int end;
 
     /**
-     * The buffer holding {@code payload}'s frame (its header byte {@code first}), an event of {@code topic} in
-     * {@code encoding}, framed now unless this pass already did; {@link #start} and {@link #end} say where. The
-     * caller retains the buffer to keep it.
+     * The buffer holding {@code payload}'s frame (its header byte {@code first}), an event in {@code encoding},
+     * framed now unless this pass already did; {@link #start} and {@link #end} say where. The caller retains the
+     * buffer to keep it.
      */
-    ByteBuf frame(byte[] payload, int first, String topic, Object encoding, ByteBufAllocator alloc) {
+    ByteBuf frame(byte[] payload, int first, Object encoding, ByteBufAllocator alloc) {
         for (int i = 0, at = newest; i < REMEMBERED; i++, at = (at + REMEMBERED - 1) % REMEMBERED) {
             if (payloads[at] == payload) {
                 start = starts[at];
@@ -85,7 +82,7 @@ final class SharedFrames {
                 return buffers[at];
             }
         }
-        Lane lane = lane(topic, encoding);
+        Lane lane = lane(encoding);
         int length = FrameBatcher.headerLength(payload.length) + payload.length;
         if (lane.buffer == null || lane.buffer.writableBytes() < length) {
             // As large as the lane's recent passes framed and a quarter more, or twice what this one has so far.
@@ -108,18 +105,15 @@ final class SharedFrames {
         return buffer;
     }
 
-    /** The lane of {@code topic} in {@code encoding}: found, made, or past the limit the shared one. */
-    private Lane lane(String topic, Object encoding) {
+    /** The lane of {@code encoding}, found or made. */
+    private Lane lane(Object encoding) {
         for (int i = 0, n = lanes.size(); i < n; i++) {
             Lane lane = lanes.get(i);
-            if (lane.encoding == encoding && lane.topic.equals(topic)) {
+            if (lane.encoding == encoding) {
                 return lane;
             }
         }
-        if (lanes.size() == MAX_LANES) {
-            return shared;
-        }
-        Lane lane = new Lane(topic, encoding);
+        Lane lane = new Lane(encoding);
         lanes.add(lane);
         return lane;
     }
@@ -132,17 +126,22 @@ final class SharedFrames {
                 lanes.remove(i);
             }
         }
-        ended(shared);
     }
 
-    /** Ends a lane's pass; true when it framed nothing in it. */
+    /**
+     * Ends a lane's pass; true when it framed nothing in it. A pass without frames (one that wrote only replies, a
+     * publisher's acknowledgements) says nothing of how large the next pass of frames will be.
+     */
     private boolean ended(Lane lane) {
-        boolean idle = lane.framedThisPass == 0;
+        if (lane.framedThisPass == 0) {
+            lane.idlePasses++;
+            return true;
+        }
         letGo(lane);
         lane.framedRecently = Math.max(lane.framedThisPass, lane.framedRecently - (lane.framedRecently >> 3));
         lane.framedThisPass = 0;
-        lane.idlePasses = idle ? lane.idlePasses + 1 : 0;
-        return idle;
+        lane.idlePasses = 0;
+        return false;
     }
 
     /** Lets a lane's buffer go (connections still writing from it keep it) and forgets the frames in it. */

@@ -58,14 +58,14 @@ public final class WebSocketOutbound extends Outbound {
         byte[] plain = event.encoded(encoding.plain());
         if (deflate && plain.length >= compressMinBytes) {
             byte[] deflated = event.encoded(encoding.deflated());
-            frames.addShared(deflated, true, event.topic(), encoding.deflated());
+            frames.addShared(deflated, true, encoding.deflated());
             return deflated.length;
         }
         if (lines) {
             frames.addLine(plain);
         } else {
             // The event's encoding is the same array for every connection: its frame can be too.
-            frames.addShared(plain, false, event.topic(), encoding.plain());
+            frames.addShared(plain, false, encoding.plain());
         }
         return plain.length;
     }

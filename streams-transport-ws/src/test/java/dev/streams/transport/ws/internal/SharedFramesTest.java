@@ -146,7 +146,7 @@ class SharedFramesTest {
         turn(() -> {
             for (byte[] event : List.of(e1, e2)) {
                 for (Conn conn : List.of(a, b, c)) {
-                    conn.batcher.addShared(event, false, "t", "plain");
+                    conn.batcher.addShared(event, false, "plain");
                 }
             }
         });
@@ -159,34 +159,37 @@ class SharedFramesTest {
 
         // The next pass frames its events anew, in a buffer of its own.
         int before = a.buffers.size();
-        turn(() -> List.of(a, b).forEach(conn -> conn.batcher.addShared(e1, false, "t", "plain")));
+        turn(() -> List.of(a, b).forEach(conn -> conn.batcher.addShared(e1, false, "plain")));
         assertThat(a.writes.get(1)).isEqualTo(frames(e1));
         assertThat(b.buffers.subList(before, b.buffers.size())).hasSize(1)
                 .isEqualTo(a.buffers.subList(before, a.buffers.size()));
     }
 
     @Test
-    void eachTopicAndEncodingHasItsOwnLaneSoInterleavedEventsStayShared() throws Exception {
-        Conn newsA = connect();
-        Conn newsB = connect();
-        Conn sportA = connect();
-        Conn sportB = connect();
+    void eachEncodingHasALaneWhereAStreamOfEveryTopicIsOneRun() throws Exception {
+        Conn everyA = connect();
+        Conn everyB = connect();
         Conn compressedA = connect();
         Conn compressedB = connect();
+        Conn newsOnly = connect();
         List<byte[]> news = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
         List<byte[]> newsDeflated = List.of(payload('N', 50), payload('O', 60), payload('P', 70));
         List<byte[]> sport = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
+        List<byte[]> sportDeflated = List.of(payload('S', 40), payload('T', 45), payload('U', 55));
         Runnable pass = () -> {
             // As a loop hands them: each event to all its subscribers, the two topics' events in turn.
             for (int i = 0; i < 3; i++) {
-                for (Conn conn : List.of(newsA, newsB)) {
-                    conn.batcher.addShared(news.get(i), false, "news", "plain");
+                for (Conn conn : List.of(everyA, everyB, newsOnly)) {
+                    conn.batcher.addShared(news.get(i), false, "plain");
                 }
                 for (Conn conn : List.of(compressedA, compressedB)) {
-                    conn.batcher.addShared(newsDeflated.get(i), true, "news", "deflated");
+                    conn.batcher.addShared(newsDeflated.get(i), true, "deflated");
                 }
-                for (Conn conn : List.of(sportA, sportB)) {
-                    conn.batcher.addShared(sport.get(i), false, "sport", "plain");
+                for (Conn conn : List.of(everyA, everyB)) {
+                    conn.batcher.addShared(sport.get(i), false, "plain");
+                }
+                for (Conn conn : List.of(compressedA, compressedB)) {
+                    conn.batcher.addShared(sportDeflated.get(i), true, "deflated");
                 }
             }
         };
@@ -196,17 +199,23 @@ class SharedFramesTest {
             conn.buffers.clear();
         });
         turn(pass);
-        assertThat(newsA.writes).containsExactly(frames(news.toArray(byte[][]::new)));
-        assertThat(sportA.writes).containsExactly(frames(sport.toArray(byte[][]::new)));
-        byte[] deflatedFrames = frames(newsDeflated.toArray(byte[][]::new));
+        List<byte[]> plainOrder = new ArrayList<>();
+        List<byte[]> deflatedOrder = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            plainOrder.addAll(List.of(news.get(i), sport.get(i)));
+            deflatedOrder.addAll(List.of(newsDeflated.get(i), sportDeflated.get(i)));
+        }
+        assertThat(everyA.writes).containsExactly(frames(plainOrder.toArray(byte[][]::new)));
+        byte[] deflatedFrames = frames(deflatedOrder.toArray(byte[][]::new));
         for (int at = 0; at < deflatedFrames.length; at += 2 + deflatedFrames[at + 1]) {
             deflatedFrames[at] = (byte) 0xC1; // FIN, RSV1 (compressed), text
         }
         assertThat(compressedA.writes).containsExactly(deflatedFrames);
-        assertThat(List.of(newsB.buffers, sportB.buffers, compressedB.buffers)).as("each lane shared")
-                .containsExactly(newsA.buffers, sportA.buffers, compressedA.buffers);
-        assertThat(newsA.buffers).as("one buffer a lane").hasSize(1)
-                .doesNotContainAnyElementsOf(sportA.buffers).doesNotContainAnyElementsOf(compressedA.buffers);
+        assertThat(newsOnly.writes).as("one topic of two: its own copy, exactly")
+                .containsExactly(frames(news.toArray(byte[][]::new)));
+        assertThat(List.of(everyB.buffers, compressedB.buffers)).as("each lane shared")
+                .containsExactly(everyA.buffers, compressedA.buffers);
+        assertThat(everyA.buffers).as("one buffer a lane").hasSize(1).doesNotContainAnyElementsOf(compressedA.buffers);
     }
 
     @Test
@@ -219,14 +228,14 @@ class SharedFramesTest {
         byte[] t3 = payload('c', 140);
         byte[] reply = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         turn(() -> {
-            shared.batcher.addShared(t1, false, "t", "plain");
-            interleaved.batcher.addShared(t1, false, "t", "plain");
-            replying.batcher.addShared(t1, false, "t", "plain");
+            shared.batcher.addShared(t1, false, "plain");
+            interleaved.batcher.addShared(t1, false, "plain");
+            replying.batcher.addShared(t1, false, "plain");
             replying.batcher.add(reply);
             // t2 goes to one connection only, so the others' next frame is not next to their t1 in the loop's buffer.
-            shared.batcher.addShared(t2, false, "t", "plain");
-            interleaved.batcher.addShared(t3, false, "t", "plain");
-            replying.batcher.addShared(t3, false, "t", "plain");
+            shared.batcher.addShared(t2, false, "plain");
+            interleaved.batcher.addShared(t3, false, "plain");
+            replying.batcher.addShared(t3, false, "plain");
         });
         assertThat(shared.writes).containsExactly(frames(t1, t2));
         assertThat(interleaved.writes).containsExactly(frames(t1, t3));
@@ -260,11 +269,11 @@ class SharedFramesTest {
             // read by both, teaches the loop to frame a pass in one buffer.
             Runnable pass = () -> {
                 byte[] big = payload('B', 30_000);
-                fast.addShared(big, false, "t", "plain");
+                fast.addShared(big, false, "plain");
                 for (int i = 0; i < 20; i++) {
                     byte[] event = payload((char) ('a' + i), 1000);
-                    fast.addShared(event, false, "t", "plain");
-                    slow.addShared(event, false, "t", "plain");
+                    fast.addShared(event, false, "plain");
+                    slow.addShared(event, false, "plain");
                     sent.writeBytes(frames(event));
                 }
             };
@@ -328,8 +337,8 @@ class SharedFramesTest {
         Conn stays = connect();
         byte[] event = payload('z', 500);
         turn(() -> {
-            gone.batcher.addShared(event, false, "t", "plain");
-            stays.batcher.addShared(event, false, "t", "plain");
+            gone.batcher.addShared(event, false, "plain");
+            stays.batcher.addShared(event, false, "plain");
             gone.batcher.discard();
         });
         assertThat(gone.writes).isEmpty();
