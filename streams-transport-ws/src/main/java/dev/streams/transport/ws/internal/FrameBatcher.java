@@ -131,7 +131,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
             shared = framed.retain();
             sharedStart = frames.start;
             sharedEnd = frames.end;
-            schedule();
+            schedule(flusher);
         } else if (shared == framed && sharedEnd == frames.start) {
             sharedEnd = frames.end;
         } else if (shared != framed) {
@@ -241,8 +241,14 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
 
     private void schedule() {
         if (!scheduled) {
+            schedule(LoopFlusher.of(channel.eventLoop()));
+        }
+    }
+
+    /** Schedules the turn's write with {@code flusher}, the channel's loop's (already looked up), or null. */
+    private void schedule(LoopFlusher flusher) {
+        if (!scheduled) {
             scheduled = true;
-            LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
             if (flusher != null) {
                 flusher.add(this);
             } else {
