@@ -23,7 +23,8 @@ import java.util.EnumSet;
  * {@code streams.nio=true} serves with Java NIO instead of the native epoll transport, and
  * {@code streams.durable=true} keeps history in SQLite in a fresh temporary directory, as the demo does by
  * default: the same server otherwise, so the durable default's cost is measured like for like; and
- * {@code streams.writeCoalescingMicros} sets the server's write coalescing (default 0, as a server's).
+ * {@code streams.writeCoalescingMicros} sets the server's write coalescing (default 0, as a server's), and
+ * {@code streams.maxWriteHoldMicros} its longest write hold (default a server's).
  */
 public final class BenchServer {
     /** The one key of every bench server, so a load run can spread over the nodes of a cluster. */
@@ -48,10 +49,15 @@ public final class BenchServer {
                 .build();
         auth.importKey("bench", "load", EnumSet.allOf(Scope.class), CLUSTER_KEY);
         String key = CLUSTER_KEY;
-        StreamsServer server = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
+        StreamsServer.Builder serverBuilder = StreamsServer.builder(broker, auth).host("127.0.0.1").port(port).maxConnections(100_000).maxConnectionsPerProject(100_000)
                 .connectionLimits(ConnectionLimits.builder().maxPerAddress(100_000).build())
                 .idleTimeout(Duration.ofMinutes(10))
-                .writeCoalescing(Duration.ofNanos(1000 * Long.getLong("streams.writeCoalescingMicros", 0)))
+                .writeCoalescing(Duration.ofNanos(1000 * Long.getLong("streams.writeCoalescingMicros", 0)));
+        Long maxWriteHoldMicros = Long.getLong("streams.maxWriteHoldMicros");
+        if (maxWriteHoldMicros != null) {
+            serverBuilder.maxWriteHold(Duration.ofNanos(1000 * maxWriteHoldMicros));
+        }
+        StreamsServer server = serverBuilder
                 .nativeTransport(!Boolean.getBoolean("streams.nio"))
                 .eventLoopThreads(Integer.getInteger("streams.eventLoops", Math.max(2, Runtime.getRuntime().availableProcessors())))
                 .subscribeOptions(SubscribeOptions.builder().maxQueuedEvents(4096).overflowPolicy(OverflowPolicy.DROP_OLDEST).build())

@@ -56,7 +56,7 @@ public final class StreamsServer implements AutoCloseable {
         // The APIs this server speaks, each one dialect: the one place that names them all.
         Apis apis = new Apis(List.of(new NativeApi(context), new M3oApi(context), new GoliothApi(context)));
         this.runtime = new ServerRuntime(context, apis, ssl, transport, settings.eventLoopThreads, settings.closeTimeout,
-                settings.writeCoalescing);
+                settings.writeCoalescing, settings.maxWriteHold);
     }
 
     /** Starts building a server over a broker and auth that the host owns. */
@@ -227,11 +227,22 @@ public final class StreamsServer implements AutoCloseable {
          * within this time of its last such pass, it waits for the rest of the time, so that every connection's
          * write carries all the events of that time. Fewer system calls per delivery (measured in the benchmarks'
          * README), for up to this much more latency; passes over fewer connections, such as a publisher's
-         * acknowledgements, are never held. Default zero: a loop writes as soon as it has nothing else queued.
+         * acknowledgements, are never held. Default zero: passes are spaced by {@link #maxWriteHold} alone.
          * At most one second.
          */
         public Builder writeCoalescing(Duration coalescing) {
             settings.writeCoalescing = Checks.upTo(coalescing, Duration.ofSeconds(1), "writeCoalescing");
+            return this;
+        }
+
+        /**
+         * Writes under fan-out load grow rather than multiply: when an event loop's passes over 16 or more
+         * connections come back to back, the next waits until as long after the last ended as that one took, at
+         * most this long, while the loop reads and hands over what arrives; a loop that keeps up never waits.
+         * Default 8 ms; zero: a loop writes as soon as it has nothing else queued. At most one second.
+         */
+        public Builder maxWriteHold(Duration hold) {
+            settings.maxWriteHold = Checks.upTo(hold, Duration.ofSeconds(1), "maxWriteHold");
             return this;
         }
 

@@ -72,4 +72,14 @@ class WriteCoalescingTest extends ServerFixture {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsServer.builder(broker, auth)
                 .writeCoalescing(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theLongestWriteHoldIsBounded() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsServer.builder(broker, auth)
+                .maxWriteHold(Duration.ofSeconds(2))).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsServer.builder(broker, auth)
+                .maxWriteHold(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsServer.builder(broker, auth)
+                .maxWriteHold(null)).isInstanceOf(NullPointerException.class);
+    }
 }

@@ -12,10 +12,15 @@ import java.util.concurrent.TimeUnit;
  * queued: a connection that gets several events while the loop works through its queue sends them in one write,
  * and one that keeps up is still written within the same pass. Under load a connection's writes grow, not their
  * number; when the loop is idle, the flush is at once. The wait is bounded: after {@link #MAX_DEFERRALS} passes
- * behind other tasks it writes anyway. With write coalescing, a pass over many connections that comes within the
- * coalescing time of the last such pass waits for the rest of that time, so each connection's write carries the
- * events of that time: fewer system calls per delivery for up to that much latency (nats-server's write loops
- * coalesce so).
+ * behind other tasks it writes anyway.
+ *
+ * <p>Passes over many connections that come back to back are spaced, too: the next waits until as long after the
+ * last one ended as that one lasted (at most the server's {@code maxWriteHold}), and the loop reads and hands over
+ * what arrives meanwhile. So a loop that is behind spends at most about half its time in write passes, and each
+ * connection's write carries the events of a whole pass's time, not of the moments the pass left over; a loop
+ * that keeps up finishes its pass before the next event, and never waits. With write coalescing the spacing is at
+ * least the coalescing time, whatever the pass took: fewer system calls per delivery for up to that much latency
+ * (nats-server's write loops coalesce so).
  *
  * <p>One per event loop thread; used on that thread only, so it needs no locks.
  */
@@ -26,7 +31,7 @@ final class LoopFlusher implements Runnable {
      * publisher or a few clients is latency-bound and cheap, while a pass over many connections is what fan-out
      * pays for in system calls.
      */
-    private static final int COALESCE_MIN_CONNECTIONS = 16;
+    private static final int HOLD_MIN_CONNECTIONS = 16;
     private static final FastThreadLocal<LoopFlusher> PER_LOOP = new FastThreadLocal<>();
 
     private final EventExecutor loop;
@@ -36,10 +41,13 @@ final class LoopFlusher implements Runnable {
     private List<FrameBatcher> spare = new ArrayList<>();
     private boolean scheduled;
     private int deferrals;
-    /** How long after a pass over many connections the next may wait (the server's write coalescing); 0: never. */
+    /** How long after a pass over many connections the next waits at least (the server's write coalescing). */
     private long coalesceNanos;
-    /** When the last pass ended, and over how many connections. */
+    /** The longest the next pass waits for being as long after the last as that one lasted; 0: never. */
+    private long maxHoldNanos;
+    /** When the last pass ended, how long it took, and over how many connections. */
     private long lastPassNanos;
+    private long lastPassLength;
     private int lastPassSize;
     /** A sampled event's fan-out went into the coming pass: where its time goes, and when it began; or null. */
     private FanOutLatency timing;
@@ -66,13 +74,15 @@ final class LoopFlusher implements Runnable {
     }
 
     /**
-     * Lets the calling event loop's passes over many connections come at most once per {@code nanos} (write
-     * coalescing, see {@code StreamsServer.Builder.writeCoalescing}). Called on the loop, before it serves.
+     * Spaces the calling event loop's passes over many connections: at least {@code coalesceNanos} apart (write
+     * coalescing), and as far apart as the last one lasted, up to {@code maxHoldNanos} (see
+     * {@code StreamsServer.Builder.writeCoalescing} and {@code maxWriteHold}). Called on the loop, before it serves.
      */
-    static void coalesce(EventExecutor loop, long nanos) {
+    static void space(EventExecutor loop, long coalesceNanos, long maxHoldNanos) {
         LoopFlusher flusher = of(loop);
         if (flusher != null) {
-            flusher.coalesceNanos = nanos;
+            flusher.coalesceNanos = coalesceNanos;
+            flusher.maxHoldNanos = maxHoldNanos;
         }
     }
 
@@ -111,8 +121,9 @@ final class LoopFlusher implements Runnable {
             loop.execute(this);
             return;
         }
-        if (coalesceNanos > 0 && due.size() >= COALESCE_MIN_CONNECTIONS && lastPassSize >= COALESCE_MIN_CONNECTIONS) {
-            long wait = lastPassNanos + coalesceNanos - System.nanoTime();
+        if (due.size() >= HOLD_MIN_CONNECTIONS && lastPassSize >= HOLD_MIN_CONNECTIONS) {
+            long spacing = Math.max(coalesceNanos, Math.min(lastPassLength, maxHoldNanos));
+            long wait = lastPassNanos + spacing - System.nanoTime();
             if (wait > 0) {
                 // Fan-out under load: these connections' writes take the events of the rest of the time too.
                 loop.schedule(this, wait, TimeUnit.NANOSECONDS);
@@ -122,11 +133,13 @@ final class LoopFlusher implements Runnable {
         scheduled = false;
         List<FrameBatcher> writing = due;
         due = spare;
+        long passStart = System.nanoTime();
         for (FrameBatcher batcher : writing) {
             batcher.flush();
         }
         lastPassSize = writing.size();
         lastPassNanos = System.nanoTime();
+        lastPassLength = lastPassNanos - passStart;
         if (timing != null) {
             timing.record(lastPassNanos - timedSince);
             timing = null;

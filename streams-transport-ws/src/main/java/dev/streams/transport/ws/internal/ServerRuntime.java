@@ -26,12 +26,14 @@ public final class ServerRuntime {
     private final int eventLoopThreads;
     private final Duration closeTimeout;
     private final Duration writeCoalescing;
+    private final Duration maxWriteHold;
     private EventLoopGroup group;
     private Channel serverChannel;
     private boolean closed;
 
     public ServerRuntime(ServerContext context, Apis apis, SslContext ssl, IoTransport transport,
-                         int eventLoopThreads, Duration closeTimeout, Duration writeCoalescing) {
+                         int eventLoopThreads, Duration closeTimeout, Duration writeCoalescing,
+                         Duration maxWriteHold) {
         this.context = context;
         this.apis = apis;
         this.ssl = ssl;
@@ -39,6 +41,7 @@ public final class ServerRuntime {
         this.eventLoopThreads = eventLoopThreads;
         this.closeTimeout = closeTimeout;
         this.writeCoalescing = writeCoalescing;
+        this.maxWriteHold = maxWriteHold;
     }
 
     /**
@@ -52,11 +55,10 @@ public final class ServerRuntime {
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("streams-io", true),
                 transport.handlerFactory());
         long coalesceNanos = writeCoalescing.toNanos();
-        if (coalesceNanos > 0) {
-            // Each loop's flusher is its own (a thread-local of the loop): configured on the loop, before any channel.
-            for (EventExecutor loop : group) {
-                loop.execute(() -> LoopFlusher.coalesce(loop, coalesceNanos));
-            }
+        long maxHoldNanos = maxWriteHold.toNanos();
+        // Each loop's flusher is its own (a thread-local of the loop): configured on the loop, before any channel.
+        for (EventExecutor loop : group) {
+            loop.execute(() -> LoopFlusher.space(loop, coalesceNanos, maxHoldNanos));
         }
         int maxOutboundBytes = context.limits().maxOutboundBytes();
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel())

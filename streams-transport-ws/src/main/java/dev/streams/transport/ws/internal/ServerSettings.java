@@ -52,6 +52,7 @@ public final class ServerSettings {
     public Duration tokenTtl = Duration.ofMinutes(1);
     public Duration closeTimeout = Duration.ofSeconds(5);
     public Duration writeCoalescing = Duration.ZERO;
+    public Duration maxWriteHold = Duration.ofMillis(8);
     public Duration maxPublisherStall = Duration.ofMillis(50);
     public final Map<String, HttpEndpoint> endpoints = new HashMap<>();
     public HttpEndpoint fallback;
