@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * @param coap     devices over CoAP: the DTLS and plain ports (-1 each when off) and whether the simulated
  *                 devices post over it
  * @param writeCoalescing the server's write coalescing (see {@code StreamsServer.Builder.writeCoalescing});
- *                 zero, the server's default, writes as soon as an event loop has nothing else queued
+ *                 zero, the server's default, spaces a loop's back-to-back writes by their own length only
+ *                 ({@code StreamsServer.Builder.maxWriteHold})
  */
 public record DemoOptions(String host, int port, String project, String apiKey, int devices, double rate,
                           java.nio.file.Path dataDir, boolean inMemory, String redis, String nodeName,
@@ -134,7 +135,7 @@ public record DemoOptions(String host, int port, String project, String apiKey, 
         @Option(names = "--write-coalescing-ms", paramLabel = "MS", defaultValue = "0",
                 description = "let an event loop's writes to many connections wait up to this long, so each"
                         + " carries more events: fewer system calls for up to this much latency, 0-1000"
-                        + " (default ${DEFAULT-VALUE}: off)")
+                        + " (default ${DEFAULT-VALUE}: only as long as a busy loop's last pass took)")
         double writeCoalescingMs;
     }
 

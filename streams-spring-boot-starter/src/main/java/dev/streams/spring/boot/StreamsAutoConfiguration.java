@@ -116,6 +116,7 @@ public class StreamsAutoConfiguration {
         ifSet(settings.getCloseTimeout(), server::closeTimeout);
         ifSet(settings.getTokenTtl(), server::tokenTtl);
         ifSet(settings.getWriteCoalescing(), server::writeCoalescing);
+        ifSet(settings.getMaxWriteHold(), server::maxWriteHold);
         ifSet(settings.getMaxPublisherStall(), server::maxPublisherStall);
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server.build();

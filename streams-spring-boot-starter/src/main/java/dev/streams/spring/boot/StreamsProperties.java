@@ -100,6 +100,8 @@ public class StreamsProperties {
         private Duration tokenTtl;
         /** Write coalescing under fan-out load: fewer system calls per delivery for up to this much latency. */
         private Duration writeCoalescing;
+        /** The longest a busy event loop holds its next write pass for as long as its last one took (zero: never). */
+        private Duration maxWriteHold;
         /** The longest a publisher goes unread while its topic's fan-out is far behind (zero: never). */
         private Duration maxPublisherStall;
 
@@ -191,6 +193,16 @@ public class StreamsProperties {
         /** Sets how long an event loop may hold its writes to many connections to coalesce them. */
         public void setWriteCoalescing(Duration writeCoalescing) {
             this.writeCoalescing = writeCoalescing;
+        }
+
+        /** The longest a busy event loop holds its next write pass for as long as its last one took (zero: never). */
+        public Duration getMaxWriteHold() {
+            return maxWriteHold;
+        }
+
+        /** Sets the longest a busy event loop holds its next write pass (the server's default: 8 ms). */
+        public void setMaxWriteHold(Duration maxWriteHold) {
+            this.maxWriteHold = maxWriteHold;
         }
 
         /** The longest a publisher goes unread while its topic's fan-out is far behind (zero: never). */
