@@ -238,8 +238,10 @@ public final class StreamsServer implements AutoCloseable {
         /**
          * Writes under fan-out load grow rather than multiply: when an event loop's passes over 16 or more
          * connections come back to back, the next waits until as long after the last ended as that one took, at
-         * most this long, while the loop reads and hands over what arrives; a loop that keeps up never waits.
-         * Default 8 ms; zero: a loop writes as soon as it has nothing else queued. At most one second.
+         * most this long, while the loop reads and hands over what arrives; a loop that keeps up never waits. The
+         * price is latency under load: up to one pass more, and where writing needs over half of a loop's time,
+         * passes grow until the wait is this long. Default 8 ms; zero: a loop writes as soon as it has nothing else
+         * queued. At most one second.
          */
         public Builder maxWriteHold(Duration hold) {
             settings.maxWriteHold = Checks.upTo(hold, Duration.ofSeconds(1), "maxWriteHold");
