@@ -112,12 +112,17 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         lines.writeBytes(message);
     }
 
+    void addShared(byte[] payload, boolean deflated, Object encoding) {
+        addShared(payload, deflated, encoding, null);
+    }
+
     /**
      * Adds the text frame of an event whose {@code payload} is the event's {@code encoding}, the same array for every
      * connection ({@code deflated} when compressed for permessage-deflate). While this turn holds nothing else and
-     * the channel has nothing waiting, the frame is taken from the loop's {@link SharedFrames}, not copied.
+     * the channel has nothing waiting, the frame is taken from the loop's {@link SharedFrames}, not copied: from the
+     * lane of {@code topic} for a connection that takes that topic only, else from the lane of every topic.
      */
-    void addShared(byte[] payload, boolean deflated, Object encoding) {
+    void addShared(byte[] payload, boolean deflated, Object encoding, String topic) {
         int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
         LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
         if (flusher == null || counted > 0 || pending != null || lines != null) {
@@ -126,7 +131,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         }
         flushBefore(headerLength(payload.length) + payload.length);
         SharedFrames frames = flusher.frames();
-        ByteBuf framed = frames.frame(payload, first, encoding, channel.alloc());
+        ByteBuf framed = frames.frame(payload, first, encoding, topic, channel.alloc());
         if (shared == null) {
             shared = framed.retain();
             sharedStart = frames.start;
@@ -135,7 +140,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         } else if (shared == framed && sharedEnd == frames.start) {
             sharedEnd = frames.end;
         } else if (shared != framed) {
-            // The loop's buffer filled and it began another: a run there, written after this one.
+            // Another buffer (the lane's last one filled, or another lane): a run there, written after this one.
             channel.write(sharedSlice(), channel.voidPromise());
             shared = framed.retain();
             sharedStart = frames.start;

@@ -28,8 +28,11 @@ public abstract class Outbound {
         return fresh;
     }
 
-    /** Frames one event; returns the bytes it adds to the stream. */
-    abstract int event(Event event, FrameEncoding encoding);
+    /**
+     * Frames one event; returns the bytes it adds to the stream. {@code topicLane}: the connection takes this topic
+     * and no other, so its frames may be shared with the loop's other such connections in the topic's own lane.
+     */
+    abstract int event(Event event, FrameEncoding encoding, boolean topicLane);
 
     /**
      * Frames one message of the session's own: a reply, a gap, a warning. {@code kind} names it where the

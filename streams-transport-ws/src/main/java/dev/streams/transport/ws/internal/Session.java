@@ -8,6 +8,7 @@ import dev.streams.core.Gap;
 import dev.streams.core.StartPosition;
 import dev.streams.core.SubscribeOptions;
 import dev.streams.core.Subscription;
+import dev.streams.core.Topics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         if (!admit(project)) {
             return;
         }
-        SubscriptionSink sink = new SubscriptionSink(this, encoding);
+        SubscriptionSink sink = new SubscriptionSink(this, encoding, !Topics.hasWildcard(pattern));
         SubscribeOptions options = server.subscribeOptions().toBuilder()
                 .eventLoop(server.metrics().fanOutLatency.loop(channel.eventLoop())).manualDemand()
                 .build();
@@ -278,9 +279,12 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         writabilityChanged();
     }
 
-    /** Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. */
-    void sendEvent(Event event, FrameEncoding encoding) {
-        unsentBytes += out.event(event, encoding);
+    /**
+     * Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. From a
+     * subscription of {@code oneTopic}, and the session has no other: the frame may come from the topic's own lane.
+     */
+    void sendEvent(Event event, FrameEncoding encoding, boolean oneTopic) {
+        unsentBytes += out.event(event, encoding, oneTopic && sinks.length == 1);
         unsentMessages++;
     }
 

@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -15,19 +16,23 @@ import java.util.List;
  * <p>Frames go in lanes, one per encoding (dialect and compression), each with its own buffer: a connection then
  * finds its frames side by side however other dialects' frames of the same events interleave with them. Within a
  * lane, frames lie in the order the loop hands its events over, all topics together, so that a subscriber of every
- * topic there (a project's stream, a pattern) takes one run. A subscriber of one topic among several that
- * interleave finds other topics' frames between its own, and copies them, as before shared frames. Lanes per topic
- * as well were tried, and not kept: they cut a pattern subscriber's turn into a piece per event.
+ * topic there (a project's stream, a pattern) takes one run. A connection that takes one topic only asks for the
+ * topic's own lane of that encoding instead, where the topic's frames lie side by side however other topics'
+ * events interleave with them; an event that both kinds of connection take is framed once in each lane, a copy
+ * per loop, never per connection. (Lanes per topic for every connection were tried, and not kept: they cut a
+ * pattern subscriber's turn into a piece per event.)
  *
- * <p>A frame is known by its payload array: an event's encoding is made once per event and dialect
- * ({@link FrameEncoding}), so the same array is the same frame. The loop hands one event to all its subscribers
- * before the next, so remembering the last few frames finds nearly every one without looking for its lane.
+ * <p>A frame is known by its payload array and the topic lane asked for (the event's own topic string, or none):
+ * an event's encoding is made once per event and dialect ({@link FrameEncoding}), so the same array is the same
+ * frame. The loop hands one event to all its subscribers before the next, so remembering the last few frames
+ * finds nearly every one without looking for its lane.
  *
  * <p>Lifetime: a lane holds one reference to its current buffer; each connection that writes from it holds
  * another until its write is done. A buffer never grows (a connection's slice must not move): when a frame does
  * not fit, the lane lets the buffer go and starts another, and a connection's turn then writes a slice of each.
- * After each write pass the lanes let their buffers go too ({@link #passEnded}), and the next pass starts one
- * sized by what the lane's recent passes framed. A slice that waits for a slow reader keeps its whole buffer, and
+ * After each write pass the lanes that framed let their buffers go too ({@link #passEnded}), and the next pass
+ * starts one sized by what the lane's recent passes framed; a lane idle for {@link #IDLE_PASSES} passes is
+ * dropped, so a loop keeps lanes only for the topics it is serving. A slice that waits for a slow reader keeps its whole buffer, and
  * counts so ({@link BufferCapacityEstimator}).
  *
  * <p>One per event loop ({@link LoopFlusher#frames}); used on that loop's thread only, so it needs no locks.
@@ -40,9 +45,11 @@ final class SharedFrames {
     /** Small enough that a slice of one event's frame keeps little more than the frame. */
     private static final int MIN_CAPACITY = 256;
 
-    /** The frames of one encoding. */
+    /** The frames of one encoding, of every topic or of one. */
     private static final class Lane {
         final Object encoding;
+        /** The lane of every topic of this encoding: the lanes of single topics, by topic; null until one is asked for. */
+        HashMap<String, Lane> byTopic;
         ByteBuf buffer;
         /** Bytes framed since the last pass. */
         int framedThisPass;
@@ -51,7 +58,8 @@ final class SharedFrames {
          * large, and a quarter more, so that a pass as large as the recent ones fits in one buffer.
          */
         int framedRecently;
-        int idlePasses;
+        /** The last pass this lane framed in. */
+        long lastPass;
 
         Lane(Object encoding) {
             this.encoding = encoding;
@@ -59,30 +67,39 @@ final class SharedFrames {
     }
 
     private final byte[][] payloads = new byte[REMEMBERED][];
+    /** The topic lane each remembered frame was asked for (the event's topic string), or null: every topic's. */
+    private final String[] topics = new String[REMEMBERED];
     private final ByteBuf[] buffers = new ByteBuf[REMEMBERED];
     private final int[] starts = new int[REMEMBERED];
     private final int[] ends = new int[REMEMBERED];
     private int newest;
-    /** At most one per encoding, and encodings are few ({@code Encoding.MAX_ENCODINGS}). */
+    /** The lanes of every topic, at most one per encoding, and encodings are few ({@code Encoding.MAX_ENCODINGS}). */
     private final List<Lane> lanes = new ArrayList<>();
+    /** The lanes that framed in this pass: only they have buffers to let go when it ends. */
+    private final List<Lane> framing = new ArrayList<>();
+    private long pass;
     /** Where the last frame asked for starts and ends in {@link #frame}'s buffer. */
     int start;
     int end;
 
     /**
      * The buffer holding {@code payload}'s frame (its header byte {@code first}), an event in {@code encoding},
-     * framed now unless this pass already did; {@link #start} and {@link #end} say where. The caller retains the
-     * buffer to keep it.
+     * framed now unless this pass already did; {@link #start} and {@link #end} say where. {@code topic}: the
+     * event's topic, for a connection that takes that topic only, which finds its frames side by side in the
+     * topic's lane; or null, for the lane of every topic. The caller retains the buffer to keep it.
      */
-    ByteBuf frame(byte[] payload, int first, Object encoding, ByteBufAllocator alloc) {
+    ByteBuf frame(byte[] payload, int first, Object encoding, String topic, ByteBufAllocator alloc) {
         for (int i = 0, at = newest; i < REMEMBERED; i++, at = (at + REMEMBERED - 1) % REMEMBERED) {
-            if (payloads[at] == payload) {
+            if (payloads[at] == payload && topics[at] == topic) {
                 start = starts[at];
                 end = ends[at];
                 return buffers[at];
             }
         }
         Lane lane = lane(encoding);
+        if (topic != null) {
+            lane = topicLane(lane, topic);
+        }
         int length = FrameBatcher.headerLength(payload.length) + payload.length;
         if (lane.buffer == null || lane.buffer.writableBytes() < length) {
             // As large as the lane's recent passes framed and a quarter more, or twice what this one has so far.
@@ -96,16 +113,20 @@ final class SharedFrames {
         FrameBatcher.header(buffer, first, payload.length);
         buffer.writeBytes(payload);
         end = buffer.writerIndex();
+        if (lane.framedThisPass == 0) {
+            framing.add(lane);
+        }
         lane.framedThisPass += length;
         newest = (newest + 1) % REMEMBERED;
         payloads[newest] = payload;
+        topics[newest] = topic;
         buffers[newest] = buffer;
         starts[newest] = start;
         ends[newest] = end;
         return buffer;
     }
 
-    /** The lane of {@code encoding}, found or made. */
+    /** The lane of every topic in {@code encoding}, found or made. */
     private Lane lane(Object encoding) {
         for (int i = 0, n = lanes.size(); i < n; i++) {
             Lane lane = lanes.get(i);
@@ -114,34 +135,53 @@ final class SharedFrames {
             }
         }
         Lane lane = new Lane(encoding);
+        lane.lastPass = pass;
         lanes.add(lane);
         return lane;
     }
 
-    /** The loop's write pass is done: each lane's next frames go in a new buffer, sized by its recent passes. */
-    void passEnded() {
-        for (int i = lanes.size() - 1; i >= 0; i--) {
-            Lane lane = lanes.get(i);
-            if (ended(lane) && lane.idlePasses > IDLE_PASSES) {
-                lanes.remove(i);
-            }
+    /** The lane of {@code topic} alone in the encoding of {@code every}, found or made. */
+    private Lane topicLane(Lane every, String topic) {
+        if (every.byTopic == null) {
+            every.byTopic = new HashMap<>();
         }
+        Lane lane = every.byTopic.get(topic);
+        if (lane == null) {
+            lane = new Lane(every.encoding);
+            lane.lastPass = pass;
+            every.byTopic.put(topic, lane);
+        }
+        return lane;
     }
 
     /**
-     * Ends a lane's pass; true when it framed nothing in it. A pass without frames (one that wrote only replies, a
-     * publisher's acknowledgements) says nothing of how large the next pass of frames will be.
+     * The loop's write pass is done: each lane that framed in it lets its buffer go, and its next frames go in a
+     * new one, sized by its recent passes. A pass without frames in a lane (one that wrote only replies, a
+     * publisher's acknowledgements) says nothing of how large its next pass of frames will be. Every so many passes,
+     * lanes idle for longer than {@link #IDLE_PASSES} are dropped.
      */
-    private boolean ended(Lane lane) {
-        if (lane.framedThisPass == 0) {
-            lane.idlePasses++;
-            return true;
+    void passEnded() {
+        pass++;
+        for (int i = 0, n = framing.size(); i < n; i++) {
+            Lane lane = framing.get(i);
+            letGo(lane);
+            lane.framedRecently = Math.max(lane.framedThisPass, lane.framedRecently - (lane.framedRecently >> 3));
+            lane.framedThisPass = 0;
+            lane.lastPass = pass;
         }
-        letGo(lane);
-        lane.framedRecently = Math.max(lane.framedThisPass, lane.framedRecently - (lane.framedRecently >> 3));
-        lane.framedThisPass = 0;
-        lane.idlePasses = 0;
-        return false;
+        framing.clear();
+        if (pass % IDLE_PASSES == 0) {
+            lanes.removeIf(lane -> {
+                if (lane.byTopic != null) {
+                    lane.byTopic.values().removeIf(this::idle);
+                }
+                return idle(lane) && (lane.byTopic == null || lane.byTopic.isEmpty());
+            });
+        }
+    }
+
+    private boolean idle(Lane lane) {
+        return pass - lane.lastPass > IDLE_PASSES;
     }
 
     /** Lets a lane's buffer go (connections still writing from it keep it) and forgets the frames in it. */
@@ -153,6 +193,7 @@ final class SharedFrames {
         for (int i = 0; i < REMEMBERED; i++) {
             if (buffers[i] == buffer) {
                 payloads[i] = null;
+                topics[i] = null;
                 buffers[i] = null;
             }
         }

@@ -68,7 +68,7 @@ public final class SseOutbound extends Outbound {
     }
 
     @Override
-    int event(Event event, FrameEncoding encoding) {
+    int event(Event event, FrameEncoding encoding, boolean topicLane) {
         byte[] data = event.encoded(encoding.sse());
         byte[] id = ("id: " + ids.idFor(event) + "\n").getBytes(StandardCharsets.US_ASCII);
         buffer.buffer(id.length + data.length).writeBytes(id).writeBytes(data);

@@ -28,10 +28,13 @@ public final class SubscriptionSink implements SubscriptionListener {
      * here, where the object has a free slot, so that a connection keeps no name-to-subscription map of its own.
      */
     private String name;
+    /** Of one topic, no wildcard: while it is its session's only subscription, its frames share the topic's lane. */
+    private final boolean oneTopic;
 
-    SubscriptionSink(Session session, FrameEncoding encoding) {
+    SubscriptionSink(Session session, FrameEncoding encoding, boolean oneTopic) {
         this.session = session;
         this.encoding = encoding;
+        this.oneTopic = oneTopic;
     }
 
     void attach(Subscription subscription) {
@@ -71,7 +74,7 @@ public final class SubscriptionSink implements SubscriptionListener {
     public void onEvent(Event event) {
         outstanding--;
         if (!session.isClosing()) {
-            session.sendEvent(event, encoding);
+            session.sendEvent(event, encoding, oneTopic);
         }
         refill();
     }

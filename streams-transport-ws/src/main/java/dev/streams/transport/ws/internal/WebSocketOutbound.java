@@ -51,21 +51,22 @@ public final class WebSocketOutbound extends Outbound {
     }
 
     @Override
-    int event(Event event, FrameEncoding encoding) {
+    int event(Event event, FrameEncoding encoding, boolean topicLane) {
         if (closed) {
             return 0;
         }
         byte[] plain = event.encoded(encoding.plain());
+        String lane = topicLane ? event.topic() : null;
         if (deflate && plain.length >= compressMinBytes) {
             byte[] deflated = event.encoded(encoding.deflated());
-            frames.addShared(deflated, true, encoding.deflated());
+            frames.addShared(deflated, true, encoding.deflated(), lane);
             return deflated.length;
         }
         if (lines) {
             frames.addLine(plain);
         } else {
             // The event's encoding is the same array for every connection: its frame can be too.
-            frames.addShared(plain, false, encoding.plain());
+            frames.addShared(plain, false, encoding.plain(), lane);
         }
         return plain.length;
     }

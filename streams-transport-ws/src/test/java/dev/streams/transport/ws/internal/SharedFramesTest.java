@@ -118,6 +118,16 @@ class SharedFramesTest {
         }
     }
 
+    /** Runs {@code pass} twice, keeping what the second wrote: in the first, each lane learns how much a pass frames. */
+    private void secondPass(Runnable pass) throws Exception {
+        turn(pass);
+        conns.forEach(conn -> {
+            conn.writes.clear();
+            conn.buffers.clear();
+        });
+        turn(pass);
+    }
+
     private static byte[] payload(char c, int length) {
         byte[] bytes = new byte[length];
         Arrays.fill(bytes, (byte) c);
@@ -193,12 +203,7 @@ class SharedFramesTest {
                 }
             }
         };
-        turn(pass); // each lane learns how much a pass frames
-        conns.forEach(conn -> {
-            conn.writes.clear();
-            conn.buffers.clear();
-        });
-        turn(pass);
+        secondPass(pass);
         List<byte[]> plainOrder = new ArrayList<>();
         List<byte[]> deflatedOrder = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -216,6 +221,36 @@ class SharedFramesTest {
         assertThat(List.of(everyB.buffers, compressedB.buffers)).as("each lane shared")
                 .containsExactly(everyA.buffers, compressedA.buffers);
         assertThat(everyA.buffers).as("one buffer a lane").hasSize(1).doesNotContainAnyElementsOf(compressedA.buffers);
+    }
+
+    @Test
+    void connectionsOfOneTopicAmongInterleavedTopicsShareTheirTopicsLane() throws Exception {
+        Conn newsA = connect();
+        Conn newsB = connect();
+        Conn sportOnly = connect();
+        Conn every = connect();
+        List<byte[]> news = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
+        List<byte[]> sport = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
+        Runnable pass = () -> {
+            // As a loop hands them: each event to all its subscribers, the two topics' events in turn.
+            for (int i = 0; i < 3; i++) {
+                newsA.batcher.addShared(news.get(i), false, "plain", "news");
+                newsB.batcher.addShared(news.get(i), false, "plain", "news");
+                every.batcher.addShared(news.get(i), false, "plain", null);
+                sportOnly.batcher.addShared(sport.get(i), false, "plain", "sport");
+                every.batcher.addShared(sport.get(i), false, "plain", null);
+            }
+        };
+        secondPass(pass);
+        assertThat(newsA.writes).containsExactly(frames(news.toArray(byte[][]::new)));
+        assertThat(newsB.writes).containsExactly(frames(news.toArray(byte[][]::new)));
+        assertThat(sportOnly.writes).containsExactly(frames(sport.toArray(byte[][]::new)));
+        assertThat(every.writes).containsExactly(frames(news.get(0), sport.get(0), news.get(1), sport.get(1),
+                news.get(2), sport.get(2)));
+        assertThat(newsA.buffers).as("one run of the topic's lane, no copy").hasSize(1).isEqualTo(newsB.buffers);
+        assertThat(List.of(newsA.buffers, sportOnly.buffers, every.buffers)).as("a lane each, one piece each")
+                .allSatisfy(pieces -> assertThat(pieces).hasSize(1))
+                .doesNotHaveDuplicates();
     }
 
     @Test
