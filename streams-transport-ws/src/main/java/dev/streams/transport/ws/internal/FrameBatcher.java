@@ -112,6 +112,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         lines.writeBytes(message);
     }
 
+    /** {@link #addShared(byte[], boolean, Object, String)} from the lane of every topic. */
     void addShared(byte[] payload, boolean deflated, Object encoding) {
         addShared(payload, deflated, encoding, null);
     }

@@ -32,8 +32,8 @@ import java.util.List;
  * not fit, the lane lets the buffer go and starts another, and a connection's turn then writes a slice of each.
  * After each write pass the lanes that framed let their buffers go too ({@link #passEnded}), and the next pass
  * starts one sized by what the lane's recent passes framed; a lane idle for {@link #IDLE_PASSES} passes is
- * dropped, so a loop keeps lanes only for the topics it is serving. A slice that waits for a slow reader keeps its whole buffer, and
- * counts so ({@link BufferCapacityEstimator}).
+ * dropped, so a loop keeps lanes only for the topics it is serving. A slice that waits for a slow reader keeps its
+ * whole buffer, and counts so ({@link BufferCapacityEstimator}).
  *
  * <p>One per event loop ({@link LoopFlusher#frames}); used on that loop's thread only, so it needs no locks.
  */
@@ -48,7 +48,7 @@ final class SharedFrames {
     /** The frames of one encoding, of every topic or of one. */
     private static final class Lane {
         final Object encoding;
-        /** The lane of every topic of this encoding: the lanes of single topics, by topic; null until one is asked for. */
+        /** In the lane of every topic of this encoding: the lanes of single topics, by topic; null until asked for. */
         HashMap<String, Lane> byTopic;
         ByteBuf buffer;
         /** Bytes framed since the last pass. */

@@ -78,8 +78,9 @@ class LoopFlusherTest {
     }
 
     /**
-     * Two passes, the second asked for by a task queued by the first's last write: every connection has an event in each. Returns
-     * the first pass's length and the time from its end to the second's start, in nanoseconds, as the writes saw them.
+     * Two passes, the second asked for by a task queued by the first's last write: every connection has an event in
+     * each. Returns the first pass's length and the time from its end to the second's start, in nanoseconds, as the
+     * writes saw them.
      */
     private long[] twoPasses() throws Exception {
         loop.submit(() -> conns.forEach(c -> c.batcher.add(EVENT))).sync();

@@ -28,11 +28,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One event loop's hand-over and write pass, per delivery: {@code topics} topics published in turn, {@value #EVENTS}
- * events of 150 bytes each, every event handed to its topic's share of {@value #CONNECTIONS} connections, as a loop
- * hands them, then the pass: each connection takes {@value #EVENTS} events whatever the number of topics. Each connection subscribes to one topic, so with several topics a connection's frames are
- * not side by side in the lane of every topic. The channels' writes go nowhere (no system call is measured): what
- * is left is framing, sharing or copying, and the pass. Run with {@code -prof gc} for bytes per delivery.
+ * One event loop's hand-over and write pass, per delivery: {@code topics} topics published in turn,
+ * {@value #EVENTS} events of 150 bytes for each, every event handed to its topic's share of {@value #CONNECTIONS}
+ * connections as a loop hands them, then the pass; each connection takes {@value #EVENTS} events whatever the
+ * number of topics. Each connection subscribes to one topic, so with several topics its frames are not side by
+ * side in the lane of every topic. The channels' writes go nowhere (no system call is measured): what is left is
+ * framing, sharing or copying, and the pass. Run with {@code -prof gc} for bytes per delivery.
  * {@code topicLanes=false} is how every connection asked before one-topic connections had lanes of their own.
  */
 @State(Scope.Benchmark)
@@ -48,7 +49,7 @@ public class SharedFramesBenchmark {
     @Param({"1", "4"})
     int topics;
 
-    /** Whether the connections ask for their topic's lane (as a one-topic session does), or the lane of every topic. */
+    /** Whether the connections ask for their topic's lane (as one-topic sessions do), or the lane of every topic. */
     @Param({"true", "false"})
     boolean topicLanes;
 

@@ -118,7 +118,7 @@ class SharedFramesTest {
         }
     }
 
-    /** Runs {@code pass} twice, keeping what the second wrote: in the first, each lane learns how much a pass frames. */
+    /** Runs {@code pass} twice, keeping what the second wrote: in the first, each lane learns what a pass frames. */
     private void secondPass(Runnable pass) throws Exception {
         turn(pass);
         conns.forEach(conn -> {
