@@ -180,6 +180,16 @@ final class SharedFrames {
         }
     }
 
+    /** How many lanes the loop keeps, of every topic and of single topics: what the idle sweep bounds. */
+    int lanesKept() {
+        int kept = lanes.size();
+        for (int i = 0, n = lanes.size(); i < n; i++) {
+            HashMap<String, Lane> byTopic = lanes.get(i).byTopic;
+            kept += byTopic == null ? 0 : byTopic.size();
+        }
+        return kept;
+    }
+
     private boolean idle(Lane lane) {
         return pass - lane.lastPass > IDLE_PASSES;
     }

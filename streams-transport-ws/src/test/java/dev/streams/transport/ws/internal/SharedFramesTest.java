@@ -254,6 +254,25 @@ class SharedFramesTest {
     }
 
     @Test
+    void lanesOfTopicsNoLongerServedAreDropped() throws Exception {
+        Conn conn = connect();
+        SharedFrames frames = onLoop(() -> LoopFlusher.of(loop).frames());
+        // A thousand topics, one event each, as connections of one topic each would ask.
+        turn(() -> {
+            for (int t = 0; t < 1000; t++) {
+                conn.batcher.addShared(payload('a', 100), false, "plain", "topic-" + t);
+            }
+        });
+        assertThat(onLoop(frames::lanesKept)).as("the lane of every topic, and one per topic").isEqualTo(1001);
+        // Passes go on with one topic only: the others' lanes go once they have been idle long enough.
+        for (int pass = 0; pass < 40; pass++) {
+            turn(() -> conn.batcher.addShared(payload('b', 100), false, "plain", "busy"));
+        }
+        assertThat(onLoop(frames::lanesKept)).as("the lane of every topic, and the busy topic's").isEqualTo(2);
+        assertThat(conn.writes).hasSize(41);
+    }
+
+    @Test
     void aTurnThatIsNotTheSharedRunWritesExactlyItsOwnBytesInOrder() throws Exception {
         Conn shared = connect();
         Conn interleaved = connect();
