@@ -279,10 +279,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         writabilityChanged();
     }
 
-    /**
-     * Sends one event in the dialect's shared encoding (batched with others of this turn); never waits. From a
-     * subscription of {@code oneTopic}, and the session has no other: the frame may come from the topic's own lane.
-     */
+    /** Sends one event (batched with others of this turn); never waits. {@code oneTopic}: its subscription's kind. */
     void sendEvent(Event event, FrameEncoding encoding, boolean oneTopic) {
         unsentBytes += out.event(event, encoding, oneTopic && sinks.length == 1);
         unsentMessages++;

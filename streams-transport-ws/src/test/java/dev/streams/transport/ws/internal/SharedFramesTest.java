@@ -42,6 +42,9 @@ import org.junit.jupiter.api.Test;
  * pass is what shares), with a handler in each channel that takes the writes as a socket would.
  */
 class SharedFramesTest {
+    /** Two topics' events, as their encodings: the same arrays for every connection. */
+    private static final List<byte[]> NEWS = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
+    private static final List<byte[]> SPORT = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
     private EventLoop loop;
     private final List<Conn> conns = new ArrayList<>();
 
@@ -182,21 +185,19 @@ class SharedFramesTest {
         Conn compressedA = connect();
         Conn compressedB = connect();
         Conn newsOnly = connect();
-        List<byte[]> news = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
         List<byte[]> newsDeflated = List.of(payload('N', 50), payload('O', 60), payload('P', 70));
-        List<byte[]> sport = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
         List<byte[]> sportDeflated = List.of(payload('S', 40), payload('T', 45), payload('U', 55));
         Runnable pass = () -> {
             // As a loop hands them: each event to all its subscribers, the two topics' events in turn.
             for (int i = 0; i < 3; i++) {
                 for (Conn conn : List.of(everyA, everyB, newsOnly)) {
-                    conn.batcher.addShared(news.get(i), false, "plain");
+                    conn.batcher.addShared(NEWS.get(i), false, "plain");
                 }
                 for (Conn conn : List.of(compressedA, compressedB)) {
                     conn.batcher.addShared(newsDeflated.get(i), true, "deflated");
                 }
                 for (Conn conn : List.of(everyA, everyB)) {
-                    conn.batcher.addShared(sport.get(i), false, "plain");
+                    conn.batcher.addShared(SPORT.get(i), false, "plain");
                 }
                 for (Conn conn : List.of(compressedA, compressedB)) {
                     conn.batcher.addShared(sportDeflated.get(i), true, "deflated");
@@ -207,7 +208,7 @@ class SharedFramesTest {
         List<byte[]> plainOrder = new ArrayList<>();
         List<byte[]> deflatedOrder = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            plainOrder.addAll(List.of(news.get(i), sport.get(i)));
+            plainOrder.addAll(List.of(NEWS.get(i), SPORT.get(i)));
             deflatedOrder.addAll(List.of(newsDeflated.get(i), sportDeflated.get(i)));
         }
         assertThat(everyA.writes).containsExactly(frames(plainOrder.toArray(byte[][]::new)));
@@ -217,7 +218,7 @@ class SharedFramesTest {
         }
         assertThat(compressedA.writes).containsExactly(deflatedFrames);
         assertThat(newsOnly.writes).as("one topic of two: its own copy, exactly")
-                .containsExactly(frames(news.toArray(byte[][]::new)));
+                .containsExactly(frames(NEWS.toArray(byte[][]::new)));
         assertThat(List.of(everyB.buffers, compressedB.buffers)).as("each lane shared")
                 .containsExactly(everyA.buffers, compressedA.buffers);
         assertThat(everyA.buffers).as("one buffer a lane").hasSize(1).doesNotContainAnyElementsOf(compressedA.buffers);
@@ -229,24 +230,22 @@ class SharedFramesTest {
         Conn newsB = connect();
         Conn sportOnly = connect();
         Conn every = connect();
-        List<byte[]> news = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
-        List<byte[]> sport = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
         Runnable pass = () -> {
             // As a loop hands them: each event to all its subscribers, the two topics' events in turn.
             for (int i = 0; i < 3; i++) {
-                newsA.batcher.addShared(news.get(i), false, "plain", "news");
-                newsB.batcher.addShared(news.get(i), false, "plain", "news");
-                every.batcher.addShared(news.get(i), false, "plain", null);
-                sportOnly.batcher.addShared(sport.get(i), false, "plain", "sport");
-                every.batcher.addShared(sport.get(i), false, "plain", null);
+                newsA.batcher.addShared(NEWS.get(i), false, "plain", "news");
+                newsB.batcher.addShared(NEWS.get(i), false, "plain", "news");
+                every.batcher.addShared(NEWS.get(i), false, "plain", null);
+                sportOnly.batcher.addShared(SPORT.get(i), false, "plain", "sport");
+                every.batcher.addShared(SPORT.get(i), false, "plain", null);
             }
         };
         secondPass(pass);
-        assertThat(newsA.writes).containsExactly(frames(news.toArray(byte[][]::new)));
-        assertThat(newsB.writes).containsExactly(frames(news.toArray(byte[][]::new)));
-        assertThat(sportOnly.writes).containsExactly(frames(sport.toArray(byte[][]::new)));
-        assertThat(every.writes).containsExactly(frames(news.get(0), sport.get(0), news.get(1), sport.get(1),
-                news.get(2), sport.get(2)));
+        assertThat(newsA.writes).containsExactly(frames(NEWS.toArray(byte[][]::new)));
+        assertThat(newsB.writes).containsExactly(frames(NEWS.toArray(byte[][]::new)));
+        assertThat(sportOnly.writes).containsExactly(frames(SPORT.toArray(byte[][]::new)));
+        assertThat(every.writes).containsExactly(frames(NEWS.get(0), SPORT.get(0), NEWS.get(1), SPORT.get(1),
+                NEWS.get(2), SPORT.get(2)));
         assertThat(newsA.buffers).as("one run of the topic's lane, no copy").hasSize(1).isEqualTo(newsB.buffers);
         assertThat(List.of(newsA.buffers, sportOnly.buffers, every.buffers)).as("a lane each, one piece each")
                 .allSatisfy(pieces -> assertThat(pieces).hasSize(1))
