@@ -32,7 +32,7 @@ final class Topics {
 
     /** The topic of the {@code i}th subscriber. */
     String ofSubscriber(int i) {
-        return count == 1 ? base : base + "-" + (i % count);
+        return name(i % count);
     }
 
     /** The topic of the next message published (the publisher's thread only). */
@@ -40,6 +40,11 @@ final class Topics {
         int topic = (int) (published++ % count);
         // Subscriber i takes topic i % count: the first subscribers % count topics have one more.
         owed += subscribers / count + (topic < subscribers % count ? 1 : 0);
+        return name(topic);
+    }
+
+    /** The name of topic number {@code topic}: the base itself when there is one topic. */
+    private String name(int topic) {
         return count == 1 ? base : base + "-" + topic;
     }
 
