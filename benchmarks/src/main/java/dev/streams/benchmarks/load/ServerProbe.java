@@ -191,8 +191,9 @@ final class ServerProbe {
                     cpu / (double) deliveries, (after.sysMicros() - before.sysMicros()) / (double) deliveries,
                     (cpu - jit - gc) / (double) deliveries, jit / (double) deliveries, gc / (double) deliveries));
             double wallMicros = (after.nanos() - before.nanos()) / 1e3;
-            line.append(String.format(java.util.Locale.ROOT, " server_cores=%.2f tool_cores=%.2f", cpu / wallMicros,
-                    (after.toolMicros() - before.toolMicros()) / wallMicros));
+            long tool = after.toolMicros() - before.toolMicros();
+            line.append(String.format(java.util.Locale.ROOT, " server_cores=%.2f tool_cores=%.2f tool_us=%.3f",
+                    cpu / wallMicros, tool / wallMicros, tool / (double) deliveries));
             if (before.bytesOut() >= 0) {
                 line.append(String.format(java.util.Locale.ROOT, " bytes=%.1f",
                         (after.bytesOut() - before.bytesOut()) / (double) deliveries));
