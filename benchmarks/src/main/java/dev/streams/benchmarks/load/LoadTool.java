@@ -34,7 +34,8 @@ import org.HdrHistogram.Recorder;
  * <p>{@code --url} may list several servers (comma-separated, the nodes of a cluster): subscribers are spread
  * over them evenly and the publisher connects to the first. {@code --inflight N} bounds the messages in flight,
  * counted against the first subscriber or, with {@code --inflight-of slowest}, against every one
- * ({@link InFlightGate}).
+ * ({@link InFlightGate}). Frames are read where they lie in the bytes read ({@link LeanFrameReader});
+ * {@code --frames netty} reads them with Netty's decoder instead, as rows before 2026-12-04 were measured.
  */
 public final class LoadTool {
     private final Options options;
@@ -263,7 +264,8 @@ public final class LoadTool {
         Recorder latency = new Recorder(3);
         boolean readings = options.get("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
-        try (WsClient client = new WsClient(options.getInt("client-threads", 2), Boolean.parseBoolean(options.get("deflate", "false")))) {
+        try (WsClient client = new WsClient(options.getInt("client-threads", 2),
+                WsClient.Frames.of(options.get("frames", "lean"), Boolean.parseBoolean(options.get("deflate", "false"))))) {
             long setupStart = System.nanoTime();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
                 byte[] answer = target.answer(frame);

@@ -20,10 +20,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import java.net.InetSocketAddress;
@@ -32,23 +34,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A lean Netty WebSocket client: each message arrives to a callback as the buffer it was read into, nothing built
- * or copied per message. On two cores the tool's reading competes with the server it measures, so its cost per
- * message is kept to the frame decoder and the caller's scan: no UTF-8 validation pass (the tool only searches
- * ASCII markers), no copy into an array.
+ * A lean Netty WebSocket client: each message arrives to a callback as a view of the bytes it was read into,
+ * nothing built or copied per message ({@link LeanFrameReader}). On two cores the tool's reading competes with the
+ * server it measures, so its cost per message is kept to finding the frame and the caller's scan: no UTF-8
+ * validation pass (the tool only searches ASCII markers), no copy into an array.
  */
 final class WsClient implements AutoCloseable {
+    private static final int MAX_PAYLOAD = 1 << 22;
     private final EventLoopGroup group;
-    private final boolean deflate;
+    private final Frames frames;
 
-    WsClient(int threads) {
-        this(threads, false);
+    /** How a client reads the frames it receives. */
+    enum Frames {
+        /** Where they were read ({@link LeanFrameReader}): the default. */
+        LEAN,
+        /**
+         * With Netty's frame decoder and aggregator, each payload copied into a frame of its own: how every row
+         * before 2026-12-04 was measured, kept to compare with them.
+         */
+        NETTY,
+        /** As {@link #NETTY}, offering permessage-deflate (as browsers do) and inflating what the server compressed. */
+        DEFLATE;
+
+        /** {@code lean}, {@code netty}, or with {@code deflate} always {@link #DEFLATE}. */
+        static Frames of(String name, boolean deflate) {
+            return deflate ? DEFLATE : valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
-    /** With {@code deflate}, offers permessage-deflate (as browsers do) and inflates what the server compressed. */
-    WsClient(int threads, boolean deflate) {
+    WsClient(int threads) {
+        this(threads, Frames.LEAN);
+    }
+
+    WsClient(int threads, Frames frames) {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        this.deflate = deflate;
+        this.frames = frames;
     }
 
     /** Connects and completes once the WebSocket handshake is done. */
@@ -61,15 +81,22 @@ final class WsClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536));
+                        boolean deflate = frames == Frames.DEFLATE;
                         if (deflate) {
-                            ch.pipeline().addLast(new WebSocketClientCompressionHandler(1 << 22));
+                            ch.pipeline().addLast(new WebSocketClientCompressionHandler(MAX_PAYLOAD));
+                        }
+                        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                                .webSocketUri(uri).version(WebSocketVersion.V13).allowExtensions(deflate)
+                                .customHeaders(new DefaultHttpHeaders()).maxFramePayloadLength(1 << 20)
+                                .withUTF8Validator(false).build();
+                        if (frames == Frames.LEAN) {
+                            ch.pipeline().addLast(new WebSocketClientProtocolHandler(
+                                    new LeanHandshaker(uri, config, onFrame), config));
+                        } else {
+                            ch.pipeline().addLast(new WebSocketClientProtocolHandler(config),
+                                    new WebSocketFrameAggregator(MAX_PAYLOAD));
                         }
                         ch.pipeline().addLast(
-                                new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                        .webSocketUri(uri).version(WebSocketVersion.V13).allowExtensions(deflate)
-                                        .customHeaders(new DefaultHttpHeaders()).maxFramePayloadLength(1 << 20)
-                                        .withUTF8Validator(false).build()),
-                                new WebSocketFrameAggregator(1 << 22),
                                 new SimpleChannelInboundHandler<WebSocketFrame>() {
                                     @Override
                                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -120,6 +147,23 @@ final class WsClient implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully();
+    }
+
+    /** The standard handshake, after which the connection's frames are read by a {@link LeanFrameReader}. */
+    private static final class LeanHandshaker extends WebSocketClientHandshaker13 {
+        private final FrameHandler onFrame;
+
+        LeanHandshaker(URI uri, WebSocketClientProtocolConfig config, FrameHandler onFrame) {
+            super(uri, config.version(), config.subprotocol(), config.allowExtensions(), config.customHeaders(),
+                    config.maxFramePayloadLength(), config.performMasking(), config.allowMaskMismatch(),
+                    config.forceCloseTimeoutMillis());
+            this.onFrame = onFrame;
+        }
+
+        @Override
+        protected WebSocketFrameDecoder newWebsocketDecoder() {
+            return new LeanFrameReader(onFrame, MAX_PAYLOAD);
+        }
     }
 
     /** Receives each complete message; {@code frame} is valid during the call only (copy what you keep). */
