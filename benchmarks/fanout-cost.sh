@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What one server spends per delivered message in one fan-out window: starts the server, runs the load tool
 # against it with its pid (CPU from /proc, system calls from perf's tracepoints), prints the load tool's
-# result row and its "server-cost per delivery" line, and stops the server.
+# result row, its "window:" line (what the window's messages owed and how many arrived) and its "server-cost per
+# delivery" line, and stops the server.
 # Usage: benchmarks/fanout-cost.sh SERVER [load-tool options, e.g. --subscribers 1000 --inflight 16 --seconds 10]
 #   SERVER: nats, or the path of a benchmarks jar whose BenchServer is measured (in memory), or
 #           demo:JAR to measure the demo server jar (durable SQLite history, as a user runs it).
@@ -47,7 +48,7 @@ status=0
 # (15-45 ms with the serial collector the JVM picks on one core) would show up as the server's latency.
 timeout 600 "${pin_tool[@]}" java -Xmx2g -Xmn1g -cp "$tool" dev.streams.benchmarks.load.LoadTool "${args[@]}" --pid "$pid" --out "$out" "$@" \
   > "$out/tool.log" 2>&1 || status=$?
-if grep -E '^\| 20|^server-cost' "$out/tool.log"; then
+if grep -E '^\| 20|^window:|^server-cost' "$out/tool.log"; then
   exit 0
 fi
 echo "no result (load tool exit status $status); its last lines:" >&2

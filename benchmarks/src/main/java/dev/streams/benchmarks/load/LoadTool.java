@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * End-to-end load against a running server, Streams or nats-server, with the same client code for both.
@@ -260,8 +259,7 @@ public final class LoadTool {
         // all but N of what it sent: both servers are compared at the same number of messages in flight.
         int inflight = options.getInt("inflight", 0);
         InFlightGate gate = new InFlightGate(options.get("inflight-of", "first"), inflight);
-        LongAdder delivered = new LongAdder();
-        Recorder latency = new Recorder(3);
+        Receipts receipts = new Receipts();
         boolean readings = options.get("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
         try (WsClient client = new WsClient(options.getInt("client-threads", 2),
@@ -272,10 +270,7 @@ public final class LoadTool {
                 if (answer != null) {
                     WsClient.sendText(channel, answer);
                 }
-                long now = System.nanoTime();
-                int stamps = Bytes.forEachStamp(frame, sent -> latency.recordValue(Math.max(0, now - sent) / 1000));
-                delivered.add(stamps);
-                gate.received(channel, stamps);
+                gate.received(channel, receipts.frame(frame));
             });
             gate.subscribers(channels);
             double setupRate = subscribers / ((System.nanoTime() - setupStart) / 1e9);
@@ -295,8 +290,6 @@ public final class LoadTool {
                 Thread.sleep(2000);
             }
             Thread.sleep(500);
-            latency.getIntervalHistogram();
-            delivered.reset();
 
             Path outDir = Path.of(options.get("out", "benchmarks/results"));
             Files.createDirectories(outDir);
@@ -308,9 +301,11 @@ public final class LoadTool {
             SendPacing pacing = new SendPacing(rate, inflight, inFlight);
             long owedBefore = topics.deliveriesOwed();
             long start = System.nanoTime();
+            receipts.startWindow(start);
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
             long lastDelivered = 0;
+            long slowestSecond = Long.MAX_VALUE;
             int second = 0;
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
@@ -319,9 +314,10 @@ public final class LoadTool {
                 long sent = pacing.count();
                 if (now >= nextReport) {
                     second++;
-                    Histogram interval = latency.getIntervalHistogram();
+                    Histogram interval = receipts.interval();
                     total.add(interval);
-                    long deliveredNow = delivered.sum();
+                    long deliveredNow = receipts.received();
+                    slowestSecond = Math.min(slowestSecond, deliveredNow - lastDelivered);
                     rows.add(row(second, sent - lastSent, deliveredNow - lastDelivered, interval));
                     out.printf(Locale.ROOT, "[%2d s] sent %,d/s  delivered %,d/s  p50 %,d us  p99 %,d us%n", second,
                             sent - lastSent, deliveredNow - lastDelivered, interval.getValueAtPercentile(50),
@@ -334,25 +330,29 @@ public final class LoadTool {
             long publishEnded = System.nanoTime();
             // What the server spent in the window, per message delivered in it: steadier than throughput.
             ServerProbe.Cost costAtEnd = probe.cost();
-            long deliveredInWindow = delivered.sum();
+            long deliveredInWindow = receipts.received();
             long sent = pacing.count();
             long expected = topics.deliveriesOwed() - owedBefore;
             long settleDeadline = publishEnded + TimeUnit.SECONDS.toNanos(10);
-            while (delivered.sum() < expected && System.nanoTime() < settleDeadline) {
+            while (receipts.ofWindow() < expected && System.nanoTime() < settleDeadline) {
                 Thread.sleep(10);
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            total.add(latency.getIntervalHistogram());
+            total.add(receipts.interval());
             Files.write(csv, rows);
-            long got = delivered.sum();
+            long got = receipts.received();
+            long lost = expected - receipts.ofWindow();
             String summary = String.format(Locale.ROOT,
                     "| %s | %s | %d | %d B | %s | %,d | %,.0f | %.3f %% | %,d | %,d | %,d | %,.0f |", LocalDate.now(),
                     target.name(), subscribers, size, rate == 0 ? (inflight == 0 ? "max" : inflight + " in flight" + gate.label()) : rate + "/s", sent, got / elapsed,
-                    expected == 0 ? 0.0 : 100.0 * (expected - got) / expected, total.getValueAtPercentile(50),
+                    expected == 0 ? 0.0 : 100.0 * lost / expected, total.getValueAtPercentile(50),
                     total.getValueAtPercentile(99), total.getValueAtPercentile(99.9), setupRate);
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            out.printf(Locale.ROOT, "window: owed=%d arrived=%d lost=%d slowest_second=%d (deliveries of the window's"
+                    + " messages, by their stamps, until 10 s after it; the fewest delivered in one second)%n",
+                    expected, expected - lost, lost, slowestSecond);
             String cost = ServerProbe.perDelivery(costBefore, costAtEnd, syscalls, deliveredInWindow);
             if (cost != null) {
                 out.println(cost);
