@@ -1,11 +1,8 @@
 package dev.streams.transport.ws.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 
 /**
  * Collects what a session sends during one event-loop turn (WebSocket text frames, or Server-Sent Events)
@@ -23,12 +20,10 @@ import io.netty.channel.ChannelOutboundBuffer;
  * anything else (a reply, a gap, another topic's frames between its own) goes on in a buffer of its own, as does a
  * connection that has bytes waiting, so a lagging client keeps only what it is sent.
  *
- * <p>It also keeps this connection's share of the server's {@link OutboundBudget}: after each flush it reads how
- * many bytes still wait in the channel's outbound buffer, and while some do, an empty marker write behind them
- * tells it when they have gone out. A client that keeps up leaves nothing waiting and never touches the budget.
- * Event loop only.
+ * <p>After each flush it brings this connection's share of the server's {@link OutboundBudget} up to date
+ * ({@link BudgetShare}). Event loop only.
  */
-final class FrameBatcher implements Runnable, ChannelFutureListener {
+final class FrameBatcher implements Runnable {
     private static final int FIN_TEXT = 0x81;
     /** FIN, RSV1 (permessage-deflate: this message is compressed), text. */
     private static final int FIN_DEFLATED_TEXT = 0xC1;
@@ -38,11 +33,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private static final int MAX_HEADER = 10;
 
     private final Channel channel;
-    private final OutboundBudget budget;
-    /** This channel's bytes counted in the budget. */
-    private long counted;
-    /** A marker write is out: when it completes, everything written before it has gone out. */
-    private boolean watching;
+    private final BudgetShare budget;
     /** Told after each write and when the outbound buffer empties; one reference, no lambdas per connection. */
     private Owner owner;
     private ByteBuf pending;
@@ -65,7 +56,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
 
     FrameBatcher(Channel channel, OutboundBudget budget) {
         this.channel = channel;
-        this.budget = budget;
+        this.budget = new BudgetShare(channel, budget);
     }
 
     void add(byte[] payload) {
@@ -126,7 +117,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     void addShared(byte[] payload, boolean deflated, Object encoding, String topic) {
         int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
         LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
-        if (flusher == null || counted > 0 || pending != null || lines != null) {
+        if (flusher == null || budget.counted() > 0 || pending != null || lines != null) {
             add(payload, deflated);
             return;
         }
@@ -307,7 +298,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
         if (owner != null) {
             owner.flushed();
         }
-        recount();
+        budget.recount();
     }
 
     /**
@@ -319,7 +310,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
     private ByteBuf fitted(ByteBuf buffer) {
         int readable = buffer.readableBytes();
         lastWriteBytes = readable;
-        if (buffer.capacity() <= 2 * readable + 64 || counted == 0) {
+        if (buffer.capacity() <= 2 * readable + 64 || budget.counted() == 0) {
             return buffer;
         }
         ByteBuf fitted = channel.alloc().ioBuffer(readable, readable).writeBytes(buffer);
@@ -329,7 +320,7 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
 
     /** Bytes of this channel counted in the budget. */
     long heldBytes() {
-        return counted;
+        return budget.counted();
     }
 
     /** Who hears of this batcher's writes (a session). */
@@ -343,46 +334,12 @@ final class FrameBatcher implements Runnable, ChannelFutureListener {
 
     void owner(Owner owner) {
         this.owner = owner;
-    }
-
-    /** Brings this channel's share of the budget up to date, and watches for what still waits to go out. */
-    private void recount() {
-        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        long now = buffer == null ? 0 : buffer.totalPendingWriteBytes();
-        if (now != counted) {
-            budget.adjust(now - counted);
-            counted = now;
-            if (now == 0 && owner != null) {
-                // In a task of its own: recount runs inside flush, which may run inside a delivery.
-                Owner told = owner;
-                channel.eventLoop().execute(told::drained);
-            }
-        }
-        if (now > 0 && !watching) {
-            watching = true;
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
-        }
-    }
-
-    /**
-     * The marker write completed (or failed, the channel closing): what was ahead of it is gone. Counted again in
-     * a task of its own, because Netty completes a write before it takes the write's bytes off the channel's
-     * pending count, and recounting here would see the marker itself and send another, and again, forever.
-     */
-    @Override
-    public void operationComplete(ChannelFuture future) {
-        channel.eventLoop().execute(this::watched);
-    }
-
-    private void watched() {
-        watching = false;
-        recount();
+        budget.owner(owner);
     }
 
     /** Drops what was collected without sending it (the channel is gone), and this channel's share of the budget. */
     void discard() {
-        budget.adjust(-counted);
-        counted = 0;
+        budget.release();
         if (shared != null) {
             shared.release();
             shared = null;
