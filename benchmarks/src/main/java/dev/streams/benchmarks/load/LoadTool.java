@@ -298,14 +298,13 @@ public final class LoadTool {
             Histogram total = new Histogram(3);
             ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
+            long droppedBefore = probe.dropped();
             SendPacing pacing = new SendPacing(rate, inflight, inFlight);
             long owedBefore = topics.deliveriesOwed();
             long start = System.nanoTime();
             receipts.startWindow(start);
             long nextReport = start + 1_000_000_000L;
             long lastSent = 0;
-            long lastDelivered = 0;
-            long slowestSecond = Long.MAX_VALUE;
             int second = 0;
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
@@ -316,14 +315,12 @@ public final class LoadTool {
                     second++;
                     Histogram interval = receipts.interval();
                     total.add(interval);
-                    long deliveredNow = receipts.received();
-                    slowestSecond = Math.min(slowestSecond, deliveredNow - lastDelivered);
-                    rows.add(row(second, sent - lastSent, deliveredNow - lastDelivered, interval));
+                    long delivered = receipts.secondEnded();
+                    rows.add(row(second, sent - lastSent, delivered, interval));
                     out.printf(Locale.ROOT, "[%2d s] sent %,d/s  delivered %,d/s  p50 %,d us  p99 %,d us%n", second,
-                            sent - lastSent, deliveredNow - lastDelivered, interval.getValueAtPercentile(50),
+                            sent - lastSent, delivered, interval.getValueAtPercentile(50),
                             interval.getValueAtPercentile(99));
                     lastSent = sent;
-                    lastDelivered = deliveredNow;
                     nextReport += 1_000_000_000L;
                 }
             }
@@ -350,9 +347,7 @@ public final class LoadTool {
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            out.printf(Locale.ROOT, "window: owed=%d arrived=%d lost=%d slowest_second=%d (deliveries of the window's"
-                    + " messages, by their stamps, until 10 s after it; the fewest delivered in one second)%n",
-                    expected, expected - lost, lost, slowestSecond);
+            out.println(receipts.windowLine(expected, droppedBefore < 0 ? -1 : probe.dropped() - droppedBefore));
             String cost = ServerProbe.perDelivery(costBefore, costAtEnd, syscalls, deliveredInWindow);
             if (cost != null) {
                 out.println(cost);

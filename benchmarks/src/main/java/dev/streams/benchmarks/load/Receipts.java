@@ -17,6 +17,9 @@ final class Receipts {
     private final Recorder latency = new Recorder(3);
     private final LongAdder received = new LongAdder();
     private final LongAdder ofWindow = new LongAdder();
+    /** Received when the last second ended, and the fewest received in one second (the publisher's thread). */
+    private long atLastSecond;
+    private long slowestSecond = Long.MAX_VALUE;
     /** Stamps at or after this were published in the window; none is before it starts. */
     private volatile long windowStart = Long.MAX_VALUE;
     private final ThreadLocal<Scan> scans = ThreadLocal.withInitial(Scan::new);
@@ -38,8 +41,30 @@ final class Receipts {
     /** Starts the window at {@code nanos} (the tool's clock): messages stamped from then on are the window's. */
     void startWindow(long nanos) {
         received.reset();
+        atLastSecond = 0;
         latency.getIntervalHistogram();
         windowStart = nanos;
+    }
+
+    /** Ends one second of the window: returns the messages received in it. */
+    long secondEnded() {
+        long now = received.sum();
+        long inSecond = now - atLastSecond;
+        atLastSecond = now;
+        slowestSecond = Math.min(slowestSecond, inSecond);
+        return inSecond;
+    }
+
+    /**
+     * One line a script can read: deliveries {@code owed} for the window's messages, how many of them arrived,
+     * the difference, the fewest delivered in one second, and {@code dropped}, what the server says it dropped
+     * and told its subscribers of (with a gap) over the window and the wait after it (negative when unknown).
+     */
+    String windowLine(long owed, long dropped) {
+        long arrived = ofWindow();
+        return String.format(java.util.Locale.ROOT, "window: owed=%d arrived=%d lost=%d slowest_second=%d"
+                + " reported_dropped=%s", owed, arrived, owed - arrived,
+                slowestSecond == Long.MAX_VALUE ? 0 : slowestSecond, dropped < 0 ? "n/a" : Long.toString(dropped));
     }
 
     /** Messages received since the window started, whenever they were published. */

@@ -93,6 +93,18 @@ final class ServerProbe {
     }
 
     /**
+     * Deliveries the server has dropped so far, each told to its subscriber as a gap
+     * ({@code streams_broker_dropped_total}); -1 without metrics (nats-server).
+     */
+    long dropped() throws IOException, InterruptedException {
+        if (metricsUrl == null) {
+            return -1;
+        }
+        return metrics().lines().filter(l -> l.startsWith("streams_broker_dropped_total "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
      * The fields of a {@code /proc} stat line after the process or thread name, which may hold spaces and
      * parentheses: utime and stime are then at 11 and 12.
      */

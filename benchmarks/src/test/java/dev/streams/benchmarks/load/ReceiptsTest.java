@@ -19,6 +19,12 @@ class ReceiptsTest {
         assertThat(receipts.received()).isEqualTo(3);
         assertThat(receipts.ofWindow()).isEqualTo(2);
         assertThat(receipts.interval().getTotalCount()).isEqualTo(3);
+        assertThat(receipts.secondEnded()).isEqualTo(3);
+        receipts.frame(frame(start + 2));
+        assertThat(receipts.secondEnded()).isEqualTo(1);
+        assertThat(receipts.windowLine(4, 0)).isEqualTo(
+                "window: owed=4 arrived=3 lost=1 slowest_second=1 reported_dropped=0");
+        assertThat(receipts.windowLine(3, -1)).endsWith("lost=0 slowest_second=1 reported_dropped=n/a");
     }
 
     /** One NATS-style frame carrying a message stamped with each of {@code stamps}. */
