@@ -16,24 +16,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.EventLoop;
-import io.netty.channel.local.LocalChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,114 +30,10 @@ import org.junit.jupiter.api.Test;
  * and a connection whose turn is anything else writes exactly its own bytes. On a real event loop (the loop's write
  * pass is what shares), with a handler in each channel that takes the writes as a socket would.
  */
-class SharedFramesTest {
+class SharedFramesTest extends LoopConnections {
     /** Two topics' events, as their encodings: the same arrays for every connection. */
     private static final List<byte[]> NEWS = List.of(payload('n', 150), payload('o', 160), payload('p', 170));
     private static final List<byte[]> SPORT = List.of(payload('s', 110), payload('t', 120), payload('u', 130));
-    private EventLoop loop;
-    private final List<Conn> conns = new ArrayList<>();
-
-    /**
-     * One connection: its batcher, and what reached its socket: the bytes of each flush (one system call's worth) and
-     * where each written piece was read from.
-     */
-    private static final class Conn extends ChannelOutboundHandlerAdapter {
-        final LocalChannel channel = new LocalChannel();
-        final FrameBatcher batcher = new FrameBatcher(channel, new OutboundBudget(1L << 20));
-        final List<byte[]> writes = new ArrayList<>();
-        /** Which buffer each written piece is part of (its root's identity). */
-        final List<Integer> buffers = new ArrayList<>();
-        private final ByteArrayOutputStream unflushed = new ByteArrayOutputStream();
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            ByteBuf buf = (ByteBuf) msg;
-            if (buf.isReadable()) {
-                unflushed.writeBytes(ByteBufUtil.getBytes(buf));
-                ByteBuf root = buf;
-                while (root.unwrap() != null) {
-                    root = root.unwrap();
-                }
-                buffers.add(System.identityHashCode(root));
-            }
-            ReferenceCountUtil.release(msg);
-            promise.trySuccess();
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (unflushed.size() > 0) {
-                writes.add(unflushed.toByteArray());
-                unflushed.reset();
-            }
-        }
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        loop = new DefaultEventLoop();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        onLoop(() -> {
-            conns.forEach(c -> c.batcher.discard());
-            return null;
-        });
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
-
-    private Conn connect() throws Exception {
-        Conn conn = new Conn();
-        conn.channel.pipeline().addLast(conn);
-        loop.register(conn.channel).sync();
-        conns.add(conn);
-        return conn;
-    }
-
-    private <T> T onLoop(Callable<T> work) throws Exception {
-        return loop.submit(work).get(10, TimeUnit.SECONDS);
-    }
-
-    /** Runs {@code turn} on the loop, then waits until the loop has nothing queued: its write pass has run. */
-    private void turn(Runnable turn) throws Exception {
-        onLoop(() -> {
-            turn.run();
-            return null;
-        });
-        while (onLoop(() -> ((SingleThreadEventExecutor) loop).pendingTasks()) > 0) {
-            Thread.onSpinWait();
-        }
-    }
-
-    /** Runs {@code pass} twice, keeping what the second wrote: in the first, each lane learns what a pass frames. */
-    private void secondPass(Runnable pass) throws Exception {
-        turn(pass);
-        conns.forEach(conn -> {
-            conn.writes.clear();
-            conn.buffers.clear();
-        });
-        turn(pass);
-    }
-
-    private static byte[] payload(char c, int length) {
-        byte[] bytes = new byte[length];
-        Arrays.fill(bytes, (byte) c);
-        return bytes;
-    }
-
-    /** What a client reads: an unmasked text frame (FIN, opcode 1) per payload, back to back. */
-    private static byte[] frames(byte[]... payloads) {
-        ByteBuf out = io.netty.buffer.Unpooled.buffer();
-        for (byte[] p : payloads) {
-            FrameBatcher.header(out, 0x81, p.length);
-            out.writeBytes(p);
-        }
-        byte[] bytes = ByteBufUtil.getBytes(out);
-        out.release();
-        return bytes;
-    }
-
     @Test
     void connectionsTakingTheSameEventsWriteOneBufferFramedOnce() throws Exception {
         Conn a = connect();
