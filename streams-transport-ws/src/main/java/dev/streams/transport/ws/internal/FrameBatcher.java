@@ -2,13 +2,12 @@ package dev.streams.transport.ws.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 
 /**
- * Collects what a session sends during one event-loop turn (WebSocket text frames, or Server-Sent Events)
- * into one buffer and writes it once at the end of the turn: one outbound-buffer entry, one pass through the pipeline and one flush for what
- * would otherwise be a frame object, an encoder call and a buffer entry per event. Server frames are not
- * masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload.
+ * Collects what a session sends during one event-loop turn (WebSocket text frames, or Server-Sent Events) into one
+ * buffer and writes it once at the end of the turn: one outbound-buffer entry, one pass through the pipeline and
+ * one flush for what would otherwise be a frame object, an encoder call and a buffer entry per event. Server frames
+ * are not masked (RFC 6455), so a frame is a 2 to 10 byte header and the payload.
  *
  * <p>Lines ({@link #addLine}): for a client that asked for several messages per frame, the messages of one
  * turn go in one text frame, separated by newlines. That frame's payload collects in a buffer of its own after
@@ -16,9 +15,10 @@ import io.netty.channel.ChannelFuture;
  * buffer and one write per frame, and nothing copied twice.
  *
  * <p>Events' frames ({@link #addShared}) are not copied while they are a run of what the loop framed for all its
- * connections ({@link SharedFrames}): the turn then writes a slice of the loop's shared buffer. A turn that takes
- * anything else (a reply, a gap, another topic's frames between its own) goes on in a buffer of its own, as does a
- * connection that has bytes waiting, so a lagging client keeps only what it is sent.
+ * connections ({@link SharedFrames}): the turn then writes a slice of the loop's shared buffer. So are events' lines
+ * ({@link #addSharedLine}): the turn's multi-message frame is then a header of its own and a slice. A turn that
+ * takes anything else (a reply, a gap, another topic's frames between its own) goes on in a buffer of its own, as
+ * does a connection that has bytes waiting, so a lagging client keeps only what it is sent.
  *
  * <p>After each flush it brings this connection's share of the server's {@link OutboundBudget} up to date
  * ({@link BudgetShare}). Event loop only.
@@ -44,6 +44,8 @@ final class FrameBatcher implements Runnable {
     private ByteBuf shared;
     private int sharedStart;
     private int sharedEnd;
+    /** The shared run is lines (each a newline and a message), the payload of one multi-message frame. */
+    private boolean sharedLines;
     /** The open multi-message frame's payload, after everything in {@link #pending}; null when none is open. */
     private ByteBuf lines;
     private boolean scheduled;
@@ -103,6 +105,42 @@ final class FrameBatcher implements Runnable {
         lines.writeBytes(message);
     }
 
+    /**
+     * {@link #addLine}, for an event whose {@code payload} is the event's {@code encoding}, the same array for every
+     * connection: while this turn holds nothing else and the channel has nothing waiting, its line is taken from
+     * the loop's {@link SharedFrames}, not copied, from the lane of {@code topic} or of every topic (null).
+     */
+    void addSharedLine(byte[] payload, Object encoding, String topic) {
+        LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
+        if (flusher == null || budget.counted() > 0 || pending != null || lines != null
+                || (shared != null && !sharedLines)) {
+            addLine(payload);
+            return;
+        }
+        flushBefore(1 + payload.length);
+        SharedFrames frames = flusher.frames();
+        ByteBuf framed = frames.frame(payload, SharedFrames.LINE, encoding, topic, channel.alloc());
+        if (takeShared(framed, frames, flusher)) {
+            sharedLines = true;
+        } else {
+            // Not one run (the lane's buffer filled, or other lines came between): this frame goes on as a copy.
+            addLine(payload);
+        }
+    }
+
+    /** Starts this turn's shared run with what {@code frames} just framed, or extends it; false if that is not next. */
+    private boolean takeShared(ByteBuf framed, SharedFrames frames, LoopFlusher flusher) {
+        if (shared == null) {
+            shared = framed.retain();
+            sharedStart = frames.start;
+            schedule(flusher);
+        } else if (shared != framed || sharedEnd != frames.start) {
+            return false;
+        }
+        sharedEnd = frames.end;
+        return true;
+    }
+
     /** {@link #addShared(byte[], boolean, Object, String)} from the lane of every topic. */
     void addShared(byte[] payload, boolean deflated, Object encoding) {
         addShared(payload, deflated, encoding, null);
@@ -117,26 +155,20 @@ final class FrameBatcher implements Runnable {
     void addShared(byte[] payload, boolean deflated, Object encoding, String topic) {
         int first = deflated ? FIN_DEFLATED_TEXT : FIN_TEXT;
         LoopFlusher flusher = LoopFlusher.of(channel.eventLoop());
-        if (flusher == null || budget.counted() > 0 || pending != null || lines != null) {
+        if (flusher == null || budget.counted() > 0 || pending != null || lines != null || sharedLines) {
             add(payload, deflated);
             return;
         }
         flushBefore(headerLength(payload.length) + payload.length);
         SharedFrames frames = flusher.frames();
         ByteBuf framed = frames.frame(payload, first, encoding, topic, channel.alloc());
-        if (shared == null) {
-            shared = framed.retain();
-            sharedStart = frames.start;
-            sharedEnd = frames.end;
-            schedule(flusher);
-        } else if (shared == framed && sharedEnd == frames.start) {
-            sharedEnd = frames.end;
-        } else if (shared != framed) {
+        if (takeShared(framed, frames, flusher)) {
+            return;
+        }
+        if (shared != framed) {
             // Another buffer (the lane's last one filled, or another lane): a run there, written after this one.
             channel.write(sharedSlice(), channel.voidPromise());
-            shared = framed.retain();
-            sharedStart = frames.start;
-            sharedEnd = frames.end;
+            takeShared(framed, frames, flusher);
         } else {
             // Not the run the others take (another topic's frames came between): this turn's own buffer from here.
             add(payload, deflated);
@@ -154,8 +186,16 @@ final class FrameBatcher implements Runnable {
         ByteBuf run = shared;
         int length = sharedEnd - sharedStart;
         shared = null;
-        pending = channel.alloc().ioBuffer(startCapacity(length + adding));
-        pending.writeBytes(run, sharedStart, length);
+        if (sharedLines) {
+            // The multi-message frame goes on open in a buffer of its own, without the run's first newline.
+            sharedLines = false;
+            lines = channel.alloc().ioBuffer(startCapacity(MAX_HEADER + length + adding));
+            lines.writerIndex(MAX_HEADER).readerIndex(MAX_HEADER);
+            lines.writeBytes(run, sharedStart + 1, length - 1);
+        } else {
+            pending = channel.alloc().ioBuffer(startCapacity(length + adding));
+            pending.writeBytes(run, sharedStart, length);
+        }
         run.release();
     }
 
@@ -254,21 +294,6 @@ final class FrameBatcher implements Runnable {
         }
     }
 
-    /**
-     * Writes a control frame (ping, pong or close: FIN and {@code opcode}, at most 125 bytes of payload, which it
-     * releases) after everything collected so far, at once. The frame codec's encoder is not in the pipeline
-     * (every frame is framed here), so control frames are too.
-     */
-    ChannelFuture control(int opcode, ByteBuf payload) {
-        flush();
-        int length = Math.min(payload.readableBytes(), 125);
-        ByteBuf frame = channel.alloc().ioBuffer(2 + length);
-        header(frame, 0x80 | opcode, length);
-        frame.writeBytes(payload, payload.readerIndex(), length);
-        payload.release();
-        return channel.writeAndFlush(frame);
-    }
-
     /** The end-of-turn task: writes what was collected (the batcher is its own task: one object less). */
     @Override
     public void run() {
@@ -283,7 +308,16 @@ final class FrameBatcher implements Runnable {
         scheduled = false;
         // A turn is a shared run, or a buffer of its own with perhaps a multi-message frame after it; never both.
         // Written and flushed in one pass through the pipeline where the turn is one buffer.
-        if (shared != null) {
+        if (shared != null && sharedLines) {
+            // The multi-message frame: a header of this connection's own, then the run without its first newline.
+            sharedLines = false;
+            sharedStart++;
+            int length = sharedEnd - sharedStart;
+            ByteBuf header = channel.alloc().ioBuffer(MAX_HEADER);
+            header(header, FIN_TEXT, length);
+            channel.write(header, channel.voidPromise());
+            channel.writeAndFlush(sharedSlice(), channel.voidPromise());
+        } else if (shared != null) {
             channel.writeAndFlush(sharedSlice(), channel.voidPromise());
         } else if (lines != null) {
             closeLines();
@@ -343,6 +377,7 @@ final class FrameBatcher implements Runnable {
         if (shared != null) {
             shared.release();
             shared = null;
+            sharedLines = false;
         }
         if (pending != null) {
             pending.release();

@@ -22,7 +22,12 @@ import java.util.List;
  * per loop, never per connection. (Lanes per topic for every connection were tried, and not kept: they cut a
  * pattern subscriber's turn into a piece per event.)
  *
- * <p>A frame is known by its payload array and the topic lane asked for (the event's own topic string, or none):
+ * <p>Lines: for connections that take several messages per frame ({@code batch=true}), a lane of the same kinds
+ * holds each event as a line, a newline and the payload, with no header. A connection's turn is then one run of
+ * lines, which it writes after a header of its own as one multi-message frame, without its first newline
+ * ({@link FrameBatcher#addSharedLine}).
+ *
+ * <p>A frame is known by its payload array, whether it is a frame or a line, and the topic lane asked for (the event's own topic string, or none):
  * an event's encoding is made once per event and dialect ({@link FrameEncoding}), so the same array is the same
  * frame. The loop hands one event to all its subscribers before the next, so remembering the last few frames
  * finds nearly every one without looking for its lane.
@@ -45,9 +50,14 @@ final class SharedFrames {
     /** Small enough that a slice of one event's frame keeps little more than the frame. */
     private static final int MIN_CAPACITY = 256;
 
-    /** The frames of one encoding, of every topic or of one. */
+    /** The header byte {@link #frame} takes for a line: a newline in front of the payload, no header. */
+    static final int LINE = 0;
+
+    /** The frames (or lines) of one encoding, of every topic or of one. */
     private static final class Lane {
         final Object encoding;
+        /** What this lane's frames start with: a header's first byte, or {@link #LINE}. */
+        final int kind;
         /** In the lane of every topic of this encoding: the lanes of single topics, by topic; null until asked for. */
         HashMap<String, Lane> byTopic;
         ByteBuf buffer;
@@ -61,14 +71,16 @@ final class SharedFrames {
         /** The last pass this lane framed in. */
         long lastPass;
 
-        Lane(Object encoding) {
+        Lane(Object encoding, int kind) {
             this.encoding = encoding;
+            this.kind = kind;
         }
     }
 
     private final byte[][] payloads = new byte[REMEMBERED][];
     /** The topic lane each remembered frame was asked for (the event's topic string), or null: every topic's. */
     private final String[] topics = new String[REMEMBERED];
+    private final int[] kinds = new int[REMEMBERED];
     private final ByteBuf[] buffers = new ByteBuf[REMEMBERED];
     private final int[] starts = new int[REMEMBERED];
     private final int[] ends = new int[REMEMBERED];
@@ -83,24 +95,24 @@ final class SharedFrames {
     int end;
 
     /**
-     * The buffer holding {@code payload}'s frame (its header byte {@code first}), an event in {@code encoding},
-     * framed now unless this pass already did; {@link #start} and {@link #end} say where. {@code topic}: the
+     * The buffer holding {@code payload}'s frame (its header byte {@code first}, or {@link #LINE} for a line), an
+     * event in {@code encoding}, framed now unless this pass already did; {@link #start} and {@link #end} say where. {@code topic}: the
      * event's topic, for a connection that takes that topic only, which finds its frames side by side in the
      * topic's lane; or null, for the lane of every topic. The caller retains the buffer to keep it.
      */
     ByteBuf frame(byte[] payload, int first, Object encoding, String topic, ByteBufAllocator alloc) {
         for (int i = 0, at = newest; i < REMEMBERED; i++, at = (at + REMEMBERED - 1) % REMEMBERED) {
-            if (payloads[at] == payload && topics[at] == topic) {
+            if (payloads[at] == payload && topics[at] == topic && kinds[at] == first) {
                 start = starts[at];
                 end = ends[at];
                 return buffers[at];
             }
         }
-        Lane lane = lane(encoding);
+        Lane lane = lane(encoding, first);
         if (topic != null) {
             lane = topicLane(lane, topic);
         }
-        int length = FrameBatcher.headerLength(payload.length) + payload.length;
+        int length = (first == LINE ? 1 : FrameBatcher.headerLength(payload.length)) + payload.length;
         if (lane.buffer == null || lane.buffer.writableBytes() < length) {
             // As large as the lane's recent passes framed and a quarter more, or twice what this one has so far.
             int expected = Math.max(lane.framedRecently + (lane.framedRecently >> 2), 2 * lane.framedThisPass);
@@ -110,7 +122,11 @@ final class SharedFrames {
         }
         ByteBuf buffer = lane.buffer;
         start = buffer.writerIndex();
-        FrameBatcher.header(buffer, first, payload.length);
+        if (first == LINE) {
+            buffer.writeByte('\n');
+        } else {
+            FrameBatcher.header(buffer, first, payload.length);
+        }
         buffer.writeBytes(payload);
         end = buffer.writerIndex();
         if (lane.framedThisPass == 0) {
@@ -120,21 +136,22 @@ final class SharedFrames {
         newest = (newest + 1) % REMEMBERED;
         payloads[newest] = payload;
         topics[newest] = topic;
+        kinds[newest] = first;
         buffers[newest] = buffer;
         starts[newest] = start;
         ends[newest] = end;
         return buffer;
     }
 
-    /** The lane of every topic in {@code encoding}, found or made. */
-    private Lane lane(Object encoding) {
+    /** The lane of every topic in {@code encoding} whose frames start with {@code kind}, found or made. */
+    private Lane lane(Object encoding, int kind) {
         for (int i = 0, n = lanes.size(); i < n; i++) {
             Lane lane = lanes.get(i);
-            if (lane.encoding == encoding) {
+            if (lane.encoding == encoding && lane.kind == kind) {
                 return lane;
             }
         }
-        Lane lane = new Lane(encoding);
+        Lane lane = new Lane(encoding, kind);
         lane.lastPass = pass;
         lanes.add(lane);
         return lane;
@@ -147,7 +164,7 @@ final class SharedFrames {
         }
         Lane lane = every.byTopic.get(topic);
         if (lane == null) {
-            lane = new Lane(every.encoding);
+            lane = new Lane(every.encoding, every.kind);
             lane.lastPass = pass;
             every.byTopic.put(topic, lane);
         }

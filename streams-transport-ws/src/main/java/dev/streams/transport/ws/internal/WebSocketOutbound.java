@@ -2,6 +2,7 @@ package dev.streams.transport.ws.internal;
 
 import dev.streams.core.Event;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -63,7 +64,7 @@ public final class WebSocketOutbound extends Outbound {
             return deflated.length;
         }
         if (lines) {
-            frames.addLine(plain);
+            frames.addSharedLine(plain, encoding.plain(), lane);
         } else {
             // The event's encoding is the same array for every connection: its frame can be too.
             frames.addShared(plain, false, encoding.plain(), lane);
@@ -104,7 +105,7 @@ public final class WebSocketOutbound extends Outbound {
             channel.close();
             return;
         }
-        frames.control(CLOSE, closePayload(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        control(CLOSE, closePayload(code, reason)).addListener(ChannelFutureListener.CLOSE);
         // A client whose socket takes the frame but never lets the write finish is dropped all the same.
         channel.eventLoop().schedule(() -> {
             channel.close();
@@ -123,7 +124,7 @@ public final class WebSocketOutbound extends Outbound {
             return;
         }
         closed = true;
-        frames.control(CLOSE, payload).addListener(ChannelFutureListener.CLOSE);
+        control(CLOSE, payload).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Answers a ping with its payload, unless the close frame is out already. */
@@ -132,14 +133,29 @@ public final class WebSocketOutbound extends Outbound {
             payload.release();
             return;
         }
-        frames.control(PONG, payload);
+        control(PONG, payload);
     }
 
     /** Pings the client, to see whether it is still there. */
     void ping() {
         if (!closed) {
-            frames.control(PING, Unpooled.EMPTY_BUFFER);
+            control(PING, Unpooled.EMPTY_BUFFER);
         }
+    }
+
+    /**
+     * Writes a control frame (ping, pong or close: FIN and {@code opcode}, at most 125 bytes of payload, which it
+     * releases) after everything collected so far, at once. The frame codec's encoder is not in the pipeline
+     * (every frame is framed here), so control frames are too.
+     */
+    private ChannelFuture control(int opcode, ByteBuf payload) {
+        frames.flush();
+        int length = Math.min(payload.readableBytes(), 125);
+        ByteBuf frame = channel.alloc().ioBuffer(2 + length);
+        FrameBatcher.header(frame, 0x80 | opcode, length);
+        frame.writeBytes(payload, payload.readerIndex(), length);
+        payload.release();
+        return channel.writeAndFlush(frame);
     }
 
     /** A close frame's payload: the code, then as much of the reason as fits in a control frame. */
