@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  * over them evenly and the publisher connects to the first. {@code --inflight N} bounds the messages in flight,
  * counted against the first subscriber or, with {@code --inflight-of slowest}, against every one
  * ({@link InFlightGate}). Frames are read where they lie in the bytes read ({@link LeanFrameReader});
- * {@code --frames netty} reads them with Netty's decoder instead, as rows before 2026-12-04 were measured.
+ * {@code --frames netty} reads them with Netty's decoder instead, as earlier rows were.
  */
 public final class LoadTool {
     private final Options options;

@@ -50,7 +50,7 @@ final class WsClient implements AutoCloseable {
         LEAN,
         /**
          * With Netty's frame decoder and aggregator, each payload copied into a frame of its own: how every row
-         * before 2026-12-04 was measured, kept to compare with them.
+         * before the README's section "The load client reads frames where they lie" was measured; kept to compare.
          */
         NETTY,
         /** As {@link #NETTY}, offering permessage-deflate (as browsers do) and inflating what the server compressed. */

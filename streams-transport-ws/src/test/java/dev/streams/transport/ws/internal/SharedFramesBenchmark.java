@@ -35,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * side in the lane of every topic. The channels' writes go nowhere (no system call is measured): what is left is
  * framing, sharing or copying, and the pass. Run with {@code -prof gc} for bytes per delivery.
  * {@code topicLanes=false} is how every connection asked before one-topic connections had lanes of their own.
+ * {@code kind}: a frame per event ({@code frames}), or the events of a turn in one multi-message frame
+ * ({@code batch=true}) from the loop's shared lines ({@code lines}) or copied per connection, as every connection
+ * did before ({@code copiedLines}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +55,9 @@ public class SharedFramesBenchmark {
     /** Whether the connections ask for their topic's lane (as one-topic sessions do), or the lane of every topic. */
     @Param({"true", "false"})
     boolean topicLanes;
+
+    @Param({"frames", "lines", "copiedLines"})
+    String kind;
 
     private EventLoop loop;
     private final List<FrameBatcher> batchers = new ArrayList<>();
@@ -97,7 +103,11 @@ public class SharedFramesBenchmark {
                 int topic = e % topics;
                 String name = topicLanes ? topicNames.get(topic) : null;
                 for (int c = topic; c < CONNECTIONS; c += topics) {
-                    batchers.get(c).addShared(payloads.get(e), false, "plain", name);
+                    switch (kind) {
+                        case "lines" -> batchers.get(c).addSharedLine(payloads.get(e), "plain", name);
+                        case "copiedLines" -> batchers.get(c).addLine(payloads.get(e));
+                        default -> batchers.get(c).addShared(payloads.get(e), false, "plain", name);
+                    }
                 }
             }
         };
