@@ -193,4 +193,56 @@ class NativeProtocolTest extends ServerFixture {
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"type\":\"ack\"").contains("\"id\":\"p\""));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"text\":\"last\""));
     }
+
+    /**
+     * Many batch connections on every event loop, mixed with one-frame-per-event connections and a pattern
+     * subscriber: each receives every event once, in order, whatever frames its loop shared between them.
+     */
+    @Test
+    void batchConnectionsOfEveryKindSharingALoopEachGetEveryEventOnceInOrder() throws Exception {
+        start();
+        List<TestClient> batched = new java.util.ArrayList<>();
+        List<TestClient> plain = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            boolean batch = i % 4 != 3;
+            TestClient client = open((batch ? "batch=true&" : "") + "x-api-key=" + alphaKey.key());
+            String topic = i % 6 == 0 ? "lanes.*" : "lanes.one";
+            client.send("{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"" + topic + "\"}");
+            assertThat(client.nextJson().get("type").getAsString()).isEqualTo("ack");
+            (batch ? batched : plain).add(client);
+        }
+        int count = 300;
+        Thread publisher = new Thread(() -> {
+            for (int n = 0; n < count; n++) {
+                // Another topic between, so that one-topic connections and the pattern's take different runs.
+                broker.publish("alpha", "lanes.two", "application/json", ("{\"other\":" + n + "}").getBytes(),
+                        java.util.Map.of());
+                broker.publish("alpha", "lanes.one", "application/json", ("{\"n\":" + n + "}").getBytes(),
+                        java.util.Map.of());
+            }
+        });
+        publisher.start();
+        for (TestClient client : batched) {
+            List<String> lines = new java.util.ArrayList<>();
+            while (lines.stream().filter(l -> l.contains("\"n\":")).count() < count) {
+                lines.addAll(List.of(client.next().split("\n", -1)));
+            }
+            assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"type\":\"event\"").endsWith("}"));
+            assertThat(lines.stream().filter(l -> l.contains("\"n\":"))
+                    .map(l -> Integer.parseInt(l.replaceAll(".*\"n\":(\\d+).*", "$1"))).toList())
+                    .isEqualTo(java.util.stream.IntStream.range(0, count).boxed().toList());
+        }
+        for (TestClient client : plain) {
+            List<Integer> received = new java.util.ArrayList<>();
+            while (received.size() < count) {
+                String frame = client.next();
+                assertThat(frame).doesNotContain("\n");
+                if (frame.contains("\"n\":")) {
+                    received.add(Integer.parseInt(frame.replaceAll(".*\"n\":(\\d+).*", "$1")));
+                }
+            }
+            assertThat(received).isEqualTo(java.util.stream.IntStream.range(0, count).boxed().toList());
+        }
+        publisher.join();
+    }
 }

@@ -120,12 +120,27 @@ final class FrameBatcher implements Runnable {
         flushBefore(1 + payload.length);
         SharedFrames frames = flusher.frames();
         ByteBuf framed = frames.frame(payload, SharedFrames.LINE, encoding, topic, channel.alloc());
-        if (takeShared(framed, frames, flusher)) {
-            sharedLines = true;
-        } else {
-            // Not one run (the lane's buffer filled, or other lines came between): this frame goes on as a copy.
+        if (shared == framed && sharedEnd != frames.start) {
+            // Other lines came between (another topic's, for a connection in the lane of every topic).
             addLine(payload);
+            return;
         }
+        if (shared != null && shared != framed) {
+            // The lane's buffer filled: this frame ends here, and the next starts in the lane's new buffer.
+            writeSharedLines();
+        }
+        takeShared(framed, frames, flusher);
+        sharedLines = true;
+    }
+
+    /** Writes the turn's run of lines as one frame: a header of its own, then the run less its first newline. */
+    private void writeSharedLines() {
+        sharedLines = false;
+        sharedStart++;
+        ByteBuf header = channel.alloc().ioBuffer(MAX_HEADER);
+        header(header, FIN_TEXT, sharedEnd - sharedStart);
+        channel.write(header, channel.voidPromise());
+        channel.write(sharedSlice(), channel.voidPromise());
     }
 
     /** Starts this turn's shared run with what {@code frames} just framed, or extends it; false if that is not next. */
@@ -309,14 +324,8 @@ final class FrameBatcher implements Runnable {
         // A turn is a shared run, or a buffer of its own with perhaps a multi-message frame after it; never both.
         // Written and flushed in one pass through the pipeline where the turn is one buffer.
         if (shared != null && sharedLines) {
-            // The multi-message frame: a header of this connection's own, then the run without its first newline.
-            sharedLines = false;
-            sharedStart++;
-            int length = sharedEnd - sharedStart;
-            ByteBuf header = channel.alloc().ioBuffer(MAX_HEADER);
-            header(header, FIN_TEXT, length);
-            channel.write(header, channel.voidPromise());
-            channel.writeAndFlush(sharedSlice(), channel.voidPromise());
+            writeSharedLines();
+            channel.flush();
         } else if (shared != null) {
             channel.writeAndFlush(sharedSlice(), channel.voidPromise());
         } else if (lines != null) {
