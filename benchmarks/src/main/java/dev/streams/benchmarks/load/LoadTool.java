@@ -263,7 +263,8 @@ public final class LoadTool {
         boolean readings = options.get("payload", "filler").equals("readings");
         java.util.Random random = new java.util.Random(1);
         try (WsClient client = new WsClient(options.getInt("client-threads", 2),
-                WsClient.Frames.of(options.get("frames", "lean"), Boolean.parseBoolean(options.get("deflate", "false"))))) {
+                WsClient.Frames.of(options.get("frames", "lean"),
+                        Boolean.parseBoolean(options.get("deflate", "false"))))) {
             long setupStart = System.nanoTime();
             List<Channel> channels = openSubscribers(client, subscribers, (channel, frame) -> {
                 byte[] answer = target.answer(frame);

@@ -27,10 +27,10 @@ import java.util.List;
  * lines, which it writes after a header of its own as one multi-message frame, without its first newline
  * ({@link FrameBatcher#addSharedLine}).
  *
- * <p>A frame is known by its payload array, whether it is a frame or a line, and the topic lane asked for (the event's own topic string, or none):
- * an event's encoding is made once per event and dialect ({@link FrameEncoding}), so the same array is the same
- * frame. The loop hands one event to all its subscribers before the next, so remembering the last few frames
- * finds nearly every one without looking for its lane.
+ * <p>A frame is known by its payload array, whether it is a frame or a line, and the topic lane asked for (the
+ * event's own topic string, or none): an event's encoding is made once per event and dialect ({@link FrameEncoding}),
+ * so the same array is the same frame. The loop hands one event to all its subscribers before the next, so
+ * remembering the last few frames finds nearly every one without looking for its lane.
  *
  * <p>Lifetime: a lane holds one reference to its current buffer; each connection that writes from it holds
  * another until its write is done. A buffer never grows (a connection's slice must not move): when a frame does
@@ -96,9 +96,9 @@ final class SharedFrames {
 
     /**
      * The buffer holding {@code payload}'s frame (its header byte {@code first}, or {@link #LINE} for a line), an
-     * event in {@code encoding}, framed now unless this pass already did; {@link #start} and {@link #end} say where. {@code topic}: the
-     * event's topic, for a connection that takes that topic only, which finds its frames side by side in the
-     * topic's lane; or null, for the lane of every topic. The caller retains the buffer to keep it.
+     * event in {@code encoding}, framed now unless this pass already did; {@link #start} and {@link #end} say where.
+     * {@code topic}: the event's topic, for a connection that takes that topic only, which finds its frames side by
+     * side in the topic's lane; or null, for the lane of every topic. The caller retains the buffer to keep it.
      */
     ByteBuf frame(byte[] payload, int first, Object encoding, String topic, ByteBufAllocator alloc) {
         for (int i = 0, at = newest; i < REMEMBERED; i++, at = (at + REMEMBERED - 1) % REMEMBERED) {

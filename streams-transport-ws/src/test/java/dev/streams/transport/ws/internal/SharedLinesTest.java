@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class SharedLinesTest extends LoopConnections {
     void aReplyBetweenEventsMakesThatConnectionsFrameItsOwnAndTheOthersStillShare() throws Exception {
         Conn shared = connect();
         Conn replying = connect();
-        byte[] reply = "{\"type\":\"ack\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] reply = "{\"type\":\"ack\"}".getBytes(StandardCharsets.UTF_8);
         settledPass(() -> {
             shared.batcher.addSharedLine(E1, "plain", null);
             replying.batcher.addSharedLine(E1, "plain", null);
@@ -115,7 +116,8 @@ class SharedLinesTest extends LoopConnections {
         for (int i = 0; i < 600; i++) {
             events.add(payload((char) ('a' + i % 26), 150));
         }
-        secondPass(() -> events.forEach(event -> conns.forEach(conn -> conn.batcher.addSharedLine(event, "plain", null))));
+        secondPass(() -> events.forEach(
+                event -> conns.forEach(conn -> conn.batcher.addSharedLine(event, "plain", null))));
         for (Conn conn : List.of(a, b)) {
             List<byte[]> messages = new ArrayList<>();
             int frameCount = 0;
@@ -123,10 +125,11 @@ class SharedLinesTest extends LoopConnections {
             while (written.isReadable()) {
                 assertThat((int) written.readUnsignedByte()).isEqualTo(0x81);
                 int length = written.readUnsignedByte();
-                length = length == 126 ? written.readUnsignedShort() : length == 127 ? (int) written.readLong() : length;
-                String payload = written.readCharSequence(length, java.nio.charset.StandardCharsets.ISO_8859_1).toString();
+                length = length == 126 ? written.readUnsignedShort()
+                        : length == 127 ? (int) written.readLong() : length;
+                String payload = written.readCharSequence(length, StandardCharsets.ISO_8859_1).toString();
                 for (String message : payload.split("\n", -1)) {
-                    messages.add(message.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    messages.add(message.getBytes(StandardCharsets.ISO_8859_1));
                 }
                 frameCount++;
             }
