@@ -126,7 +126,7 @@ final class FrameBatcher implements Runnable {
             return;
         }
         if (shared != null && shared != framed) {
-            // The lane's buffer filled: this frame ends here, and the next starts in the lane's new buffer.
+            // Another buffer (the lane's filled, or another lane): this frame ends here, the next starts there.
             writeSharedLines();
         }
         takeShared(framed, frames, flusher);
