@@ -245,4 +245,65 @@ class NativeProtocolTest extends ServerFixture {
         }
         publisher.join();
     }
+
+    /**
+     * Batch connections that stop reading keep their shared slices only up to the server's outbound budget (each
+     * slice counts its whole lane buffer), while a batch connection beside them gets every event in order, and their
+     * bytes are released when they go.
+     */
+    @Test
+    void stalledBatchConnectionsStayWithinTheBudgetWhileAHealthyOneGetsEverything() throws Exception {
+        long budget = 256 * 1024;
+        start(b -> b.maxOutboundBytes(2 * 1024 * 1024).maxTotalOutboundBytes(budget).subscribeOptions(
+                dev.streams.core.SubscribeOptions.builder().maxQueuedEvents(256)
+                        .overflowPolicy(dev.streams.core.OverflowPolicy.DROP_OLDEST).build()));
+        String subscribe = "{\"type\":\"subscribe\",\"id\":\"1\",\"topic\":\"load\"}";
+        TestClient healthy = open("batch=true&x-api-key=" + alphaKey.key());
+        healthy.send(subscribe);
+        assertThat(healthy.nextJson().get("type").getAsString()).isEqualTo("ack");
+        List<RawSocket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                RawSocket socket = new RawSocket(server.port(), "/v1/ws/native?batch=true&x-api-key=" + alphaKey.key(),
+                        "", 4096);
+                socket.send(RawSocket.frame(1, true, subscribe.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                stalled.add(socket);
+            }
+            awaitSubscriptions("alpha", 5);
+            String blob = "z".repeat(2048);
+            long mostHeld = 0;
+            long heldHalfway = 0;
+            int received = 0;
+            for (int sent = 0; sent < 6000; ) {
+                for (int i = 0; i < 100; i++, sent++) {
+                    broker.publish("alpha", "load", "application/json",
+                            ("{\"n\":" + sent + ",\"blob\":\"" + blob + "\"}").getBytes(), java.util.Map.of());
+                }
+                while (received < sent) {
+                    for (String line : healthy.next().split("\n", -1)) {
+                        assertThat(line).contains("\"n\":" + received + ",");
+                        received++;
+                    }
+                }
+                long held = metric("streams_outbound_pending_bytes");
+                mostHeld = Math.max(mostHeld, held);
+                if (sent == 3000) {
+                    heldHalfway = held;
+                }
+            }
+            // As for whole frames (ServerBehaviourTest): the budget, give or take what each stalled session adds
+            // before it sees the budget spent.
+            assertThat(mostHeld).isPositive().isLessThan(budget + 4 * 448 * 1024);
+            assertThat(broker.stats("alpha").dropped()).isPositive();
+            // Dropping goes on for the stalled ones, and they are told of it once they read again (a gap per
+            // topic, the drops added up), not sent a gap per drop meanwhile: what they hold stops growing.
+            assertThat(metric("streams_outbound_pending_bytes")).isLessThanOrEqualTo(heldHalfway + 64 * 1024);
+        } finally {
+            for (RawSocket socket : stalled) {
+                socket.close();
+            }
+        }
+        dev.streams.core.Await.until(() -> metric("streams_outbound_pending_bytes") == 0,
+                "the stalled connections' bytes released");
+    }
 }

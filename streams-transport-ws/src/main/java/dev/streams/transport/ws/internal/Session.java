@@ -38,10 +38,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     private final Dialect dialect;
     private final SessionCodec codec;
     private static final SubscriptionSink[] NO_SINKS = {};
-    /**
-     * The session's subscriptions, replaced (not changed) when one is added or removed, which is rare: a walk over
-     * them may unsubscribe. Exactly sized, since every idle connection keeps it (an ArrayList cost 24 B more).
-     */
+    /** The subscriptions, replaced (a walk may unsubscribe), exactly sized: every idle connection keeps the array. */
     private SubscriptionSink[] sinks = NO_SINKS;
     /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
     private final ServerMetrics.PerDialect counters;
@@ -91,10 +88,14 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         codec.opened();
     }
 
-    void gapObserved(Gap gap) {
+    /** Counts a hole in a subscription's events as it happens, whenever the client is told of it. */
+    void countGap(Gap gap) {
         if (gap.cause() == Gap.Cause.QUEUE_OVERFLOW) {
             counters.dropped.add(gap.missed());
         }
+    }
+
+    void tellGap(Gap gap) {
         codec.gap(gap);
     }
 

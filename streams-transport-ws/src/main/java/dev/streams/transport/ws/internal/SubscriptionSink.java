@@ -20,7 +20,11 @@ public final class SubscriptionSink implements SubscriptionListener {
     private final FrameEncoding encoding;
     private Subscription subscription;
     private int outstanding;
-    /** Gaps reported before the session announced the subscription (its replay ran elsewhere); sent after. */
+    /**
+     * Gaps not yet told: reported before the session announced the subscription (its replay ran elsewhere), or
+     * while the session may not pull (its client is not reading, or the server's budget is spent). Those of one
+     * topic, cause and epoch add up, so a client that stopped reading holds one gap per topic, not one per drop.
+     */
     private java.util.List<Gap> held;
     private boolean announced;
     /**
@@ -56,8 +60,11 @@ public final class SubscriptionSink implements SubscriptionListener {
         this.name = name;
     }
 
-    /** Tops demand up to the window while the channel can take more. Event loop only. */
+    /** Tops demand up to the window while the channel can take more, after any gap held. Event loop only. */
     void refill() {
+        if (held != null && announced && session.mayPull()) {
+            tellHeld();
+        }
         if (subscription != null && outstanding < WINDOW / 2 && session.mayPull()) {
             subscription.request(WINDOW - outstanding);
             outstanding = WINDOW;
@@ -73,6 +80,9 @@ public final class SubscriptionSink implements SubscriptionListener {
     @Override
     public void onEvent(Event event) {
         outstanding--;
+        if (held != null && announced) {
+            tellHeld(); // an event asked for earlier follows the hole
+        }
         if (!session.isClosing()) {
             session.sendEvent(event, encoding, oneTopic);
         }
@@ -83,25 +93,42 @@ public final class SubscriptionSink implements SubscriptionListener {
     void announced() {
         announced = true;
         if (held != null) {
-            held.forEach(session::gapObserved);
-            held = null;
+            tellHeld();
         }
+    }
+
+    private void tellHeld() {
+        java.util.List<Gap> gaps = held;
+        held = null;
+        gaps.forEach(session::tellGap);
     }
 
     @Override
     public void onGap(Gap gap) {
-        if (!announced) {
-            if (held == null) {
-                held = new java.util.ArrayList<>(1);
-            }
-            held.add(gap);
+        session.countGap(gap);
+        if (announced && held == null && session.mayPull()) {
+            session.tellGap(gap);
             return;
         }
-        session.gapObserved(gap);
+        if (held == null) {
+            held = new java.util.ArrayList<>(1);
+        }
+        for (int i = 0; i < held.size(); i++) {
+            Gap same = held.get(i);
+            if (same.topic().equals(gap.topic()) && same.cause() == gap.cause() && same.epoch() == gap.epoch()) {
+                long missed = same.missed() < 0 || gap.missed() < 0 ? -1 : same.missed() + gap.missed();
+                held.set(i, new Gap(gap.topic(), gap.epoch(), missed, gap.cause()));
+                return;
+            }
+        }
+        held.add(gap);
     }
 
     @Override
     public void onClose(CloseReason reason) {
+        if (held != null && announced) {
+            tellHeld(); // the holes come before the end, as they would have
+        }
         session.subscriptionClosed(reason);
     }
 }
