@@ -10,6 +10,16 @@ package dev.streams.core;
  * @param cause  why
  */
 public record Gap(String topic, long epoch, long missed, Cause cause) {
+    /** Whether {@code other} is the same hole, grown: same topic, epoch and cause, so the two add up. */
+    public boolean addsUpWith(Gap other) {
+        return topic.equals(other.topic) && epoch == other.epoch && cause == other.cause;
+    }
+
+    /** This gap and a later one of the same hole ({@link #addsUpWith}) as one; an unknown count stays unknown. */
+    public Gap plus(Gap later) {
+        return new Gap(topic, epoch, missed < 0 || later.missed < 0 ? -1 : missed + later.missed, cause);
+    }
+
     /** Why events were missed. */
     public enum Cause {
         /** The requested resume point fell out of the retained history. */

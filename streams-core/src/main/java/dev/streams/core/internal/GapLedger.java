@@ -46,9 +46,8 @@ final class GapLedger {
             pending = new LinkedHashMap<>();
         }
         Gap previous = pending.get(gap.topic());
-        if (previous != null && previous.cause() == gap.cause() && previous.epoch() == gap.epoch()) {
-            long missed = previous.missed() < 0 || gap.missed() < 0 ? -1 : previous.missed() + gap.missed();
-            pending.put(gap.topic(), new Gap(gap.topic(), gap.epoch(), missed, gap.cause()));
+        if (previous != null && previous.addsUpWith(gap)) {
+            pending.put(gap.topic(), previous.plus(gap));
         } else {
             pending.remove(gap.topic());
             pending.put(gap.topic(), gap);

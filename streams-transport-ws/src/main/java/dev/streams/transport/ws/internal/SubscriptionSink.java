@@ -114,10 +114,8 @@ public final class SubscriptionSink implements SubscriptionListener {
             held = new java.util.ArrayList<>(1);
         }
         for (int i = 0; i < held.size(); i++) {
-            Gap same = held.get(i);
-            if (same.topic().equals(gap.topic()) && same.cause() == gap.cause() && same.epoch() == gap.epoch()) {
-                long missed = same.missed() < 0 || gap.missed() < 0 ? -1 : same.missed() + gap.missed();
-                held.set(i, new Gap(gap.topic(), gap.epoch(), missed, gap.cause()));
+            if (held.get(i).addsUpWith(gap)) {
+                held.set(i, held.get(i).plus(gap));
                 return;
             }
         }
