@@ -299,7 +299,6 @@ public final class LoadTool {
             Histogram total = new Histogram(3);
             ServerProbe.Syscalls syscalls = probe.countSyscalls(seconds);
             ServerProbe.Cost costBefore = probe.cost();
-            long droppedBefore = probe.dropped();
             SendPacing pacing = new SendPacing(rate, inflight, inFlight);
             long owedBefore = topics.deliveriesOwed();
             long start = System.nanoTime();
@@ -348,6 +347,8 @@ public final class LoadTool {
             out.println("| date | target | subscribers | size | rate | published | delivered/s | lost | p50 us | p99 us | p999 us | conn/s |");
             out.println(summary);
             Files.writeString(outDir.resolve("fanout.md"), summary + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // Read again after the wait, outside the window: the first read came with the cost at its start.
+            long droppedBefore = costBefore == null ? -1 : costBefore.dropped();
             out.println(receipts.windowLine(expected, droppedBefore < 0 ? -1 : probe.dropped() - droppedBefore));
             String cost = ServerProbe.perDelivery(costBefore, costAtEnd, syscalls, deliveredInWindow);
             if (cost != null) {

@@ -26,10 +26,11 @@ final class ServerProbe {
      * goes on for tens of seconds in a JVM and varies from run to run, so a comparison that leaves them out sees
      * what serving costs. {@code toolMicros} is this tool's own CPU time and {@code nanos} when it was read: over
      * a window they say how many cores each side kept busy, and a tool whose cores are full measures itself.
-     * {@code fanOut} is the server's own fan-out latency histogram so far (Streams; null for a server without it).
+     * {@code fanOut} is the server's own fan-out latency histogram so far (Streams; null for a server without it),
+     * {@code dropped} what it has dropped so far (see {@link #dropped()}; -1 without metrics).
      */
     record Cost(long cpuMicros, long sysMicros, long bytesOut, long jitMicros, long gcMicros, long toolMicros,
-                long nanos, FanOutHistogram fanOut) {
+                long nanos, FanOutHistogram fanOut, long dropped) {
     }
 
     /** The server's resident memory and, for Streams, heap in use plus Netty direct memory. */
@@ -89,7 +90,8 @@ final class ServerProbe {
             }
         }
         return new Cost(ticks * 10_000L, Long.parseLong(stat[12]) * 10_000L, bytes, jitTicks * 10_000L,
-                gcTicks * 10_000L, toolTicks * 10_000L, nanos, metrics == null ? null : FanOutHistogram.parse(metrics));
+                gcTicks * 10_000L, toolTicks * 10_000L, nanos, metrics == null ? null : FanOutHistogram.parse(metrics),
+                metrics == null ? -1 : droppedIn(metrics));
     }
 
     /**
@@ -100,7 +102,11 @@ final class ServerProbe {
         if (metricsUrl == null) {
             return -1;
         }
-        return metrics().lines().filter(l -> l.startsWith("streams_broker_dropped_total "))
+        return droppedIn(metrics());
+    }
+
+    private static long droppedIn(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("streams_broker_dropped_total "))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
