@@ -7,10 +7,8 @@ import dev.streams.auth.Credentials;
 import dev.streams.auth.Scope;
 import dev.streams.auth.StreamsAuth;
 import dev.streams.core.Broker;
-import dev.streams.core.HistoryLimits;
 import dev.streams.core.HistoryStore;
 import dev.streams.core.Recorder;
-import dev.streams.core.TopicHistory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -28,25 +26,11 @@ class PendingSubscriptionRecheckTest {
     @Test
     void aSubscriptionThatAttachesAfterANarrowerCredentialIsCheckedAgainstIt() throws Exception {
         CountDownLatch storeMayAnswer = new CountDownLatch(1);
-        HistoryStore memory = HistoryStore.inMemory(HistoryLimits.DEFAULT);
-        HistoryStore slowToOpen = new HistoryStore() {
-            @Override
-            public TopicHistory open(String project, String topic) {
-                if (topic.equals("secret")) {
-                    try {
-                        storeMayAnswer.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return memory.open(project, topic);
+        HistoryStore slowToOpen = new SlowOpeningStore(topic -> {
+            if (topic.equals("secret")) {
+                storeMayAnswer.await(10, TimeUnit.SECONDS);
             }
-
-            @Override
-            public boolean readsBlock() {
-                return true;
-            }
-        };
+        });
         Broker broker = Broker.builder().historyStore(slowToOpen).build();
         StreamsAuth auth = StreamsAuth.builder().masterKey(ServerFixture.MASTER).build();
         var issuer = auth.authenticate(Credentials.apiKey(auth.createKey("alpha", "k", EnumSet.allOf(Scope.class)).key()));

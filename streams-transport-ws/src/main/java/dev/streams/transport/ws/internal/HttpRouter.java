@@ -179,8 +179,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         p.remove(RequestHeadChecks.class);
         p.addLast(new SseHandler(session, (SseOutbound) session.outbound()));
         p.remove(this);
-        ctx.channel().writeAndFlush(head);
-        session.opened();
+        session.answerWhenLive(() -> {
+            ctx.channel().writeAndFlush(head);
+            session.opened();
+        });
     }
 
     private static boolean isUpgrade(FullHttpRequest request) {

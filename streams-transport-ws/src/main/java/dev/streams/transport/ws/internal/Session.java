@@ -11,7 +11,6 @@ import dev.streams.core.Subscription;
 import dev.streams.core.Topics;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,46 +24,37 @@ import java.util.function.Function;
 /**
  * One connection (a WebSocket or a Server-Sent Events response) speaking one dialect, composed of three parts:
  * this, the machinery every dialect shares (admission per project, authorize-then-subscribe, credential expiry
- * and revocation, flow-controlled delivery, gaps, closing); the dialect's {@link SessionCodec}, which reads
- * what the client sends and renders frames and {@link Failure}s; and an {@link Outbound}, which frames the
- * bytes for the transport. The codec acts through this session's {@link SessionControl} face only.
+ * and revocation, flow-controlled delivery, gaps, closing; what it sends and how it ends is its
+ * {@link SessionOutput} half); the dialect's {@link SessionCodec}, which reads what the client sends and renders
+ * frames and {@link Failure}s; and an {@link Outbound}, which frames the bytes for the transport. The codec acts
+ * through this session's {@link SessionControl} face only. A stream that subscribes from its request is answered
+ * once that subscription is live ({@link #answerWhenLive}).
  *
  * <p>Runs on its channel's event loop only: frames in, broker deliveries (the subscriptions use the event loop
  * as their executor), timers and writability changes, so its state needs no locks.
  */
-public final class Session implements FrameBatcher.Owner, SessionControl {
-    private final Channel channel;
+public final class Session extends SessionOutput implements SessionControl {
     private final ServerContext server;
     private final Dialect dialect;
     private final SessionCodec codec;
     private static final SubscriptionSink[] NO_SINKS = {};
     /** The subscriptions, replaced (a walk may unsubscribe), exactly sized: every idle connection keeps the array. */
     private SubscriptionSink[] sinks = NO_SINKS;
-    /** This dialect's counters, looked up once: sendEncoded runs for every frame to every subscriber. */
-    private final ServerMetrics.PerDialect counters;
-    /** Where this session's messages go: a WebSocket or a Server-Sent Events response. */
-    private final Outbound out;
     /** Handshake done and not yet closed. Volatile: the revocation sweep and a server's close read it. */
     private volatile boolean open;
-    private boolean closing;
     /** The project whose connection place this session holds, once admitted. */
     private String admittedProject;
     /** The credential the session acts with, its expiry timers, and what the revocation sweep reads. */
     private final SessionCredential credential = new SessionCredential();
-    /** Messages (and their bytes) of this turn, not yet added to the dialect's counters. */
-    private long unsentBytes;
-    private int unsentMessages;
     /** Waiting for the server's outbound budget (see {@link OutboundBudget}). */
     private boolean parkedOnBudget;
 
     /** @param codec makes the dialect's codec, given the face of this session it acts through */
     public Session(Channel channel, ServerContext server, Dialect dialect, Outbound out,
                    Function<SessionControl, SessionCodec> codec) {
-        this.channel = channel;
+        super(channel, out, server.metrics().of(dialect));
         this.server = server;
         this.dialect = dialect;
-        this.counters = server.metrics().of(dialect);
-        this.out = out;
         out.owner(this);
         this.codec = codec.apply(this);
     }
@@ -80,12 +70,32 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         return open;
     }
 
+    /**
+     * Answers the opening request with {@code answer}, which opens the session once written: at once, or, for a
+     * dialect that subscribes from the request alone, once that subscription is live or has failed.
+     */
+    void answerWhenLive(Runnable answer) {
+        if (!codec.subscribesFromRequest()) {
+            answer.run();
+            return;
+        }
+        pendingOpen = new PendingOpen(answer);
+        codec.opened();
+    }
+
     /** The handshake completed: the session is open and takes over the connection gauge. */
     void opened() {
         open = true;
         out.opened();
         ConnectionHead.switchDialect(channel, dialect);
-        codec.opened();
+        PendingOpen pending = pendingOpen;
+        if (pending == null) {
+            codec.opened();
+            return;
+        }
+        pendingOpen = null;
+        pending.opened();
+        writabilityChanged(); // nothing was pulled while the answer was held
     }
 
     /** Counts a hole in a subscription's events as it happens, whenever the client is told of it. */
@@ -122,11 +132,6 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     /** The dialect this session speaks. */
     public Dialect dialect() {
         return dialect;
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closing;
     }
 
     @Override
@@ -190,6 +195,9 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         ready.accept(sink);
         // A replay's gaps follow the subscription's acknowledgement, as when it replays on this thread.
         sink.announced();
+        if (pendingOpen != null) {
+            pendingOpen.answer();
+        }
     }
 
     @Override
@@ -258,11 +266,12 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     }
 
     /**
-     * Whether this session's subscriptions may pull: its channel writable, and either nothing of it waiting in
-     * its outbound buffer (a client that keeps up is never held back by slow ones) or room in the server's budget.
+     * Whether this session's subscriptions may pull: open (nothing goes out before the opening answer), its channel
+     * writable, and either nothing of it waiting in its outbound buffer (a client that keeps up is never held back
+     * by slow ones) or room in the server's budget.
      */
     boolean mayPull() {
-        return channel.isWritable() && (out.heldBytes() == 0 || server.outboundBudget().hasRoom(this));
+        return open && channel.isWritable() && (out.heldBytes() == 0 || server.outboundBudget().hasRoom(this));
     }
 
     /** Marks this session as queued for the outbound budget's wake-up; false when it already is. */
@@ -282,68 +291,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
 
     /** Sends one event (batched with others of this turn); never waits. {@code oneTopic}: its subscription's kind. */
     void sendEvent(Event event, FrameEncoding encoding, boolean oneTopic) {
-        unsentBytes += out.event(event, encoding, oneTopic && sinks.length == 1);
-        unsentMessages++;
-    }
-
-    /** Sends one message of this session's own (a reply, a warning). */
-    void sendEncoded(byte[] utf8) {
-        unsentBytes += out.message(null, utf8);
-        unsentMessages++;
-    }
-
-    @Override
-    public void sendGap(String json) {
-        unsentBytes += out.message("gap", json.getBytes(StandardCharsets.UTF_8));
-        unsentMessages++;
-    }
-
-    /**
-     * Adds what this turn sent to the dialect's counters, once a turn when the batch is written: the counters
-     * are shared by every event loop, so they are touched once a turn rather than twice a message.
-     */
-    @Override
-    public void flushed() {
-        if (unsentMessages > 0) {
-            counters.bytesOut.add(unsentBytes);
-            counters.framesOut.add(unsentMessages);
-            unsentBytes = 0;
-            unsentMessages = 0;
-        }
-    }
-
-    @Override
-    public void send(String text) {
-        sendEncoded(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void end(String lastFrame, int code, String reason) {
-        if (closing) {
-            return;
-        }
-        counters.errors.increment();
-        closing = true;
-        cancelAll();
-        out.end(lastFrame == null ? null : lastFrame.getBytes(StandardCharsets.UTF_8), code, reason);
-    }
-
-    /** Closes with a code and reason and no last frame of the dialect's (idle timeout, shutdown). */
-    void close(int code, String reason) {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        cancelAll();
-        out.end(code, reason);
-    }
-
-    /** The client began the close handshake: the session sends nothing more of its own. */
-    void peerClosed() {
-        if (!closing) {
-            closing = true;
-            cancelAll();
-        }
+        counted(out.event(event, encoding, oneTopic && sinks.length == 1));
     }
 
     /** A subscription of this session ended in the broker. */
@@ -381,6 +329,7 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
     /** The channel closed, whoever closed it. */
     void closed() {
         closing = true;
+        pendingOpen = null;
         out.discard();
         credential.cancel();
         cancelAll();
@@ -391,7 +340,8 @@ public final class Session implements FrameBatcher.Owner, SessionControl {
         open = false;
     }
 
-    private void cancelAll() {
+    @Override
+    void cancelAll() {
         for (SubscriptionSink sink : sinks) {
             unsubscribe(sink);
         }

@@ -10,8 +10,20 @@ import java.time.Instant;
  * without a channel. Every method runs on the session's event loop.
  */
 public interface SessionCodec {
-    /** The handshake completed: authenticate, subscribe or greet, as the dialect does. */
+    /**
+     * The handshake completed: authenticate, subscribe or greet, as the dialect does. For a dialect that
+     * {@linkplain #subscribesFromRequest subscribes from the request}, called before the request is answered.
+     */
     void opened();
+
+    /**
+     * Whether {@link #opened()} subscribes from the opening request alone (a stream URL), with no later sign to the
+     * client that the subscription is live: the session then answers the request only once it is live or has
+     * failed, so a client that sees the stream open receives everything published after that.
+     */
+    default boolean subscribesFromRequest() {
+        return false;
+    }
 
     /** One complete text message from the client. */
     void text(String text);

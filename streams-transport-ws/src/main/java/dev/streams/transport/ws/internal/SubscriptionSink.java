@@ -89,10 +89,10 @@ public final class SubscriptionSink implements SubscriptionListener {
         refill();
     }
 
-    /** The session has told the client about the subscription: held gaps go out now, later ones at once. */
+    /** The session has told the client about the subscription: held gaps go out now (or once it may pull). */
     void announced() {
         announced = true;
-        if (held != null) {
+        if (held != null && session.mayPull()) {
             tellHeld();
         }
     }

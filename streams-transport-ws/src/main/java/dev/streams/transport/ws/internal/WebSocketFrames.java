@@ -3,6 +3,7 @@ package dev.streams.transport.ws.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -52,6 +53,8 @@ public final class WebSocketFrames extends SessionChannelHandler {
      */
     private volatile ConnectionHead head;
     private boolean pinged;
+    /** The upgrade request came: anything more before the 101 (a pipelined request, early frames) is not allowed. */
+    private boolean upgrading;
     /** The fragments of a text message so far; null between messages. */
     private CompositeByteBuf fragments;
 
@@ -64,6 +67,12 @@ public final class WebSocketFrames extends SessionChannelHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof FullHttpRequest request) {
             try {
+                if (upgrading) {
+                    // RFC 6455, 4.1: a client sends nothing more until it has the server's answer.
+                    ctx.close();
+                    return;
+                }
+                upgrading = true;
                 handshake(ctx, request);
             } finally {
                 request.release();
@@ -80,7 +89,7 @@ public final class WebSocketFrames extends SessionChannelHandler {
         }
     }
 
-    /** The upgrade request: Netty's handshaker answers 101 and swaps the HTTP codec for its frame codec. */
+    /** The upgrade request: answered by Netty's handshaker once the session's stream is live (see Session). */
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
         String location = "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
@@ -91,6 +100,13 @@ public final class WebSocketFrames extends SessionChannelHandler {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        // The answer may wait for the stream's subscription, past this request's release: it keeps the head only.
+        FullHttpRequest head = request.replace(Unpooled.EMPTY_BUFFER);
+        session.answerWhenLive(() -> answer(ctx, handshaker, head));
+    }
+
+    /** Answers 101 (Netty's handshaker swaps the HTTP codec for its frame codec) and opens the session. */
+    private void answer(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request) {
         try {
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (done.isSuccess()) {

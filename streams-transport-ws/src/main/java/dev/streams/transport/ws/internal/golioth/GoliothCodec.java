@@ -47,6 +47,12 @@ final class GoliothCodec implements SessionCodec {
         this.lastEventId = request.lastEventId();
     }
 
+    /** A stream's URL is its subscription: the client takes the stream's opening as the sign that it is live. */
+    @Override
+    public boolean subscribesFromRequest() {
+        return true;
+    }
+
     @Override
     public void opened() {
         String pattern;
