@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerMetrics {
     /** Counters of one dialect. */
     public static final class PerDialect {
+        /** Whose counters these are: a session finds its dialect here rather than in a field of its own. */
+        public final Dialect dialect;
         public final LongAdder connectionsOpen = new LongAdder();
         public final LongAdder connectionsTotal = new LongAdder();
         public final LongAdder subscriptionsOpen = new LongAdder();
@@ -26,6 +28,10 @@ public final class ServerMetrics {
         public final LongAdder bytesOut = new LongAdder();
         public final LongAdder slowDisconnects = new LongAdder();
         public final LongAdder errors = new LongAdder();
+
+        PerDialect(Dialect dialect) {
+            this.dialect = dialect;
+        }
     }
 
     private final Map<Dialect, PerDialect> dialects = new EnumMap<>(Dialect.class);
@@ -63,7 +69,7 @@ public final class ServerMetrics {
         this.replays = replays;
         this.admission = admission;
         for (Dialect d : Dialect.values()) {
-            dialects.put(d, new PerDialect());
+            dialects.put(d, new PerDialect(d));
         }
     }
 

@@ -35,7 +35,6 @@ import java.util.function.Function;
  */
 public final class Session extends SessionOutput implements SessionControl {
     private final ServerContext server;
-    private final Dialect dialect;
     private final SessionCodec codec;
     private static final SubscriptionSink[] NO_SINKS = {};
     /** The subscriptions, replaced (a walk may unsubscribe), exactly sized: every idle connection keeps the array. */
@@ -54,7 +53,6 @@ public final class Session extends SessionOutput implements SessionControl {
                    Function<SessionControl, SessionCodec> codec) {
         super(channel, out, server.metrics().of(dialect));
         this.server = server;
-        this.dialect = dialect;
         out.owner(this);
         this.codec = codec.apply(this);
     }
@@ -87,7 +85,7 @@ public final class Session extends SessionOutput implements SessionControl {
     void opened() {
         open = true;
         out.opened();
-        ConnectionHead.switchDialect(channel, dialect);
+        ConnectionHead.switchDialect(channel, counters.dialect);
         PendingOpen pending = pendingOpen;
         if (pending == null) {
             codec.opened();
@@ -131,7 +129,7 @@ public final class Session extends SessionOutput implements SessionControl {
 
     /** The dialect this session speaks. */
     public Dialect dialect() {
-        return dialect;
+        return counters.dialect;
     }
 
     @Override
