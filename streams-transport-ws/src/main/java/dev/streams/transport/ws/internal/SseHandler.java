@@ -27,7 +27,9 @@ final class SseHandler extends SessionChannelHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            out.heartbeat();
+            if (session.isOpen()) { // before the response head (its replay running), nothing may go out
+                out.heartbeat();
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

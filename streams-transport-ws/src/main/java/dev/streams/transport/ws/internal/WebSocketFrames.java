@@ -253,6 +253,9 @@ public final class WebSocketFrames extends SessionChannelHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (!session.isOpen()) {
+                return; // the client waits for our answer (its stream's replay): no frame may go before it
+            }
             if (pinged) {
                 session.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "idle timeout");
             } else {
