@@ -33,6 +33,12 @@ final class NativeEventsCodec extends NativeRendering {
         this.lastEventId = request.lastEventId();
     }
 
+    /** The request is the subscription: its client takes the response head as the sign that the stream is live. */
+    @Override
+    public boolean subscribesFromRequest() {
+        return true;
+    }
+
     @Override
     public void opened() {
         try {
