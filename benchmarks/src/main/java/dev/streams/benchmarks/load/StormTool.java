@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A reconnect storm against a running Streams server, native protocol: clients holding cursors all resubscribe
- * at once, as they do after a restart. Two phases, with the server restarted between them by the operator:
+ * A reconnect storm against a running Streams server: clients holding cursors all resubscribe at once, as they
+ * do after a restart, over the native protocol or as Golioth device streams ({@code --dialect golioth}, each
+ * resuming its device with {@code ?resume=<device>:<cursor>}; the topics are then devices' streams, in
+ * {@code --project}, default {@code demo}). Two phases, with the server restarted between them by the operator:
  *
  * <pre>
  * # 1. publish --events per topic to --topics topics, and keep where each topic stands
@@ -31,16 +33,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     [--sources 127.0.0.1,127.0.0.2]
  * </pre>
  *
- * <p>Checks every client: acknowledged (not refused), then exactly the events after its cursor, in order, with
- * no gap and no duplicate. Reports how long until every client was subscribed and until every one had caught up.
+ * <p>Checks every client: acknowledged (not refused; a Golioth stream: opened, which the server answers once its
+ * subscription is live), then exactly the events after its cursor, in order, with no gap and no duplicate. Reports
+ * how long until every client was subscribed and until every one had caught up.
  */
 public final class StormTool {
     private final Options options;
     private final URI uri;
+    private final boolean golioth;
 
     private StormTool(Options options) {
         this.options = options;
         this.uri = URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/native?x-api-key=" + options.get("api-key", ""));
+        this.golioth = options.get("dialect", "native").equals("golioth");
+    }
+
+    /** The {@code t}th topic: a native topic, or a device's stream. */
+    private String topic(int t) {
+        return golioth ? "devices.storm" + t + ".stream" : "storm." + t;
+    }
+
+    /** A Golioth client's stream of the device whose topic is {@code topic}, resuming after {@code cursor}. */
+    private URI goliothStream(String topic, String cursor) {
+        String device = topic.substring("devices.".length(), topic.length() - ".stream".length());
+        return URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/projects/" + options.get("project", "demo")
+                + "/devices/" + device + "/stream?x-api-key=" + options.get("api-key", "") + "&resume=" + device + ":"
+                + cursor);
     }
 
 
@@ -69,7 +87,7 @@ public final class StormTool {
             for (int t = 0; t < topics; t++) {
                 String cursor = null;
                 for (int e = 1; e <= events; e++) {
-                    WsClient.sendText(channel, ("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"storm." + t
+                    WsClient.sendText(channel, ("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"" + topic(t)
                             + "\",\"text\":\"" + e + "\"}").getBytes(StandardCharsets.UTF_8));
                     JsonObject ack = JsonParser.parseString(acks.poll(10, TimeUnit.SECONDS)).getAsJsonObject();
                     if (!ack.has("cursor")) {
@@ -78,7 +96,7 @@ public final class StormTool {
                     cursor = ack.get("cursor").getAsString();
                 }
                 String[] parts = cursor.split("-");
-                state.add("storm." + t + " " + parts[0] + " " + parts[1]);
+                state.add(topic(t) + " " + parts[0] + " " + parts[1]);
             }
         }
         Files.write(Path.of(options.get("state", "storm.txt")), state);
@@ -87,6 +105,91 @@ public final class StormTool {
 
     /** Where one client resumes and what it must receive. */
     private record Expectation(String topic, String epoch, long after, long last) {
+    }
+
+    /** The storm's counts, which every client's connection reports to. */
+    private static final class Tally {
+        final Semaphore handshakes;
+        final CountDownLatch subscribed;
+        final CountDownLatch caughtUp;
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger wrong = new AtomicInteger();
+        final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Tally(int clients, int handshakes) {
+            this.handshakes = new Semaphore(handshakes);
+            this.subscribed = new CountDownLatch(clients);
+            this.caughtUp = new CountDownLatch(clients);
+        }
+    }
+
+    /** One client: counts itself subscribed, checks each event's cursor against the next it is owed. */
+    private static final class Resumer {
+        private final Expectation expect;
+        private final Tally tally;
+        private long next;
+
+        Resumer(Expectation expect, Tally tally) {
+            this.expect = expect;
+            this.tally = tally;
+            this.next = expect.after() + 1;
+        }
+
+        void subscribed() {
+            tally.handshakes.release();
+            tally.subscribed.countDown();
+            if (next > expect.last()) {
+                tally.caughtUp.countDown();
+            }
+        }
+
+        void event(String cursor) {
+            if (!cursor.equals(expect.epoch() + "-" + next)) {
+                tally.wrong.incrementAndGet();
+                tally.problems.add(expect + " expected offset " + next + ", got " + cursor);
+            }
+            next++;
+            if (next == expect.last() + 1) {
+                tally.caughtUp.countDown();
+            }
+        }
+
+        void refused(String why) {
+            tally.refused.incrementAndGet();
+            tally.problems.add(expect + ": " + why);
+            tally.handshakes.release();
+            tally.subscribed.countDown();
+            tally.caughtUp.countDown();
+        }
+
+        void unexpected(JsonObject message) {
+            tally.wrong.incrementAndGet();
+            tally.problems.add(expect + ": " + message);
+        }
+
+        /** A native client: subscribes after the welcome, subscribed at the ack. */
+        void onNative(Channel channel, JsonObject message) {
+            switch (message.get("type").getAsString()) {
+                case "welcome" -> WsClient.sendText(channel, ("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\""
+                        + expect.topic() + "\",\"resume\":{\"" + expect.topic() + "\":\"" + expect.epoch() + "-"
+                        + expect.after() + "\"}}").getBytes(StandardCharsets.UTF_8));
+                case "ack" -> subscribed();
+                case "event" -> event(message.get("cursor").getAsString());
+                case "error" -> refused(message.toString());
+                default -> unexpected(message);
+            }
+        }
+
+        /** A Golioth stream: subscribed when open; its readings carry their cursor as {@code id}. */
+        void onGolioth(JsonObject message) {
+            if (message.has("result")) {
+                event(message.get("id").getAsString());
+            } else if (message.has("error")) {
+                refused(message.toString());
+            } else {
+                unexpected(message);
+            }
+        }
     }
 
     private void storm() throws Exception {
@@ -99,85 +202,48 @@ public final class StormTool {
         // connections hold theirs for a minute.
         List<String> sources = List.of(options.get("sources", "127.0.0.1").split(","));
         boolean live = options.get("from", "history").equals("live");
-        Semaphore handshakes = new Semaphore(options.getInt("handshakes", 200));
-        CountDownLatch subscribed = new CountDownLatch(clients);
-        CountDownLatch caughtUp = new CountDownLatch(clients);
-        AtomicInteger refused = new AtomicInteger();
-        AtomicInteger wrong = new AtomicInteger();
-        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        Tally tally = new Tally(clients, options.getInt("handshakes", 200));
         List<Channel> channels = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
-        long[] subscribedAt = new long[1];
         try (WsClient client = new WsClient(2)) {
             for (int i = 0; i < clients; i++) {
                 String[] t = topics.get(i % topics.size());
                 long last = Long.parseLong(t[2]);
                 Expectation expect = new Expectation(t[0], t[1], live ? last : i % last, last);
-                long[] next = {expect.after() + 1};
-                handshakes.acquire();
-                CompletableFuture<Channel> opened = client.connect(uri, sources.get(i % sources.size()), channel -> { },
-                        (channel, frame) -> {
-                    JsonObject message = JsonParser.parseString(frame.toString(StandardCharsets.UTF_8)).getAsJsonObject();
-                    switch (message.get("type").getAsString()) {
-                        case "welcome" -> WsClient.sendText(channel, ("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\""
-                                + expect.topic() + "\",\"resume\":{\"" + expect.topic() + "\":\"" + expect.epoch() + "-"
-                                + expect.after() + "\"}}").getBytes(StandardCharsets.UTF_8));
-                        case "ack" -> {
-                            handshakes.release();
-                            subscribed.countDown();
-                            if (next[0] > expect.last()) {
-                                caughtUp.countDown();
-                            }
-                        }
-                        case "event" -> {
-                            String cursor = message.get("cursor").getAsString();
-                            if (!cursor.equals(expect.epoch() + "-" + next[0])) {
-                                wrong.incrementAndGet();
-                                problems.add(expect + " expected offset " + next[0] + ", got " + cursor);
-                            }
-                            next[0]++;
-                            if (next[0] == expect.last() + 1) {
-                                caughtUp.countDown();
-                            }
-                        }
-                        case "error" -> {
-                            refused.incrementAndGet();
-                            problems.add(expect + ": " + message);
-                            handshakes.release();
-                            subscribed.countDown();
-                            caughtUp.countDown();
-                        }
-                        default -> {
-                            wrong.incrementAndGet();
-                            problems.add(expect + ": " + message);
-                        }
-                    }
-                });
+                Resumer resumer = new Resumer(expect, tally);
+                tally.handshakes.acquire();
+                String source = sources.get(i % sources.size());
+                CompletableFuture<Channel> opened = golioth
+                        ? client.connect(goliothStream(expect.topic(), expect.epoch() + "-" + expect.after()), source,
+                                channel -> resumer.subscribed(), (channel, frame) -> resumer.onGolioth(json(frame)))
+                        : client.connect(uri, source, channel -> { },
+                                (channel, frame) -> resumer.onNative(channel, json(frame)));
                 opened.whenComplete((channel, error) -> {
                     if (error != null) {
-                        refused.incrementAndGet();
-                        problems.add(expect + ": connect failed: " + error);
-                        handshakes.release();
-                        subscribed.countDown();
-                        caughtUp.countDown();
+                        resumer.refused("connect failed: " + error);
                     } else {
                         channels.add(channel);
                     }
                 });
             }
-            boolean allSubscribed = subscribed.await(120, TimeUnit.SECONDS);
-            subscribedAt[0] = System.nanoTime();
-            boolean allCaughtUp = caughtUp.await(120, TimeUnit.SECONDS);
+            boolean allSubscribed = tally.subscribed.await(120, TimeUnit.SECONDS);
+            long subscribedAt = System.nanoTime();
+            boolean allCaughtUp = tally.caughtUp.await(120, TimeUnit.SECONDS);
             long end = System.nanoTime();
-            System.out.printf(Locale.ROOT, "storm (%s): %d clients, %d refused, %d wrong events; all subscribed in"
-                            + " %.2f s%s, all caught up in %.2f s%s%n", live ? "live end" : "from history", clients,
-                    refused.get(), wrong.get(), (subscribedAt[0] - start) / 1e9, allSubscribed ? "" : " (TIMED OUT)",
-                    (end - start) / 1e9, allCaughtUp ? "" : " (TIMED OUT)");
-            problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
+            System.out.printf(Locale.ROOT, "storm (%s, %s): %d clients, %d refused, %d wrong events; all subscribed in"
+                            + " %.2f s%s, all caught up in %.2f s%s%n", golioth ? "golioth" : "native",
+                    live ? "live end" : "from history", clients, tally.refused.get(), tally.wrong.get(),
+                    (subscribedAt - start) / 1e9, allSubscribed ? "" : " (TIMED OUT)", (end - start) / 1e9,
+                    allCaughtUp ? "" : " (TIMED OUT)");
+            tally.problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
             if (options.has("hold")) {
                 Thread.sleep(options.getInt("hold", 0) * 1000L);
             }
             channels.forEach(Channel::close);
         }
+    }
+
+    private static JsonObject json(io.netty.buffer.ByteBuf frame) {
+        return JsonParser.parseString(frame.toString(StandardCharsets.UTF_8)).getAsJsonObject();
     }
 }
