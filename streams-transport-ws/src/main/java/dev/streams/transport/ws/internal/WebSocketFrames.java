@@ -101,8 +101,8 @@ public final class WebSocketFrames extends SessionChannelHandler {
             return;
         }
         // The answer may wait for the stream's subscription, past this request's release: it keeps the head only.
-        FullHttpRequest head = request.replace(Unpooled.EMPTY_BUFFER);
-        session.answerWhenLive(() -> answer(ctx, handshaker, head));
+        FullHttpRequest requestHead = request.replace(Unpooled.EMPTY_BUFFER);
+        session.answerWhenLive(() -> answer(ctx, handshaker, requestHead));
     }
 
     /** Answers 101 (Netty's handshaker swaps the HTTP codec for its frame codec) and opens the session. */
