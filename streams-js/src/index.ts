@@ -36,6 +36,11 @@ export interface SubscriptionHandlers {
   onGap?(gap: StreamGap): void;
   /** The server refused the subscription (FORBIDDEN, INVALID_TOPIC, ...); it stays inactive. */
   onRefused?(code: string, message: string): void;
+  /**
+   * The subscription is live on the server: everything published from now on reaches it (after what it
+   * replays). Called again after each reconnection, once it is resubscribed from its cursors.
+   */
+  onLive?(): void;
 }
 
 /** The connection's state. */
@@ -261,6 +266,7 @@ export class StreamsClient {
     if (s.since === undefined && typeof frame.time === "string") {
       s.since = frame.time;
     }
+    s.handlers.onLive?.();
   }
 
   private onError(frame: Record<string, any>): void {
@@ -333,6 +339,8 @@ export class StreamsClient {
       url.searchParams.set("jwt", token);
       const source = new EventSource(url.toString());
       s.source = source;
+      // The server sends an event stream's head once its subscription is live.
+      source.onopen = () => s.handlers.onLive?.();
       source.onmessage = (message) => this.deliver(JSON.parse(message.data));
       source.addEventListener("gap", (message) =>
         s.handlers.onGap?.(JSON.parse((message as MessageEvent).data)));

@@ -47,20 +47,20 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
       window.gaps = [];
       window.states = [];
       window.errors = [];
+      window.lives = 0;
       const client = new window.StreamsClient({ url, token: () => window.streamsToken(), backoffMs: 100,
         maxBackoffMs: 1000, onStateChange: (s) => window.states.push(s),
         onError: (code, message) => window.errors.push(code + ' ' + message) });
-      client.subscribe('browser.t', { onEvent: (e) => window.received.push(e.text), onGap: (g) => window.gaps.push(g) });
+      client.subscribe('browser.t', { onEvent: (e) => window.received.push(e.text), onGap: (g) => window.gaps.push(g),
+        onLive: () => window.lives++ });
       client.connect();
       window.client = client;
     }, server);
-    // Live: a warm-up message published until one arrives.
-    for (let i = 0; !(await page.evaluate(() => window.received.length > 0)); i++) {
-      if (i > 100) throw new Error('no event arrived; states ' + await page.evaluate(() => window.states.join(','))
+    // Live once the server says so: from then on every message published reaches the page, the first one too.
+    await page.waitForFunction(() => window.lives > 0, null, { timeout: 15000 }).catch(async () => {
+      throw new Error('never live; states ' + await page.evaluate(() => window.states.join(','))
         + '; errors ' + await page.evaluate(() => window.errors.join(' | ')) + '; page ' + problems.join('; '));
-      await publish('warm');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    });
     if (mode === 'refresh') {
       for (let n = 1; n <= Number(seconds); n++) {
         await publish('r' + n);
@@ -81,7 +81,7 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
     for (let n = 101; n <= 200; n++) await publish('e' + n);
     await page.waitForFunction(() => window.received.includes('e200'), null, { timeout: 30000 })
       .catch(async () => { throw new Error('e200 never arrived: ' + (await page.evaluate(() => window.received.slice(-5)))); });
-    const got = (await page.evaluate(() => window.received)).filter((m) => m !== 'warm');
+    const got = await page.evaluate(() => window.received);
     const expected = Array.from({ length: 200 }, (_, i) => 'e' + (i + 1));
     if (JSON.stringify(got) !== JSON.stringify(expected)) {
       throw new Error('not every event once in order: ' + got.length + ' events, first differences '
@@ -91,25 +91,25 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
     if (gaps.length) throw new Error('gaps: ' + JSON.stringify(gaps));
     const states = await page.evaluate(() => window.states);
     if (!states.includes('reconnecting')) throw new Error('the restart was not seen: ' + states.join(','));
+    const lives = await page.evaluate(() => window.lives);
+    if (lives < 2) throw new Error('onLive not called again after the reconnection: ' + lives);
     if (problems.length) throw new Error('page errors: ' + problems.join('; '));
     await page.evaluate(() => window.client.close());
 
     // The same client over Server-Sent Events, as where WebSocket is missing.
     await page.evaluate((url) => {
       window.sse = [];
+      window.sseLive = false;
       const client = new window.StreamsClient({ url, token: () => window.streamsToken(), transport: 'sse' });
-      client.subscribe('browser.t', { onEvent: (e) => window.sse.push(e.text) });
+      client.subscribe('browser.t', { onEvent: (e) => window.sse.push(e.text), onLive: () => { window.sseLive = true; } });
       client.connect();
       window.sseClient = client;
     }, server);
-    for (let i = 0; !(await page.evaluate(() => window.sse.length > 0)); i++) {
-      if (i > 100) throw new Error('no event arrived over Server-Sent Events');
-      await publish('sse-warm');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The event stream's opening means live: its first message already counts.
+    await page.waitForFunction(() => window.sseLive, null, { timeout: 15000 });
     for (let n = 1; n <= 20; n++) await publish('s' + n);
     await page.waitForFunction(() => window.sse.includes('s20'), null, { timeout: 15000 });
-    const overSse = (await page.evaluate(() => window.sse)).filter((m) => m.startsWith('s') && m !== 'sse-warm');
+    const overSse = await page.evaluate(() => window.sse);
     if (JSON.stringify(overSse) !== JSON.stringify(Array.from({ length: 20 }, (_, i) => 's' + (i + 1)))) {
       throw new Error('Server-Sent Events: ' + JSON.stringify(overSse));
     }

@@ -166,6 +166,7 @@ export class StreamsClient {
         if (s.since === undefined && typeof frame.time === "string") {
             s.since = frame.time;
         }
+        s.handlers.onLive?.();
     }
     onError(frame) {
         const s = frame.id !== undefined ? this.pending.get(frame.id) : undefined;
@@ -234,6 +235,8 @@ export class StreamsClient {
             url.searchParams.set("jwt", token);
             const source = new EventSource(url.toString());
             s.source = source;
+            // The server sends an event stream's head once its subscription is live.
+            source.onopen = () => s.handlers.onLive?.();
             source.onmessage = (message) => this.deliver(JSON.parse(message.data));
             source.addEventListener("gap", (message) => s.handlers.onGap?.(JSON.parse(message.data)));
             source.addEventListener("error", (message) => {
