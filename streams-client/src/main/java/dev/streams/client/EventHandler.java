@@ -18,4 +18,12 @@ public interface EventHandler {
     /** The server refused the subscription (for example FORBIDDEN or INVALID_TOPIC); it stays inactive. */
     default void onRefused(ErrorCode code, String message) {
     }
+
+    /**
+     * The server made the subscription: everything published from now on reaches it (after what it replays).
+     * Called again after each reconnection, once it is resubscribed from its cursors. An application that
+     * publishes and waits to see its own event starts after this.
+     */
+    default void onLive() {
+    }
 }

@@ -61,6 +61,7 @@ class StreamsClientTest {
         final List<ClientEvent> events = new CopyOnWriteArrayList<>();
         final List<String> gaps = new CopyOnWriteArrayList<>();
         final List<String> refusals = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger lives = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void onEvent(ClientEvent event) {
@@ -75,6 +76,11 @@ class StreamsClientTest {
         @Override
         public void onRefused(ErrorCode code, String message) {
             refusals.add(code.name());
+        }
+
+        @Override
+        public void onLive() {
+            lives.incrementAndGet();
         }
 
         List<String> bodies() {
@@ -135,6 +141,27 @@ class StreamsClientTest {
         newClient(() -> roomsOnly).awaitConnected(Duration.ofSeconds(10));
         client.subscribe("other", refused);
         await(() -> refused.refusals.equals(List.of("FORBIDDEN")), "subscription outside the token refused");
+    }
+
+    @Test
+    void saysWhenASubscriptionIsLiveAndAgainOnceAReconnectionResubscribedIt() throws Exception {
+        int port = startServer(0).port();
+        newClient(key::key);
+        Collector collector = new Collector();
+        client.subscribe("feed.*", collector);
+        // No look at the server: the client's own word is enough to publish and expect the event.
+        await(() -> collector.lives.get() == 1, "live");
+        broker.publish("alpha", "feed.a", "1".getBytes(UTF_8));
+        await(() -> collector.events.size() == 1, "the event published once live");
+
+        server.close();
+        await(() -> client.state() != ConnectionState.CONNECTED, "noticed the outage");
+        startServer(port);
+        await(() -> collector.lives.get() == 2, "live again after the reconnection");
+        broker.publish("alpha", "feed.b", "2".getBytes(UTF_8));
+        await(() -> collector.events.size() == 2, "the event published once live again");
+        assertThat(collector.bodies()).containsExactly("1", "2");
+        assertThat(collector.refusals).isEmpty();
     }
 
     @Test

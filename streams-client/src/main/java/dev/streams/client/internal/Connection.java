@@ -270,6 +270,7 @@ public final class Connection {
     private void onAck(JsonObject frame) {
         String id = frame.has(NativeProtocol.ID) ? frame.get(NativeProtocol.ID).getAsString() : "";
         CompletableFuture<String> publish;
+        Subscription live;
         synchronized (lock) {
             Subscription sub = subscribing.remove(id);
             if (sub != null) {
@@ -280,9 +281,13 @@ public final class Connection {
                 if (sub.cancelled) {
                     socket.send("{\"type\":\"unsubscribe\",\"sub\":\"" + sub.serverName + "\"}");
                 }
-                return;
             }
-            publish = publishing.remove(id);
+            live = sub == null || sub.cancelled ? null : sub;
+            publish = sub == null ? publishing.remove(id) : null;
+        }
+        if (live != null) {
+            live.handler.onLive(); // outside the lock, as every handler call
+            return;
         }
         if (publish != null) {
             publish.complete(frame.get(NativeProtocol.CURSOR).getAsString());
