@@ -101,7 +101,8 @@ const publish = (message) => post('/v1/streams/Publish', { topic: 'browser.t', m
       window.sse = [];
       window.sseLive = false;
       const client = new window.StreamsClient({ url, token: () => window.streamsToken(), transport: 'sse' });
-      client.subscribe('browser.t', { onEvent: (e) => window.sse.push(e.text), onLive: () => { window.sseLive = true; } });
+      client.subscribe('browser.t', { onEvent: (e) => window.sse.push(e.text),
+        onLive: () => { window.sseLive = true; } });
       client.connect();
       window.sseClient = client;
     }, server);

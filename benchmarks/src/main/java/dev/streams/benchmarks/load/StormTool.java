@@ -56,8 +56,8 @@ public final class StormTool {
     /** A Golioth client's stream of the device whose topic is {@code topic}, resuming after {@code cursor}. */
     private URI goliothStream(String topic, String cursor) {
         String device = topic.substring("devices.".length(), topic.length() - ".stream".length());
-        return URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/projects/" + options.get("project", "demo")
-                + "/devices/" + device + "/stream?x-api-key=" + options.get("api-key", "") + "&resume=" + device + ":"
+        return URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/projects/"
+                + options.get("project", "demo") + "/devices/" + device + "/stream?x-api-key=" + options.get("api-key", "") + "&resume=" + device + ":"
                 + cursor);
     }
 
