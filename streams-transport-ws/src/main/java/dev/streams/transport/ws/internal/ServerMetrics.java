@@ -49,6 +49,8 @@ public final class ServerMetrics {
     public final LongAdder publisherStalls = new LongAdder();
     /** Subscriptions made on the event loop because memory answered their replay (no store read, no queue). */
     public final LongAdder replaysFromMemory = new LongAdder();
+    /** Subscriptions dropped at their turn for a replay thread because their client had left. */
+    public final LongAdder replaysAbandoned = new LongAdder();
     /** History queries refused because their project had too many running and waiting, or the threads were full. */
     public final LongAdder historyQueriesRefused = new LongAdder();
 
@@ -98,6 +100,9 @@ public final class ServerMetrics {
                 "Subscriptions waiting to read the history store for their replay.", replays.waiting());
         single(out, "streams_replays_refused_total", true,
                 "Subscriptions refused because too many were waiting to read the history store.", replays.refused.sum());
+        single(out, "streams_replays_abandoned_total", true,
+                "Subscriptions dropped without a store read because their client left while they waited.",
+                replaysAbandoned.sum());
         single(out, "streams_replays_from_memory_total", true,
                 "Subscriptions made at once because memory held their replay (no store read).", replaysFromMemory.sum());
         single(out, "streams_history_queries_refused_total", true,

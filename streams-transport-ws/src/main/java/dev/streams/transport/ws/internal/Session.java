@@ -165,8 +165,8 @@ public final class Session extends SessionOutput implements SessionControl {
         SubscribeOptions options = server.subscribeOptions().toBuilder()
                 .eventLoop(server.metrics().fanOutLatency.loop(channel.eventLoop())).manualDemand()
                 .build();
-        SubscribeRouting.subscribe(server, channel.eventLoop(), project, pattern, start, options, sink,
-                sub -> attached(sink, sub, project, pattern, ready, failed), failed);
+        SubscribeRouting.subscribe(server, channel.eventLoop(), channel::isActive, project, pattern, start, options,
+                sink, sub -> attached(sink, sub, project, pattern, ready, failed), failed);
     }
 
     /**
