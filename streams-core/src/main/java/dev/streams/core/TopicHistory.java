@@ -6,6 +6,14 @@ import java.util.List;
  * The retained events of one topic. The broker serialises every call on one instance (it holds the topic's
  * lock), so implementations need no locking of their own. An implementation may be durable; the default
  * is a bounded in-memory ring ({@link HistoryStore#inMemory(HistoryLimits)}).
+ *
+ * <p>Since every call but the unlocked store reads holds the topic's lock, a call that blocks holds up the
+ * topic's publishers; and the broker makes these calls on the caller's thread (an I/O thread included) when it
+ * checks whether memory answers a subscription. So {@link #expire}, the questions whether memory answers a read
+ * ({@link #readsAfterInMemory} and its kin), the offsets, {@link #memoryStart()}, {@link #retainedBytes()} and
+ * {@link #dropOldest()} must answer from memory, and {@link #append} must not wait for a write. A durable history
+ * reads its store only where it says it will: the reads those questions send to a thread that may block, and the
+ * store reads of {@link #readsStoredWithoutLock()}.
  */
 public interface TopicHistory {
     /** Identifies this incarnation of the history; a new epoch means offsets started over. */
