@@ -63,6 +63,9 @@ async function liveCharts(page) {
 
     // The topic view shows raw events with topic and cursor.
     await page.waitForFunction(() => Number(document.body.dataset.topicEvents || 0) >= 3, null, { timeout: 15000 });
+    // ... and says when its subscription is live (the client's onLive).
+    await page.waitForFunction(() => /^live on /.test(document.getElementById('topic-status').textContent), null,
+      { timeout: 15000 });
     const raw = await page.textContent('#topic-events li');
     if (!/devices\.[0-9a-f]+\.stream/.test(raw) || !raw.includes('"temp"')) throw new Error('topic view: ' + raw);
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -40,6 +40,8 @@ export class TopicView {
       },
       onGap: (gap) => this.line('gap', `gap on ${gap.topic}: ${gap.missed < 0 ? 'some' : gap.missed} missed (${gap.cause})`),
       onRefused: (code, message) => this.line('refused', code + ': ' + message),
+      // The server made the subscription: what is published from now on shows here.
+      onLive: () => { this.status.textContent = 'live on ' + pattern; },
     }, { since: new Date(Date.now() - 10000).toISOString() });
     this.client.connect();
   }
