@@ -9,8 +9,11 @@ import dev.streams.core.internal.RingHistory;
 @FunctionalInterface
 public interface HistoryStore {
     /**
-     * Opens (or creates) the history of a topic. Called once per topic while the broker holds it; a durable
-     * store returns the stored epoch and offsets so that clients resume across restarts.
+     * Opens (or creates) the history of a topic. Called when the broker takes the topic up; a durable
+     * store returns the stored epoch and offsets so that clients resume across restarts. It may block (a
+     * database read): the broker calls it holding no lock, so two threads taking up a new topic at once may both
+     * call it, and one copy is dropped unused. Opening must therefore write nothing (a new topic's epoch is
+     * stored with its first event).
      */
     TopicHistory open(String project, String topic);
 

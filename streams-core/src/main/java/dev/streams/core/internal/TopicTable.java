@@ -43,8 +43,15 @@ final class TopicTable {
             return state;
         }
         checkLimit(topic);
-        return cluster == null ? topics.computeIfAbsent(topic, t -> new TopicState(t, store.open(project, t)))
-                : open(topic, null);
+        if (cluster != null) {
+            return open(topic, null);
+        }
+        // Opening may read the store (a database): not inside computeIfAbsent, whose bin lock would hold up every
+        // other topic created in the same bin meanwhile, publishers on event loops among them. Two threads that
+        // open one new topic at once both read it; the loser drops its copy (opening writes nothing).
+        TopicState opened = new TopicState(topic, store.open(project, topic));
+        TopicState raced = topics.putIfAbsent(topic, opened);
+        return raced != null ? raced : opened;
     }
 
     /** Refuses a topic the project does not have yet when it is at its topic limit (see {@link ProjectAdmission}). */
