@@ -161,6 +161,9 @@ public final class Session extends SessionOutput implements SessionControl {
         if (!admit(project)) {
             return;
         }
+        if (pendingOpen != null && PendingOpen.startsWhereAsked(pattern, start)) {
+            pendingOpen.answer(); // nothing published from now on can fall before where it starts: no need to wait
+        }
         SubscriptionSink sink = new SubscriptionSink(this, encoding, !Topics.hasWildcard(pattern));
         SubscribeOptions options = server.subscribeOptions().toBuilder()
                 .eventLoop(server.metrics().fanOutLatency.loop(channel.eventLoop())).manualDemand()
