@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.StormTool --phase prepare \
  *     --url ws://127.0.0.1:8080 --api-key KEY --topics 50 --events 20 --state /tmp/storm.txt
  * # 2. restart the server, then: --clients connections, at most --handshakes opening at once, each resuming
- * #    one topic from a cursor inside its history (--from history) or at its end (--from live)
+ * #    one topic from a cursor inside its history (--from history) or at its end (--from live); or with no
+ * #    cursor (--from now): once every client is subscribed, one event per topic is published, which all must get
  * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.StormTool --phase storm \
  *     --url ws://127.0.0.1:8080 --api-key KEY --clients 5000 --handshakes 200 --state /tmp/storm.txt \
  *     [--sources 127.0.0.1,127.0.0.2]
@@ -53,12 +54,12 @@ public final class StormTool {
         return golioth ? "devices.storm" + t + ".stream" : "storm." + t;
     }
 
-    /** A Golioth client's stream of the device whose topic is {@code topic}, resuming after {@code cursor}. */
+    /** A Golioth client's stream of the device whose topic is {@code topic}, resuming after {@code cursor} if any. */
     private URI goliothStream(String topic, String cursor) {
         String device = topic.substring("devices.".length(), topic.length() - ".stream".length());
         return URI.create(options.get("url", "ws://127.0.0.1:8080") + "/v1/ws/projects/"
-                + options.get("project", "demo") + "/devices/" + device + "/stream?x-api-key=" + options.get("api-key", "") + "&resume=" + device + ":"
-                + cursor);
+                + options.get("project", "demo") + "/devices/" + device + "/stream?x-api-key="
+                + options.get("api-key", "") + (cursor == null ? "" : "&resume=" + device + ":" + cursor));
     }
 
 
@@ -87,13 +88,7 @@ public final class StormTool {
             for (int t = 0; t < topics; t++) {
                 String cursor = null;
                 for (int e = 1; e <= events; e++) {
-                    WsClient.sendText(channel, ("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"" + topic(t)
-                            + "\",\"text\":\"" + e + "\"}").getBytes(StandardCharsets.UTF_8));
-                    JsonObject ack = JsonParser.parseString(acks.poll(10, TimeUnit.SECONDS)).getAsJsonObject();
-                    if (!ack.has("cursor")) {
-                        throw new IllegalStateException("publish refused: " + ack);
-                    }
-                    cursor = ack.get("cursor").getAsString();
+                    cursor = publish(channel, acks, topic(t), Integer.toString(e));
                 }
                 String[] parts = cursor.split("-");
                 state.add(topic(t) + " " + parts[0] + " " + parts[1]);
@@ -103,8 +98,23 @@ public final class StormTool {
         System.out.printf(Locale.ROOT, "prepared %d topics of %d events%n", topics, events);
     }
 
-    /** Where one client resumes and what it must receive. */
-    private record Expectation(String topic, String epoch, long after, long last) {
+    /** Publishes {@code text} to {@code topic} and waits for its ack; returns its cursor. */
+    private static String publish(Channel channel, java.util.concurrent.BlockingQueue<String> acks, String topic,
+                                  String text) throws InterruptedException {
+        WsClient.sendText(channel, ("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"" + topic + "\",\"text\":\""
+                + text + "\"}").getBytes(StandardCharsets.UTF_8));
+        JsonObject ack = JsonParser.parseString(acks.poll(10, TimeUnit.SECONDS)).getAsJsonObject();
+        if (!ack.has("cursor")) {
+            throw new IllegalStateException("publish refused: " + ack);
+        }
+        return ack.get("cursor").getAsString();
+    }
+
+    /**
+     * Where one client resumes ({@code resumes}: from its cursor after {@code after}; else it starts live) and
+     * the last offset it must receive.
+     */
+    private record Expectation(String topic, String epoch, long after, long last, boolean resumes) {
     }
 
     /** The storm's counts, which every client's connection reports to. */
@@ -171,8 +181,8 @@ public final class StormTool {
         void onNative(Channel channel, JsonObject message) {
             switch (message.get("type").getAsString()) {
                 case "welcome" -> WsClient.sendText(channel, ("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\""
-                        + expect.topic() + "\",\"resume\":{\"" + expect.topic() + "\":\"" + expect.epoch() + "-"
-                        + expect.after() + "\"}}").getBytes(StandardCharsets.UTF_8));
+                        + expect.topic() + "\"" + (expect.resumes() ? ",\"resume\":{\"" + expect.topic() + "\":\""
+                        + expect.epoch() + "-" + expect.after() + "\"}" : "") + "}").getBytes(StandardCharsets.UTF_8));
                 case "ack" -> subscribed();
                 case "event" -> event(message.get("cursor").getAsString());
                 case "error" -> refused(message.toString());
@@ -201,7 +211,10 @@ public final class StormTool {
         // Local addresses to spread connections over: one address has about 28,000 ephemeral ports, and closed
         // connections hold theirs for a minute.
         List<String> sources = List.of(options.get("sources", "127.0.0.1").split(","));
-        boolean live = options.get("from", "history").equals("live");
+        String from = options.get("from", "history");
+        // now: no cursor, live only; once every client is subscribed, one reading per topic is published, which
+        // every client must get (a stream that opened before its subscription was made would miss it)
+        boolean now = from.equals("now");
         Tally tally = new Tally(clients, options.getInt("handshakes", 200));
         List<Channel> channels = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
@@ -209,12 +222,14 @@ public final class StormTool {
             for (int i = 0; i < clients; i++) {
                 String[] t = topics.get(i % topics.size());
                 long last = Long.parseLong(t[2]);
-                Expectation expect = new Expectation(t[0], t[1], live ? last : i % last, last);
+                Expectation expect = new Expectation(t[0], t[1], from.equals("history") ? i % last : last,
+                        now ? last + 1 : last, !now);
                 Resumer resumer = new Resumer(expect, tally);
                 tally.handshakes.acquire();
                 String source = sources.get(i % sources.size());
                 CompletableFuture<Channel> opened = golioth
-                        ? client.connect(goliothStream(expect.topic(), expect.epoch() + "-" + expect.after()), source,
+                        ? client.connect(goliothStream(expect.topic(),
+                                now ? null : expect.epoch() + "-" + expect.after()), source,
                                 channel -> resumer.subscribed(), (channel, frame) -> resumer.onGolioth(json(frame)))
                         : client.connect(uri, source, channel -> { },
                                 (channel, frame) -> resumer.onNative(channel, json(frame)));
@@ -228,19 +243,35 @@ public final class StormTool {
             }
             boolean allSubscribed = tally.subscribed.await(120, TimeUnit.SECONDS);
             long subscribedAt = System.nanoTime();
-            boolean allCaughtUp = tally.caughtUp.await(120, TimeUnit.SECONDS);
+            if (now) {
+                publishOneEach(client, topics);
+            }
+            boolean allCaughtUp = tally.caughtUp.await(now ? 15 : 120, TimeUnit.SECONDS);
             long end = System.nanoTime();
             System.out.printf(Locale.ROOT, "storm (%s, %s): %d clients, %d refused, %d wrong events; all subscribed in"
-                            + " %.2f s%s, all caught up in %.2f s%s%n", golioth ? "golioth" : "native",
-                    live ? "live end" : "from history", clients, tally.refused.get(), tally.wrong.get(),
-                    (subscribedAt - start) / 1e9, allSubscribed ? "" : " (TIMED OUT)", (end - start) / 1e9,
-                    allCaughtUp ? "" : " (TIMED OUT)");
+                            + " %.2f s%s, all caught up in %.2f s%s%s%n", golioth ? "golioth" : "native",
+                    now ? "live only" : from.equals("live") ? "live end" : "from history", clients,
+                    tally.refused.get(), tally.wrong.get(), (subscribedAt - start) / 1e9,
+                    allSubscribed ? "" : " (TIMED OUT)", (end - start) / 1e9, allCaughtUp ? "" : " (TIMED OUT)",
+                    now ? "; missed the reading published once all were open: " + tally.caughtUp.getCount() : "");
             tally.problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
             if (options.has("hold")) {
                 Thread.sleep(options.getInt("hold", 0) * 1000L);
             }
             channels.forEach(Channel::close);
         }
+    }
+
+    /** One reading per topic, over a publisher connection of its own, each acknowledged. */
+    private void publishOneEach(WsClient client, List<String[]> topics) throws Exception {
+        java.util.concurrent.BlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
+        Channel channel = client.connect(uri, "127.0.0.1", c -> { },
+                (c, frame) -> acks.add(frame.toString(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+        acks.poll(10, TimeUnit.SECONDS);
+        for (String[] t : topics) {
+            publish(channel, acks, t[0], "now");
+        }
+        channel.close();
     }
 
     private static JsonObject json(io.netty.buffer.ByteBuf frame) {
