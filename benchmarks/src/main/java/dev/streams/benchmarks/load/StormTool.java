@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     --url ws://127.0.0.1:8080 --api-key KEY --topics 50 --events 20 --state /tmp/storm.txt
  * # 2. restart the server, then: --clients connections, at most --handshakes opening at once, each resuming
  * #    one topic from a cursor inside its history (--from history) or at its end (--from live); or with no
- * #    cursor (--from now): once every client is subscribed, one event per topic is published, which all must get
+ * #    cursor (--from now, one topic each): as each client sees its stream live, an event is published to its
+ * #    topic, which it must get
  * java -cp benchmarks/target/benchmarks.jar dev.streams.benchmarks.load.StormTool --phase storm \
  *     --url ws://127.0.0.1:8080 --api-key KEY --clients 5000 --handshakes 200 --state /tmp/storm.txt \
  *     [--sources 127.0.0.1,127.0.0.2]
@@ -137,15 +138,21 @@ public final class StormTool {
     private static final class Resumer {
         private final Expectation expect;
         private final Tally tally;
+        /** What to do once the client sees its subscription live, or null. */
+        private final Runnable whenLive;
         private long next;
 
-        Resumer(Expectation expect, Tally tally) {
+        Resumer(Expectation expect, Tally tally, Runnable whenLive) {
             this.expect = expect;
             this.tally = tally;
+            this.whenLive = whenLive;
             this.next = expect.after() + 1;
         }
 
         void subscribed() {
+            if (whenLive != null) {
+                whenLive.run();
+            }
             tally.handshakes.release();
             tally.subscribed.countDown();
             if (next > expect.last()) {
@@ -212,19 +219,27 @@ public final class StormTool {
         // connections hold theirs for a minute.
         List<String> sources = List.of(options.get("sources", "127.0.0.1").split(","));
         String from = options.get("from", "history");
-        // now: no cursor, live only; once every client is subscribed, one reading per topic is published, which
-        // every client must get (a stream that opened before its subscription was made would miss it)
+        // now: no cursor, live only, a topic each; as a client sees its stream live, an event is published to its
+        // topic, which it must get (a stream that opened before its subscription was made would miss it)
         boolean now = from.equals("now");
+        if (now && clients > topics.size()) {
+            throw new IllegalArgumentException("--from now gives each client a topic of its own: prepare --topics "
+                    + clients + " or more");
+        }
         Tally tally = new Tally(clients, options.getInt("handshakes", 200));
         List<Channel> channels = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         try (WsClient client = new WsClient(2)) {
+            Channel publisher = now ? client.connect(uri, "127.0.0.1", c -> { }, (c, frame) -> { })
+                    .get(10, TimeUnit.SECONDS) : null;
             for (int i = 0; i < clients; i++) {
                 String[] t = topics.get(i % topics.size());
                 long last = Long.parseLong(t[2]);
                 Expectation expect = new Expectation(t[0], t[1], from.equals("history") ? i % last : last,
                         now ? last + 1 : last, !now);
-                Resumer resumer = new Resumer(expect, tally);
+                Resumer resumer = new Resumer(expect, tally, now ? () -> WsClient.sendText(publisher,
+                        ("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"" + expect.topic()
+                                + "\",\"text\":\"now\"}").getBytes(StandardCharsets.UTF_8)) : null);
                 tally.handshakes.acquire();
                 String source = sources.get(i % sources.size());
                 CompletableFuture<Channel> opened = golioth
@@ -243,9 +258,6 @@ public final class StormTool {
             }
             boolean allSubscribed = tally.subscribed.await(120, TimeUnit.SECONDS);
             long subscribedAt = System.nanoTime();
-            if (now) {
-                publishOneEach(client, topics);
-            }
             boolean allCaughtUp = tally.caughtUp.await(now ? 15 : 120, TimeUnit.SECONDS);
             long end = System.nanoTime();
             System.out.printf(Locale.ROOT, "storm (%s, %s): %d clients, %d refused, %d wrong events; all subscribed in"
@@ -253,25 +265,14 @@ public final class StormTool {
                     now ? "live only" : from.equals("live") ? "live end" : "from history", clients,
                     tally.refused.get(), tally.wrong.get(), (subscribedAt - start) / 1e9,
                     allSubscribed ? "" : " (TIMED OUT)", (end - start) / 1e9, allCaughtUp ? "" : " (TIMED OUT)",
-                    now ? "; missed the reading published once all were open: " + tally.caughtUp.getCount() : "");
+                    now ? "; missed the event published as they saw the stream live: " + tally.caughtUp.getCount()
+                            : "");
             tally.problems.stream().limit(5).forEach(p -> System.out.println("  " + p));
             if (options.has("hold")) {
                 Thread.sleep(options.getInt("hold", 0) * 1000L);
             }
             channels.forEach(Channel::close);
         }
-    }
-
-    /** One reading per topic, over a publisher connection of its own, each acknowledged. */
-    private void publishOneEach(WsClient client, List<String[]> topics) throws Exception {
-        java.util.concurrent.BlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
-        Channel channel = client.connect(uri, "127.0.0.1", c -> { },
-                (c, frame) -> acks.add(frame.toString(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-        acks.poll(10, TimeUnit.SECONDS);
-        for (String[] t : topics) {
-            publish(channel, acks, t[0], "now");
-        }
-        channel.close();
     }
 
     private static JsonObject json(io.netty.buffer.ByteBuf frame) {
