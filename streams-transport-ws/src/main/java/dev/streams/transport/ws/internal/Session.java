@@ -73,12 +73,17 @@ public final class Session extends SessionOutput implements SessionControl {
      * dialect that subscribes from the request alone, once that subscription is live or has failed.
      */
     void answerWhenLive(Runnable answer) {
-        if (!codec.subscribesFromRequest()) {
+        if (!mayHoldAnswer()) {
             answer.run();
             return;
         }
         pendingOpen = new PendingOpen(answer);
         codec.opened();
+    }
+
+    /** Whether {@link #answerWhenLive} may run its answer later than it is called. */
+    boolean mayHoldAnswer() {
+        return codec.subscribesFromRequest();
     }
 
     /** The handshake completed: the session is open and takes over the connection gauge. */

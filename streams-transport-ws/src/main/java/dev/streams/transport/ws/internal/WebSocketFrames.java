@@ -100,8 +100,9 @@ public final class WebSocketFrames extends SessionChannelHandler {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        // The answer may wait for the stream's subscription, past this request's release: it keeps the head only.
-        FullHttpRequest requestHead = request.replace(Unpooled.EMPTY_BUFFER);
+        // An answer that may wait for the stream's subscription outlives this request's release: it keeps a copy
+        // of the head. The others answer before this returns.
+        FullHttpRequest requestHead = session.mayHoldAnswer() ? request.replace(Unpooled.EMPTY_BUFFER) : request;
         session.answerWhenLive(() -> answer(ctx, handshaker, requestHead));
     }
 
